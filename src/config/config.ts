@@ -1,0 +1,88 @@
+// Hearth's settings. This folder is the only reader of process.env; everything else receives a
+// Config. Every setting is documented in docs/configuration.md.
+import path from 'node:path';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly region: string;
+  readonly accountId: string;
+  /** Operator credentials; when unset they are generated once into the data dir. */
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  /** Idle seconds after which a warm sandbox is shut down. */
+  readonly idleTimeoutSeconds: number;
+  /** Log events kept per function (oldest dropped first). */
+  readonly logRetentionEvents: number;
+  /** Interpreters used for the nodejs* and python3.* runtimes. */
+  readonly nodeBinary: string;
+  readonly pythonBinary: string;
+  /** Grace given to running invocations on SIGINT/SIGTERM before they are cut off. */
+  readonly shutdownGraceSeconds: number;
+}
+
+export interface StartFlags {
+  readonly host?: string | undefined;
+  readonly port?: string | number | undefined;
+  readonly dataDir?: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Config {
+  return {
+    host: flags.host ?? env['HEARTH_HOST'] ?? '127.0.0.1',
+    port: parsePort(flags.port ?? env['HEARTH_PORT'] ?? 4280),
+    dataDir: path.resolve(flags.dataDir ?? env['HEARTH_DATA_DIR'] ?? '.hearth'),
+    region: env['HEARTH_REGION'] ?? 'us-east-1',
+    accountId: env['HEARTH_ACCOUNT_ID'] ?? '000000000000',
+    accessKeyId: nonEmpty(env['HEARTH_ACCESS_KEY_ID']),
+    secretAccessKey: nonEmpty(env['HEARTH_SECRET_ACCESS_KEY']),
+    idleTimeoutSeconds: positiveNumber(env['HEARTH_IDLE_TIMEOUT_SECONDS'], 600, 'HEARTH_IDLE_TIMEOUT_SECONDS'),
+    logRetentionEvents: positiveNumber(env['HEARTH_LOG_RETENTION_EVENTS'], 10_000, 'HEARTH_LOG_RETENTION_EVENTS'),
+    nodeBinary: env['HEARTH_NODE'] ?? process.execPath,
+    pythonBinary: env['HEARTH_PYTHON'] ?? 'python3',
+    shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
+  };
+}
+
+/** Where client commands (`hearth invoke`, `deploy`, …) find the server and credentials. */
+export interface ClientSettings {
+  readonly endpoint: string | undefined;
+  readonly accessKeyId: string | undefined;
+  readonly secretAccessKey: string | undefined;
+  readonly sessionToken: string | undefined;
+  readonly region: string | undefined;
+  readonly dataDir: string;
+}
+
+export function loadClientSettings(env: Env = process.env): ClientSettings {
+  return {
+    endpoint: nonEmpty(env['AWS_ENDPOINT_URL_LAMBDA']) ?? nonEmpty(env['AWS_ENDPOINT_URL']),
+    accessKeyId: nonEmpty(env['AWS_ACCESS_KEY_ID']),
+    secretAccessKey: nonEmpty(env['AWS_SECRET_ACCESS_KEY']),
+    sessionToken: nonEmpty(env['AWS_SESSION_TOKEN']),
+    region: nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']),
+    dataDir: path.resolve(env['HEARTH_DATA_DIR'] ?? '.hearth'),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function parsePort(value: string | number): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`Invalid port "${value}": use a whole number from 0 to 65535.`);
+  }
+  return port;
+}
+
+function positiveNumber(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid ${name} "${value}": use a positive number.`);
+  return n;
+}

@@ -1,0 +1,135 @@
+// The one catalogue of platform errors. Each error carries the AWS exception name (sent as
+// `x-amzn-ErrorType` and in the body), the HTTP status and the message AWS uses. Only
+// `api/render-error.ts` turns these into HTTP responses; everything else throws or returns them.
+// Names and statuses follow the Lambda API model (botocore lambda/2015-03-31/service-2.json);
+// messages follow what AWS puts on the wire (see docs/errors.md).
+
+export type LambdaErrorCode =
+  | 'ValidationException'
+  | 'InvalidParameterValueException'
+  | 'InvalidRequestContentException'
+  | 'ResourceNotFoundException'
+  | 'ResourceConflictException'
+  | 'PreconditionFailedException'
+  | 'RequestEntityTooLargeException'
+  | 'UnsupportedMediaTypeException'
+  | 'TooManyRequestsException'
+  | 'ServiceException'
+  | 'InvalidSignatureException'
+  | 'UnrecognizedClientException'
+  | 'MissingAuthenticationTokenException'
+  | 'IncompleteSignatureException'
+  | 'AccessDeniedException'
+  | 'UnknownOperationException'
+  | 'MethodNotAllowedException';
+
+export class LambdaError extends Error {
+  override readonly name = 'LambdaError';
+  constructor(
+    readonly code: LambdaErrorCode,
+    readonly status: number,
+    message: string,
+    /** Extra body fields AWS sends for this error (e.g. `Reason` on throttles). */
+    readonly fields: Readonly<Record<string, string>> = {},
+    /** Extra response headers (e.g. `Retry-After`). */
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+
+  /** "User" for caller mistakes, "Service" for our own failures, as in AWS's `Type` field. */
+  get type(): 'User' | 'Service' {
+    return this.status >= 500 ? 'Service' : 'User';
+  }
+}
+
+export const errors = {
+  /** Shape or constraint violation, in AWS's "1 validation error detected: …" form. */
+  validation(message: string): LambdaError {
+    return new LambdaError('ValidationException', 400, message);
+  },
+  /** One constraint failure, worded as the AWS request validator words it. */
+  constraint(value: string, member: string, constraint: string): LambdaError {
+    return new LambdaError(
+      'ValidationException',
+      400,
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: ${constraint}`,
+    );
+  },
+  invalidParameter(message: string): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, message);
+  },
+  invalidRequestContent(message: string): LambdaError {
+    return new LambdaError('InvalidRequestContentException', 400, message);
+  },
+  functionNotFound(arn: string): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, `Function not found: ${arn}`);
+  },
+  resourceNotFound(message: string): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, message);
+  },
+  functionExists(name: string): LambdaError {
+    return new LambdaError('ResourceConflictException', 409, `Function already exist: ${name}`);
+  },
+  functionNotReady(state: string): LambdaError {
+    return new LambdaError(
+      'ResourceConflictException',
+      409,
+      `The operation cannot be performed at this time. The function is currently in the following state: ${state}`,
+    );
+  },
+  updateInProgress(arn: string): LambdaError {
+    return new LambdaError(
+      'ResourceConflictException',
+      409,
+      `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`,
+    );
+  },
+  revisionMismatch(): LambdaError {
+    return new LambdaError(
+      'PreconditionFailedException',
+      412,
+      'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+    );
+  },
+  requestTooLarge(limit: number, operation: string): LambdaError {
+    return new LambdaError(
+      'RequestEntityTooLargeException',
+      413,
+      `Request must be smaller than ${limit} bytes for the ${operation} operation`,
+    );
+  },
+  zippedTooLarge(limit: number): LambdaError {
+    return new LambdaError('RequestEntityTooLargeException', 413, `Zipped size must be smaller than ${limit} bytes`);
+  },
+  unsupportedMediaType(message: string): LambdaError {
+    return new LambdaError('UnsupportedMediaTypeException', 415, message);
+  },
+  tooManyRequests(reason: string, retryAfterSeconds: number): LambdaError {
+    return new LambdaError(
+      'TooManyRequestsException',
+      429,
+      'Rate Exceeded.',
+      { Reason: reason },
+      { 'Retry-After': String(retryAfterSeconds) },
+    );
+  },
+  service(message = 'An internal error occurred. Please retry.'): LambdaError {
+    return new LambdaError('ServiceException', 500, message);
+  },
+  missingAuthentication(): LambdaError {
+    return new LambdaError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token');
+  },
+  incompleteSignature(message: string): LambdaError {
+    return new LambdaError('IncompleteSignatureException', 403, message);
+  },
+  invalidSignature(message: string): LambdaError {
+    return new LambdaError('InvalidSignatureException', 403, message);
+  },
+  unrecognizedClient(): LambdaError {
+    return new LambdaError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
+  },
+  unknownOperation(method: string, path: string): LambdaError {
+    return new LambdaError('UnknownOperationException', 404, `No operation matches ${method} ${path}`);
+  },
+} as const;

@@ -1,0 +1,60 @@
+// The SandboxDriver port: how one execution environment's process is started, measured and
+// killed. `drivers/process-driver.ts` runs the runtime as a plain child process; the isolated
+// driver (bubblewrap + cgroups) implements the same two-method port. Everything above the driver
+// (state machine, Runtime API, logs) is the same for every driver.
+import type { Readable } from 'node:stream';
+
+/**
+ * Where the sandbox's Runtime API is served. The driver decides how the sandbox reaches it: the
+ * process driver listens on loopback TCP; an isolated driver with its own network namespace listens
+ * on a unix socket that it binds into the sandbox and forwards from 127.0.0.1 inside.
+ */
+export interface RuntimeApiListener {
+  /** Listens on host:0 and resolves to the `host:port` the runtime must use. */
+  listenTcp(host: string): Promise<string>;
+  /** Listens on a unix socket at `path`. */
+  listenUnix(path: string): Promise<void>;
+}
+
+export interface SandboxSpec {
+  /** Unique, filesystem-safe id of this sandbox. */
+  readonly id: string;
+  /** argv of the runtime process, with paths as the sandbox sees them (e.g. /var/runtime/…). */
+  readonly argv: readonly string[];
+  /**
+   * The complete environment of the runtime process, built from scratch (nothing of the platform's
+   * own environment). The driver adds `AWS_LAMBDA_RUNTIME_API`.
+   */
+  readonly env: Readonly<Record<string, string>>;
+  /** Host directory with the function's extracted code, seen at /var/task, read-only. */
+  readonly codeDir: string;
+  /** Host directory with Hearth's runtime client for this runtime, seen at /var/runtime. */
+  readonly runtimeDir: string;
+  /** Host directories of the host binaries the runtime needs (e.g. the node or python3 install). */
+  readonly hostPaths: readonly string[];
+  readonly memoryMb: number;
+  readonly ephemeralStorageMb: number;
+  readonly runtimeApi: RuntimeApiListener;
+}
+
+export interface SandboxExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface SandboxProcess {
+  readonly stdout: Readable;
+  readonly stderr: Readable;
+  /** Resolves once the runtime process (and, where the driver can tell, its whole tree) is gone. */
+  readonly exited: Promise<SandboxExit>;
+  /** Peak memory of the sandbox so far, in MB (cgroup peak where available, else the process's). */
+  maxMemoryUsedMb(): Promise<number>;
+  /** Kills everything in the sandbox and releases what the driver holds. Idempotent. */
+  destroy(): Promise<void>;
+}
+
+export interface SandboxDriver {
+  /** 'process' or 'isolated'; shown at start-up and in docs. */
+  readonly name: string;
+  start(spec: SandboxSpec): Promise<SandboxProcess>;
+}
