@@ -99,8 +99,31 @@ export const errors = {
       `Request must be smaller than ${limit} bytes for the ${operation} operation`,
     );
   },
+  /** Async (Event) invoke payload over the async limit (AWS: 1 MB since 2025, formerly 256 KB). */
+  eventPayloadTooLarge(size: number, limit: number): LambdaError {
+    return new LambdaError(
+      'RequestEntityTooLargeException',
+      413,
+      `${size} byte payload is too large for the Event invocation type (limit ${limit} bytes)`,
+    );
+  },
   zippedTooLarge(limit: number): LambdaError {
     return new LambdaError('RequestEntityTooLargeException', 413, `Zipped size must be smaller than ${limit} bytes`);
+  },
+  /** A code archive that cannot be read or breaks an extraction rule (zip-slip, device files, …). */
+  invalidZip(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      'Could not unzip uploaded file. Please check your file, then try to upload again.',
+    );
+  },
+  unzippedTooLarge(limit: number): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, `Unzipped size must be smaller than ${limit} bytes`);
+  },
+  /** Hearth's own cap (AWS documents none); worded like the size caps. */
+  tooManyZipEntries(limit: number): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, `Zip archives must hold at most ${limit} entries`);
   },
   unsupportedMediaType(message: string): LambdaError {
     return new LambdaError('UnsupportedMediaTypeException', 415, message);
@@ -128,6 +151,9 @@ export const errors = {
   },
   unrecognizedClient(): LambdaError {
     return new LambdaError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
+  },
+  accessDenied(message: string): LambdaError {
+    return new LambdaError('AccessDeniedException', 403, message);
   },
   unknownOperation(method: string, path: string): LambdaError {
     return new LambdaError('UnknownOperationException', 404, `No operation matches ${method} ${path}`);

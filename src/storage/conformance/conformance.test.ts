@@ -1,0 +1,22 @@
+// Runs every storage conformance suite against every backend.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { createMemoryStorage } from '../memory/memory-storage.js';
+import { openSqliteStorage } from '../sqlite/sqlite-storage.js';
+import { functionStoreConformance } from './function-store.case.js';
+import { conformanceLogRetention, logStoreConformance } from './log-store.case.js';
+
+const options = { logRetentionEvents: conformanceLogRetention };
+const tempRoot = mkdtempSync(path.join(tmpdir(), 'hearth-conformance-'));
+after(() => rmSync(tempRoot, { recursive: true, force: true }));
+
+let opened = 0;
+const openSqlite = () => openSqliteStorage(path.join(tempRoot, `store-${(opened += 1)}.db`), options);
+const openMemory = () => createMemoryStorage(options);
+
+functionStoreConformance('memory', openMemory);
+functionStoreConformance('sqlite', openSqlite);
+logStoreConformance('memory', openMemory);
+logStoreConformance('sqlite', openSqlite);

@@ -1,0 +1,41 @@
+// The SQLite schema as an ordered list of migrations. `PRAGMA user_version` records how many have
+// run; each new migration is appended, never edited, and runs in its own transaction.
+import type { Database } from 'better-sqlite3';
+
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE functions (
+    name        TEXT NOT NULL,
+    version     TEXT NOT NULL,
+    revision_id TEXT NOT NULL,
+    record      TEXT NOT NULL, -- the FunctionRecord as JSON
+    PRIMARY KEY (name, version)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE log_events (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    function_name TEXT NOT NULL,
+    timestamp     INTEGER NOT NULL,
+    log_stream    TEXT NOT NULL,
+    message       TEXT NOT NULL
+  );
+  CREATE INDEX log_events_by_function ON log_events (function_name, seq);
+  `,
+];
+
+/** Brings the database up to the latest schema; refuses a database written by a newer Hearth. */
+export function migrate(db: Database, list: readonly string[] = migrations): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > list.length) {
+    throw new Error(
+      `The database schema is version ${current}, newer than this Hearth understands (${list.length}). Upgrade Hearth.`,
+    );
+  }
+  for (let version = current; version < list.length; version += 1) {
+    const sql = list[version] ?? '';
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

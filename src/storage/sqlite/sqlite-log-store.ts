@@ -1,0 +1,88 @@
+// LogStore on SQLite. A batch is inserted in one transaction; retention is kept exact but cheap:
+// the store remembers how many events each function has, so trimming deletes only the few
+// oldest rows below one seq threshold (an index seek) instead of counting on every append.
+// The counts assume this process is the only writer of the log table, as in the embedded mode.
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import type { LogEvent, LogStore, StoredLogEvent } from '../ports.js';
+
+interface LogRow {
+  readonly seq: number;
+  readonly timestamp: number;
+  readonly log_stream: string;
+  readonly message: string;
+}
+
+export class SqliteLogStore implements LogStore {
+  private readonly counts = new Map<string, number>();
+  private readonly insertEvent: Statement<[string, number, string, string]>;
+  private readonly countEvents: Statement<[string], { n: number }>;
+  private readonly seqAtOffset: Statement<[string, number], { seq: number }>;
+  private readonly deleteBelow: Statement<[string, number]>;
+  private readonly selectAfter: Statement<[string, number, number], LogRow>;
+  private readonly deleteAll: Statement<[string]>;
+  private readonly appendBatch: Transaction<(functionName: string, events: readonly LogEvent[]) => void>;
+
+  constructor(
+    db: Database,
+    private readonly retentionEvents: number,
+  ) {
+    this.insertEvent = db.prepare(
+      'INSERT INTO log_events (function_name, timestamp, log_stream, message) VALUES (?, ?, ?, ?)',
+    );
+    this.countEvents = db.prepare('SELECT count(*) AS n FROM log_events WHERE function_name = ?');
+    this.seqAtOffset = db.prepare('SELECT seq FROM log_events WHERE function_name = ? ORDER BY seq LIMIT 1 OFFSET ?');
+    this.deleteBelow = db.prepare('DELETE FROM log_events WHERE function_name = ? AND seq < ?');
+    this.selectAfter = db.prepare(
+      'SELECT seq, timestamp, log_stream, message FROM log_events WHERE function_name = ? AND seq > ? ORDER BY seq LIMIT ?',
+    );
+    this.deleteAll = db.prepare('DELETE FROM log_events WHERE function_name = ?');
+    this.appendBatch = db.transaction((functionName: string, events: readonly LogEvent[]) => {
+      const before = this.countFor(functionName);
+      for (const event of events) {
+        this.insertEvent.run(functionName, event.timestamp, event.logStream, event.message);
+      }
+      const count = before + events.length;
+      this.counts.set(functionName, this.trim(functionName, count));
+    });
+  }
+
+  async append(functionName: string, events: readonly LogEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      this.appendBatch(functionName, events);
+    } catch (error) {
+      this.counts.delete(functionName); // the transaction rolled back: recount next time
+      throw error;
+    }
+  }
+
+  async read(functionName: string, afterSeq: number, limit: number): Promise<StoredLogEvent[]> {
+    return this.selectAfter.all(functionName, afterSeq, Math.max(0, limit)).map((row) => ({
+      seq: row.seq,
+      timestamp: row.timestamp,
+      logStream: row.log_stream,
+      message: row.message,
+    }));
+  }
+
+  async deleteFunction(functionName: string): Promise<void> {
+    this.deleteAll.run(functionName);
+    this.counts.delete(functionName);
+  }
+
+  private countFor(functionName: string): number {
+    const known = this.counts.get(functionName);
+    if (known !== undefined) return known;
+    return this.countEvents.get(functionName)?.n ?? 0;
+  }
+
+  /** Deletes the oldest events beyond retention; returns how many remain. */
+  private trim(functionName: string, count: number): number {
+    const excess = count - this.retentionEvents;
+    if (excess <= 0) return count;
+    const firstKept = this.seqAtOffset.get(functionName, excess);
+    if (!firstKept) return count; // cannot happen while the count is right
+    this.deleteBelow.run(functionName, firstKept.seq);
+    return this.retentionEvents;
+  }
+}
