@@ -1,0 +1,142 @@
+// The Lambda REST API's HTTP server. Per request: match a route, read the body within the route's
+// cap, verify SigV4, call the handler, write its response. A thrown LambdaError is rendered by
+// render-error.ts; anything else is a 500 ServiceException, logged with the request id and never
+// shown to the client. This is the hot path of every invoke: no per-request compilation, one
+// await on the handler, and none on the body when the request declares none.
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { errors, LambdaError } from '../errors/lambda-error.js';
+import { verifySigV4, SigningKeys } from './auth/sigv4.js';
+import type { CredentialResolver } from './auth/credentials.js';
+import { ClientGoneError, declaresNoBody, emptyBody, readBody } from './body-reader.js';
+import { renderError } from './render-error.js';
+import type { ApiResponse, Route } from './route.js';
+import { Router } from './router.js';
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface ApiServerOptions {
+  readonly routes: readonly Route[];
+  readonly credentials: CredentialResolver;
+  readonly region: string;
+  /** The SigV4 signing name; default `lambda`. */
+  readonly service?: string;
+  /** Allowed difference between X-Amz-Date and our clock; default 900 s (AWS's 15 minutes). */
+  readonly clockSkewSeconds?: number;
+  /** Where unexpected failures are reported; default stderr. */
+  readonly log?: (line: string) => void;
+}
+
+export function createApiServer(options: ApiServerOptions): http.Server {
+  const router = new Router(options.routes);
+  const verify = {
+    region: options.region,
+    service: options.service ?? 'lambda',
+    clockSkewSeconds: options.clockSkewSeconds ?? 900,
+    signingKeys: new SigningKeys(),
+  };
+  const credentials = options.credentials;
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const requestId = randomUUID();
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    const rawQuery = q === -1 ? '' : url.slice(q + 1);
+    const query = new URLSearchParams(rawQuery);
+    const match = router.match(method, rawPath, query);
+    if (match.kind !== 'found') {
+      sendError(res, requestId, errors.unknownOperation(method, rawPath));
+      return;
+    }
+    const { route, params } = match;
+
+    const dispatch = async (body: Buffer): Promise<void> => {
+      try {
+        const accessKeyId =
+          route.unsigned === true
+            ? ''
+            : verifySigV4({ method, rawPath, rawQuery, headers: req.headers, body }, credentials, {
+                ...verify,
+                now: new Date(),
+              });
+        const response = await route.handler({
+          method,
+          rawPath,
+          params,
+          query,
+          headers: req.headers,
+          body,
+          accessKeyId,
+        });
+        send(res, requestId, response);
+      } catch (error) {
+        fail(res, requestId, route.operation, error);
+      }
+    };
+
+    if (declaresNoBody(req)) {
+      void dispatch(emptyBody());
+      return;
+    }
+    readBody(req, route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, route.operation).then(dispatch, (error: unknown) =>
+      fail(res, requestId, route.operation, error),
+    );
+  };
+
+  const fail = (res: ServerResponse, requestId: string, operation: string, error: unknown): void => {
+    if (error instanceof ClientGoneError) return;
+    if (error instanceof LambdaError) {
+      sendError(res, requestId, error);
+      return;
+    }
+    log(
+      `hearth api: request ${requestId} (${operation}) failed: ${error instanceof Error ? error.stack : String(error)}`,
+    );
+    sendError(res, requestId, errors.service());
+  };
+
+  const server = http.createServer(onRequest);
+  // Keep-alive: SDK clients reuse connections; stay open longer than their idle pools expect.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+function send(res: ServerResponse, requestId: string, response: ApiResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = response.body;
+  let payload: Buffer | string;
+  let contentType: string | undefined;
+  if (body === undefined) payload = '';
+  else if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
+  else {
+    payload = JSON.stringify(body);
+    const given = response.headers;
+    if (given === undefined || (given['Content-Type'] === undefined && given['content-type'] === undefined)) {
+      contentType = 'application/json';
+    }
+  }
+  const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
+  if (response.headers !== undefined) Object.assign(headers, response.headers);
+  headers['Content-Length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  res.writeHead(response.status, headers);
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, requestId: string, error: LambdaError): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const rendered = renderError(error);
+  rendered.headers['x-amzn-RequestId'] = requestId;
+  res.writeHead(rendered.status, rendered.headers);
+  res.end(rendered.body);
+}

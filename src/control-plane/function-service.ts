@@ -1,0 +1,220 @@
+// Functions' life on the control plane: create, read, list, update code or configuration, delete.
+// Writes are compare-and-swaps on the RevisionId, so exactly one of two racing updates wins; every
+// write that changes code or configuration mints a new RevisionId (warm sandboxes are keyed on it).
+// Create and update answer at once with Pending / InProgress and leave the rest to the activator,
+// as Lambda does (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html).
+import { randomUUID } from 'node:crypto';
+import { errors } from '../errors/lambda-error.js';
+import type { FunctionStore } from '../storage/ports.js';
+import { ACCOUNT_LIMIT, measureAccountUsage, type AccountLimit, type AccountUsage } from './account-usage.js';
+import { FunctionActivator, type RuntimeCheck } from './function-activator.js';
+import type { CreateFunctionInput, UpdateCodeInput, UpdateConfigurationInput } from './function-input.js';
+import { functionArn, parseFunctionName, type Account, type FunctionRef } from './function-name.js';
+import { LATEST, type FunctionPatch, type FunctionRecord } from './function-record.js';
+import { validateCodeUpdate, validateConfigurationUpdate, validateCreate } from './function-validation.js';
+import { formatLastModified } from './last-modified.js';
+import { decodeListMarker, encodeListMarker } from './list-marker.js';
+import { TagService } from './tag-service.js';
+
+/** What the code store reports for a stored zip. */
+export interface StoredCode {
+  /** Base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
+  readonly codeSha256: string;
+  readonly codeSize: number;
+}
+
+/** The part of the code store the service needs; `put` throws AWS's errors for bad archives. */
+export interface CodeArchives {
+  put(zip: Buffer): Promise<StoredCode>;
+}
+
+export interface FunctionServiceDeps {
+  readonly store: FunctionStore;
+  readonly code: CodeArchives;
+  readonly account: Account;
+  /** The runtimes this Hearth can run (runtimes/runtime-catalog.ts SUPPORTED_RUNTIMES). */
+  readonly supportedRuntimes: readonly string[];
+  /** Whether a runtime can really be launched on this host; run after each create or update. */
+  readonly checkRuntime: RuntimeCheck;
+  /** Called whenever a function's record changed (created, updated, activated). */
+  readonly onChanged?: (name: string) => void;
+  /** Called after a function is deleted (stop its warm sandboxes, drop its logs). */
+  readonly onDeleted?: (name: string) => Promise<void> | void;
+  /** Where failures of the background activation are reported; default stderr. */
+  readonly log?: (line: string) => void;
+  readonly now?: () => Date;
+  readonly newRevisionId?: () => string;
+}
+
+export interface FunctionPage {
+  readonly functions: readonly FunctionRecord[];
+  readonly nextMarker: string | undefined;
+}
+
+export const DEFAULT_LIST_ITEMS = 50;
+
+export class FunctionService {
+  readonly tags: TagService;
+  private readonly activator: FunctionActivator;
+  private readonly now: () => Date;
+  private readonly newRevisionId: () => string;
+
+  constructor(private readonly deps: FunctionServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newRevisionId = deps.newRevisionId ?? randomUUID;
+    const log = deps.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    this.activator = new FunctionActivator({
+      store: deps.store,
+      checkRuntime: deps.checkRuntime,
+      newRevisionId: this.newRevisionId,
+      onActivated: (record) => deps.onChanged?.(record.name),
+      onError: (error, record) =>
+        log(
+          `hearth: activating function ${record.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
+        ),
+    });
+    this.tags = new TagService({ store: deps.store, account: deps.account });
+  }
+
+  get account(): Account {
+    return this.deps.account;
+  }
+
+  /** Resolves once every background activation started so far has finished (tests, shutdown). */
+  settled(): Promise<void> {
+    return this.activator.settled();
+  }
+
+  /** Re-runs the activation of functions a stop left InProgress; call once at start-up. */
+  resumePending(): Promise<number> {
+    return this.activator.resumePending();
+  }
+
+  /** GetAccountSettings' answer. */
+  async accountSettings(): Promise<{ AccountLimit: AccountLimit; AccountUsage: AccountUsage }> {
+    return { AccountLimit: ACCOUNT_LIMIT, AccountUsage: await measureAccountUsage(this.deps.store) };
+  }
+
+  async create(input: CreateFunctionInput): Promise<FunctionRecord> {
+    const spec = validateCreate(input, this.deps);
+    // Cheap early answer; the insert below is the authoritative duplicate check.
+    if (await this.deps.store.get(spec.name, LATEST)) throw errors.functionExists(spec.name);
+    const code = await this.deps.code.put(spec.zip);
+    const record: FunctionRecord = {
+      name: spec.name,
+      version: LATEST,
+      runtime: spec.runtime,
+      handler: spec.handler,
+      role: spec.role,
+      description: spec.description,
+      memorySize: spec.memorySize,
+      timeout: spec.timeout,
+      ephemeralStorage: spec.ephemeralStorage,
+      environment: spec.environment,
+      architectures: spec.architectures,
+      packageType: 'Zip',
+      codeSha256: code.codeSha256,
+      codeSize: code.codeSize,
+      revisionId: this.newRevisionId(),
+      lastModified: formatLastModified(this.now()),
+      state: 'Pending',
+      stateReason: 'The function is being created.',
+      stateReasonCode: 'Creating',
+      lastUpdateStatus: 'InProgress',
+      tags: spec.tags,
+    };
+    if (!(await this.deps.store.insert(record))) throw errors.functionExists(spec.name);
+    this.deps.onChanged?.(record.name);
+    this.activator.schedule(record);
+    return record;
+  }
+
+  /** GetFunction / GetFunctionConfiguration: `$LATEST` unless a qualifier is given. */
+  async get(functionName: string, qualifier?: string): Promise<FunctionRecord> {
+    const ref = this.parse(functionName, qualifier);
+    const record = await this.deps.store.get(ref.name, ref.qualifier ?? LATEST);
+    if (!record) throw errors.functionNotFound(functionArn(this.deps.account, ref.name, ref.qualifier));
+    return record;
+  }
+
+  async list(options: { marker?: string | undefined; maxItems?: number | undefined } = {}): Promise<FunctionPage> {
+    const limit = options.maxItems ?? DEFAULT_LIST_ITEMS;
+    if (limit < 1 || limit > 10000) {
+      const bound = limit < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000';
+      throw errors.constraint(String(limit), 'maxItems', `Member must have value ${bound}`);
+    }
+    const after = options.marker === undefined || options.marker === '' ? undefined : decodeListMarker(options.marker);
+    const page = await this.deps.store.list(after, limit + 1);
+    const functions = page.slice(0, limit);
+    const last = functions[functions.length - 1];
+    const nextMarker = page.length > limit && last ? encodeListMarker(last.name) : undefined;
+    return { functions, nextMarker };
+  }
+
+  async updateConfiguration(functionName: string, input: UpdateConfigurationInput): Promise<FunctionRecord> {
+    const patch = validateConfigurationUpdate(input, this.deps);
+    const current = await this.getLatestForUpdate(functionName, input.revisionId);
+    return this.write(current, patch);
+  }
+
+  /** UpdateFunctionCode; with DryRun the request is checked and nothing changes. */
+  async updateCode(functionName: string, input: UpdateCodeInput): Promise<FunctionRecord> {
+    const update = validateCodeUpdate(input);
+    const current = await this.getLatestForUpdate(functionName, input.revisionId);
+    if (input.dryRun === true) return current;
+    const code = await this.deps.code.put(update.zip);
+    const patch: FunctionPatch = { codeSha256: code.codeSha256, codeSize: code.codeSize };
+    return this.write(current, update.architectures ? { ...patch, architectures: update.architectures } : patch);
+  }
+
+  async delete(functionName: string, qualifier?: string): Promise<void> {
+    const ref = this.parse(functionName, qualifier);
+    if (ref.qualifier !== undefined && ref.qualifier !== LATEST) {
+      throw errors.invalidParameter(
+        `Hearth has no published versions or aliases yet, so DeleteFunction accepts no qualifier other than $LATEST (got ${ref.qualifier}).`,
+      );
+    }
+    if (!(await this.deps.store.delete(ref.name))) {
+      throw errors.functionNotFound(functionArn(this.deps.account, ref.name));
+    }
+    await this.deps.onDeleted?.(ref.name);
+  }
+
+  private parse(functionName: string, qualifier: string | undefined): FunctionRef {
+    return parseFunctionName(functionName, qualifier, this.deps.account);
+  }
+
+  /** Reads `$LATEST` for an update and applies the RevisionId precondition and the one-update-at-a-time rule. */
+  private async getLatestForUpdate(functionName: string, revisionId: string | undefined): Promise<FunctionRecord> {
+    const ref = this.parse(functionName, undefined);
+    const arn = functionArn(this.deps.account, ref.name);
+    if (ref.qualifier !== undefined && ref.qualifier !== LATEST) {
+      throw errors.functionNotFound(functionArn(this.deps.account, ref.name, ref.qualifier));
+    }
+    const current = await this.deps.store.get(ref.name, LATEST);
+    if (!current) throw errors.functionNotFound(arn);
+    if (revisionId !== undefined && revisionId !== current.revisionId) throw errors.revisionMismatch();
+    if (current.lastUpdateStatus === 'InProgress') throw errors.updateInProgress(arn);
+    return current;
+  }
+
+  private async write(current: FunctionRecord, patch: FunctionPatch): Promise<FunctionRecord> {
+    const full: FunctionPatch = {
+      ...patch,
+      lastUpdateStatus: 'InProgress',
+      lastUpdateStatusReason: undefined,
+      lastUpdateStatusReasonCode: undefined,
+    };
+    const next = { revisionId: this.newRevisionId(), lastModified: formatLastModified(this.now()) };
+    const updated = await this.deps.store.update(current.name, LATEST, current.revisionId, full, next);
+    if (!updated) {
+      // Someone else wrote (or deleted) the function between our read and our write.
+      const arn = functionArn(this.deps.account, current.name);
+      if (!(await this.deps.store.get(current.name, LATEST))) throw errors.functionNotFound(arn);
+      throw errors.updateInProgress(arn);
+    }
+    this.deps.onChanged?.(updated.name);
+    this.activator.schedule(updated);
+    return updated;
+  }
+}
