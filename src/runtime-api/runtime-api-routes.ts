@@ -1,0 +1,38 @@
+// Which Runtime API 2018-06-01 operation a request names. Pure, so the table test can pin every path.
+// Paths from the Runtime API reference: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+
+export type RuntimeApiRoute =
+  | { readonly kind: 'next' }
+  | { readonly kind: 'response'; readonly requestId: string }
+  | { readonly kind: 'error'; readonly requestId: string }
+  | { readonly kind: 'init-error' }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'method-not-allowed' };
+
+const PREFIX = '/2018-06-01/runtime/';
+const INVOCATION = 'invocation/';
+
+export function routeRuntimeApi(method: string, url: string): RuntimeApiRoute {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (!path.startsWith(PREFIX)) return { kind: 'not-found' };
+  const rest = path.slice(PREFIX.length);
+  if (rest === 'invocation/next') return method === 'GET' ? { kind: 'next' } : { kind: 'method-not-allowed' };
+  if (rest === 'init/error') return method === 'POST' ? { kind: 'init-error' } : { kind: 'method-not-allowed' };
+  if (!rest.startsWith(INVOCATION)) return { kind: 'not-found' };
+  const slash = rest.lastIndexOf('/');
+  const requestId = decodeId(rest.slice(INVOCATION.length, slash));
+  const action = rest.slice(slash + 1);
+  if (requestId === undefined || requestId === '' || requestId.includes('/')) return { kind: 'not-found' };
+  if (action !== 'response' && action !== 'error') return { kind: 'not-found' };
+  if (method !== 'POST') return { kind: 'method-not-allowed' };
+  return { kind: action, requestId };
+}
+
+function decodeId(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}

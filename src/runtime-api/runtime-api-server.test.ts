@@ -1,0 +1,190 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import {
+  MAX_RESPONSE_BYTES,
+  RuntimeApiServer,
+  type RuntimeApiEvents,
+  type RuntimeInvocation,
+} from './runtime-api-server.js';
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function call(
+  address: string,
+  method: string,
+  path: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host, port: Number(port), method, path, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (c: Buffer) => chunks.push(c));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString(),
+        }),
+      );
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+class Recorder implements RuntimeApiEvents {
+  readonly events: string[] = [];
+  nextWaiting: () => void = () => {};
+  nextRequested(): void {
+    this.events.push('next');
+    this.nextWaiting();
+  }
+  responded(id: string, body: Buffer): void {
+    this.events.push(`response ${id} ${body.toString()}`);
+  }
+  errored(id: string, type: string, payload: Buffer): void {
+    this.events.push(`error ${id} ${type} ${payload.toString()}`);
+  }
+  responseTooLarge(id: string): void {
+    this.events.push(`too-large ${id}`);
+  }
+  initFailed(type: string, payload: Buffer): void {
+    this.events.push(`init-error ${type} ${payload.toString()}`);
+  }
+}
+
+const invocation = (requestId: string, extra: Partial<RuntimeInvocation> = {}): RuntimeInvocation => ({
+  requestId,
+  payload: Buffer.from('{"n":1}'),
+  deadlineMs: 1_700_000_003_000,
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:f',
+  traceId: 'Root=1-65000000-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0',
+  clientContext: undefined,
+  ...extra,
+});
+
+async function withServer(
+  run: (address: string, server: RuntimeApiServer, recorder: Recorder) => Promise<void>,
+): Promise<void> {
+  const recorder = new Recorder();
+  const server = new RuntimeApiServer(recorder);
+  const address = await server.listenTcp('127.0.0.1');
+  try {
+    await run(address, server, recorder);
+  } finally {
+    await server.close();
+  }
+}
+
+test('GET /next long-polls until an invocation is delivered, with Lambda headers', async () => {
+  await withServer(async (address, server, recorder) => {
+    const parked = new Promise<void>((resolve) => (recorder.nextWaiting = resolve));
+    const next = call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    await parked;
+    server.deliver(invocation('req-1', { clientContext: '{"custom":{"a":1}}' }));
+    const reply = await next;
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body, '{"n":1}');
+    assert.equal(reply.headers['lambda-runtime-aws-request-id'], 'req-1');
+    assert.equal(reply.headers['lambda-runtime-deadline-ms'], '1700000003000');
+    assert.equal(
+      reply.headers['lambda-runtime-invoked-function-arn'],
+      'arn:aws:lambda:us-east-1:000000000000:function:f',
+    );
+    assert.match(
+      String(reply.headers['lambda-runtime-trace-id']),
+      /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/,
+    );
+    assert.equal(reply.headers['lambda-runtime-client-context'], '{"custom":{"a":1}}');
+    assert.equal(reply.headers['content-type'], 'application/json');
+  });
+});
+
+test('an invocation delivered before /next is handed out when /next comes; no client context header unless given', async () => {
+  await withServer(async (address, server) => {
+    server.deliver(invocation('req-2'));
+    const reply = await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    assert.equal(reply.headers['lambda-runtime-aws-request-id'], 'req-2');
+    assert.equal(reply.headers['lambda-runtime-client-context'], undefined);
+  });
+});
+
+test('response: 202 OK and the body passed on; a second answer and an unknown id are refused', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-3'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const ok = await call(address, 'POST', '/2018-06-01/runtime/invocation/req-3/response', Buffer.from('"hello"'));
+    assert.deepEqual([ok.status, ok.body], [202, '{"status":"OK"}']);
+    const again = await call(address, 'POST', '/2018-06-01/runtime/invocation/req-3/response', Buffer.from('"again"'));
+    assert.equal(again.status, 403);
+    assert.equal(JSON.parse(again.body).errorType, 'InvalidStateTransition');
+    const unknown = await call(address, 'POST', '/2018-06-01/runtime/invocation/nope/response', Buffer.from('{}'));
+    assert.deepEqual(
+      [unknown.status, unknown.body],
+      [400, '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}'],
+    );
+    assert.deepEqual(recorder.events, ['response req-3 "hello"']);
+  });
+});
+
+test('a response of 6 MB + 101 bytes is refused with 413 and the invocation ends as too large', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-4'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const reply = await call(
+      address,
+      'POST',
+      '/2018-06-01/runtime/invocation/req-4/response',
+      Buffer.alloc(MAX_RESPONSE_BYTES + 1, 0x61),
+    );
+    assert.equal(reply.status, 413);
+    assert.equal(
+      reply.body,
+      '{"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"}',
+    );
+    assert.deepEqual(recorder.events, ['too-large req-4']);
+    // The sandbox stays usable: the next invocation flows as usual.
+    server.deliver(invocation('req-5'));
+    const next = await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    assert.equal(next.headers['lambda-runtime-aws-request-id'], 'req-5');
+    const exact = await call(
+      address,
+      'POST',
+      '/2018-06-01/runtime/invocation/req-5/response',
+      Buffer.alloc(MAX_RESPONSE_BYTES, 0x61),
+    );
+    assert.equal(exact.status, 202);
+  });
+});
+
+test('error and init error: header type, JSON body passed on, other bodies wrapped', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-6'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const reply = await call(address, 'POST', '/2018-06-01/runtime/invocation/req-6/error', Buffer.from('not json'), {
+      'Lambda-Runtime-Function-Error-Type': 'Runtime.Crash',
+    });
+    assert.equal(reply.status, 202);
+    const init = await call(
+      address,
+      'POST',
+      '/2018-06-01/runtime/init/error',
+      Buffer.from('{"errorType":"Runtime.ImportModuleError","errorMessage":"x"}'),
+      {
+        'Lambda-Runtime-Function-Error-Type': 'Runtime.ImportModuleError',
+      },
+    );
+    assert.equal(init.status, 202);
+    assert.deepEqual(recorder.events, [
+      'error req-6 Runtime.Crash {"errorType":"Runtime.Crash","errorMessage":"not json"}',
+      'init-error Runtime.ImportModuleError {"errorType":"Runtime.ImportModuleError","errorMessage":"x"}',
+    ]);
+  });
+});

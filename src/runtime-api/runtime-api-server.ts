@@ -1,0 +1,217 @@
+// The Runtime API 2018-06-01 of ONE sandbox (never shared: a sandbox can only see its own events).
+// The execution environment hands it invocations with deliver(); the runtime long-polls
+// GET /next for them and answers on …/response or …/error. Results go back through
+// RuntimeApiEvents. The success path never parses the response body.
+// Behaviour follows https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html and AWS's
+// runtime interface emulator (payload cap 6 MiB + 100 B, error bodies and status codes).
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RuntimeApiListener } from '../sandbox/sandbox-driver.js';
+import { errorReport } from './error-report.js';
+import { readBody } from './request-body.js';
+import { routeRuntimeApi } from './runtime-api-routes.js';
+
+/** RIE's MaxPayloadSize: 6 * 1024 * 1024 + 100. */
+export const MAX_RESPONSE_BYTES = 6_291_556;
+
+export interface RuntimeInvocation {
+  readonly requestId: string;
+  readonly payload: Buffer;
+  /** Epoch milliseconds. */
+  readonly deadlineMs: number;
+  readonly invokedFunctionArn: string;
+  readonly traceId: string;
+  readonly clientContext: string | undefined;
+}
+
+/** What the runtime did, as past-tense events. */
+export interface RuntimeApiEvents {
+  /** A GET /next is waiting: init is done (the first time) or the runtime is ready again. */
+  nextRequested(): void;
+  responded(requestId: string, body: Buffer): void;
+  errored(requestId: string, errorType: string, payload: Buffer): void;
+  responseTooLarge(requestId: string): void;
+  initFailed(errorType: string, payload: Buffer): void;
+}
+
+const OK = Buffer.from('{"status":"OK"}');
+const TOO_LARGE = Buffer.from(
+  `{"errorMessage":"Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).","errorType":"RequestEntityTooLarge"}`,
+);
+const INVALID_ID = Buffer.from('{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}');
+// RIE answers 403 InvalidStateTransition when a runtime answers an invocation twice.
+const ALREADY_ANSWERED = Buffer.from(
+  '{"errorMessage":"State transition from RuntimeResponseSentState to RuntimeResponseSentState failed for runtime. Error: State transition is not allowed","errorType":"InvalidStateTransition"}',
+);
+const NOT_FOUND = Buffer.from('{"errorMessage":"Not found","errorType":"NotFound"}');
+const NOT_ALLOWED = Buffer.from('{"errorMessage":"Method not allowed","errorType":"MethodNotAllowed"}');
+const REMEMBERED_IDS = 8;
+
+export class RuntimeApiServer implements RuntimeApiListener {
+  private readonly server: http.Server;
+  private parkedNext: ServerResponse | undefined;
+  private queued: RuntimeInvocation | undefined;
+  /** The invocation handed to the runtime and not answered yet. */
+  private assigned: string | undefined;
+  private readonly answered: string[] = [];
+  private closed = false;
+
+  constructor(private readonly events: RuntimeApiEvents) {
+    this.server = http.createServer((request, response) => this.handle(request, response));
+    // Long polls must never time out, and the runtime's keep-alive connection is reused forever.
+    this.server.keepAliveTimeout = 0;
+    this.server.requestTimeout = 0;
+  }
+
+  async listenTcp(host: string): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, host, () => resolve());
+    });
+    const address = this.server.address() as AddressInfo;
+    return `${host}:${address.port}`;
+  }
+
+  async listenUnix(path: string): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(path, () => resolve());
+    });
+  }
+
+  /** Hands an invocation to the runtime: now if a GET /next is waiting, else when the next one comes. */
+  deliver(invocation: RuntimeInvocation): void {
+    const parked = this.parkedNext;
+    if (parked === undefined) {
+      this.queued = invocation;
+      return;
+    }
+    this.parkedNext = undefined;
+    this.send(parked, invocation);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.parkedNext = undefined;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(request: IncomingMessage, response: ServerResponse): void {
+    const route = routeRuntimeApi(request.method ?? 'GET', request.url ?? '/');
+    switch (route.kind) {
+      case 'next':
+        return this.next(request, response);
+      case 'response':
+        return void this.result(request, response, route.requestId, 'response');
+      case 'error':
+        return void this.result(request, response, route.requestId, 'error');
+      case 'init-error':
+        return void this.initError(request, response);
+      case 'not-found':
+        request.resume();
+        return reply(response, 404, NOT_FOUND);
+      case 'method-not-allowed':
+        request.resume();
+        return reply(response, 405, NOT_ALLOWED);
+      default: {
+        const never: never = route;
+        throw new Error(`unhandled route ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  private next(request: IncomingMessage, response: ServerResponse): void {
+    request.resume();
+    if (this.assigned !== undefined || this.parkedNext !== undefined) return reply(response, 403, ALREADY_ANSWERED);
+    const queued = this.queued;
+    if (queued !== undefined) {
+      this.queued = undefined;
+      this.send(response, queued);
+      return;
+    }
+    this.parkedNext = response;
+    response.on('close', () => {
+      if (this.parkedNext === response) this.parkedNext = undefined;
+    });
+    this.events.nextRequested();
+  }
+
+  private send(response: ServerResponse, invocation: RuntimeInvocation): void {
+    this.assigned = invocation.requestId;
+    const headers: string[] = [
+      'Content-Type',
+      'application/json',
+      'Content-Length',
+      String(invocation.payload.length),
+      'Lambda-Runtime-Aws-Request-Id',
+      invocation.requestId,
+      'Lambda-Runtime-Deadline-Ms',
+      String(invocation.deadlineMs),
+      'Lambda-Runtime-Invoked-Function-Arn',
+      invocation.invokedFunctionArn,
+      'Lambda-Runtime-Trace-Id',
+      invocation.traceId,
+    ];
+    if (invocation.clientContext !== undefined) headers.push('Lambda-Runtime-Client-Context', invocation.clientContext);
+    response.writeHead(200, headers);
+    response.end(invocation.payload);
+  }
+
+  private async result(
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+    kind: 'response' | 'error',
+  ): Promise<void> {
+    if (requestId !== this.assigned) {
+      request.resume();
+      return reply(
+        response,
+        this.answered.includes(requestId) ? 403 : 400,
+        this.answered.includes(requestId) ? ALREADY_ANSWERED : INVALID_ID,
+      );
+    }
+    const read = await readBody(request, MAX_RESPONSE_BYTES);
+    if (requestId !== this.assigned) return reply(response, 403, ALREADY_ANSWERED);
+    this.settle(requestId);
+    if (read.kind === 'too-large') {
+      reply(response, 413, TOO_LARGE);
+      this.events.responseTooLarge(requestId);
+      return;
+    }
+    reply(response, 202, OK);
+    if (kind === 'response') {
+      this.events.responded(requestId, read.body);
+    } else {
+      const report = errorReport(headerValue(request, 'lambda-runtime-function-error-type'), read.body);
+      this.events.errored(requestId, report.errorType, report.payload);
+    }
+  }
+
+  private async initError(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const read = await readBody(request, MAX_RESPONSE_BYTES);
+    reply(response, 202, OK);
+    const body = read.kind === 'ok' ? read.body : Buffer.alloc(0);
+    const report = errorReport(headerValue(request, 'lambda-runtime-function-error-type'), body);
+    this.events.initFailed(report.errorType, report.payload);
+  }
+
+  private settle(requestId: string): void {
+    this.assigned = undefined;
+    this.answered.push(requestId);
+    if (this.answered.length > REMEMBERED_IDS) this.answered.shift();
+  }
+}
+
+function reply(response: ServerResponse, status: number, body: Buffer): void {
+  response.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(body.length)]);
+  response.end(body);
+}
+
+function headerValue(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

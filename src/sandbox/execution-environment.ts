@@ -1,0 +1,338 @@
+// One execution environment: its process (through the SandboxDriver), its own Runtime API server,
+// its log capture, and its life as the state machine in environment-state.ts.
+// Init: done at the first GET /next; failed on /init/error, process exit or the init deadline.
+// Lambda gives on-demand init 10 s and, past that, retries init inside the first invoke with the
+// function's timeout (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+// Hearth simplifies: one init attempt with a deadline of max(10 s, Timeout), reported as
+// Sandbox.Timedout past it. A failed init is reported as the outcome of the invoke that caused
+// it, and the environment is discarded (the next invoke starts a fresh one).
+import { performance } from 'node:perf_hooks';
+import { once } from 'node:events';
+import type { LogSink } from '../observability/log-sink.js';
+import { InvocationLog } from '../observability/invocation-log.js';
+import { splitLines } from '../observability/line-splitter.js';
+import { endLine, reportLine, startLine } from '../observability/platform-lines.js';
+import { RuntimeApiServer, type RuntimeApiEvents } from '../runtime-api/runtime-api-server.js';
+import { newTraceId } from '../runtime-api/trace-id.js';
+import { next, type EnvironmentEvent, type EnvironmentState } from './environment-state.js';
+import { exitReason } from './exit-reason.js';
+import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from './sandbox-driver.js';
+import { reportStatus, type SandboxInvocation, type SandboxResult, type SandboxRun } from './sandbox-result.js';
+
+export const ON_DEMAND_INIT_SECONDS = 10;
+const EARLIER_LINES_KEPT = 64;
+/** How long a dead runtime's last stderr may take to arrive through the pipes. */
+const EXIT_OUTPUT_GRACE_MS = 200;
+/** How long output that is still streaming in after a result may delay finishing the invocation. */
+const OUTPUT_SETTLE_MS = 50;
+
+export interface EnvironmentSettings {
+  readonly functionName: string;
+  readonly version: string;
+  readonly memorySizeMb: number;
+  readonly timeoutSeconds: number;
+  readonly logStreamName: string;
+  /** Defaults to max(10 s, Timeout). */
+  readonly initTimeoutMs?: number;
+  readonly maxOutputBytes?: number;
+  /** Everything of the SandboxSpec but the Runtime API, which this environment owns. */
+  readonly spec: Omit<SandboxSpec, 'runtimeApi'>;
+}
+
+export interface EnvironmentDeps {
+  readonly driver: SandboxDriver;
+  readonly logs: LogSink;
+  /** Called once when the environment is gone (destroyed, crashed, timed out). */
+  readonly onGone?: () => void;
+}
+
+interface Running {
+  readonly requestId: string;
+  readonly log: InvocationLog;
+  readonly startedAt: number;
+  readonly timer: NodeJS.Timeout;
+  settled: boolean;
+  readonly resolve: (run: SandboxRun) => void;
+}
+
+type InitWait = { kind: 'ready' } | { kind: 'failed'; result: SandboxResult };
+
+export class ExecutionEnvironment implements RuntimeApiEvents {
+  private currentState: EnvironmentState = 'starting';
+  private readonly api = new RuntimeApiServer(this);
+  private process: SandboxProcess | undefined;
+  private initWaiter: ((wait: InitWait) => void) | undefined;
+  private initDurationMs: number | undefined;
+  private failure: SandboxResult | undefined;
+  private running: Running | undefined;
+  private earlierLines: string[] = [];
+  private peakMemoryMb = 0;
+  private streamsEnded: Promise<unknown> = Promise.resolve();
+  private destroying: Promise<void> | undefined;
+  private exitedReason: string | undefined;
+  /** Lines of output read so far; tells whether output is still arriving. */
+  private outputLines = 0;
+
+  constructor(
+    readonly settings: EnvironmentSettings,
+    private readonly deps: EnvironmentDeps,
+  ) {}
+
+  get id(): string {
+    return this.settings.spec.id;
+  }
+
+  get state(): EnvironmentState {
+    return this.currentState;
+  }
+
+  /** Starts the runtime and waits for init. Never rejects for the function's own failures (they
+   *  become the next invoke's result); rejects only when the platform cannot start a sandbox. */
+  async start(): Promise<void> {
+    const startedAt = performance.now();
+    try {
+      this.process = await this.deps.driver.start({ ...this.settings.spec, runtimeApi: this.api });
+    } catch (error) {
+      this.move('InitFailed');
+      await this.destroy();
+      throw error;
+    }
+    const process = this.process;
+    if (this.currentState !== 'starting') {
+      // Retired (shutdown) while the driver was starting it.
+      await process.destroy();
+      throw new Error(`Sandbox ${this.id} was retired while starting`);
+    }
+    this.move('ProcessStarted');
+    splitLines(process.stdout, (line) => this.onOutput(line));
+    splitLines(process.stderr, (line) => this.onOutput(line));
+    this.streamsEnded = Promise.all([once(process.stdout, 'close'), once(process.stderr, 'close')]).catch(
+      () => undefined,
+    );
+    void process.exited.then((exit) => this.onExit(exit));
+
+    const initTimeoutMs =
+      this.settings.initTimeoutMs ?? Math.max(ON_DEMAND_INIT_SECONDS, this.settings.timeoutSeconds) * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const wait = await new Promise<InitWait>((resolve) => {
+      this.initWaiter = resolve;
+      timer = setTimeout(
+        () => resolve({ kind: 'failed', result: { kind: 'timeout', timeoutSeconds: this.settings.timeoutSeconds } }),
+        initTimeoutMs,
+      );
+    });
+    clearTimeout(timer);
+    this.initWaiter = undefined;
+    // destroy() may have run while init was pending (shutdown, eviction).
+    if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);
+    if (wait.kind === 'ready') {
+      this.initDurationMs = performance.now() - startedAt;
+      this.move('InitCompleted');
+      return;
+    }
+    this.failure = wait.result;
+    this.move('InitFailed');
+    if (wait.result.kind === 'exit') await this.outputDrained();
+    void this.destroy();
+  }
+
+  /** Runs one invocation. Call only on an idle environment, or on one whose init failed (the
+   *  init failure is then this invocation's result). */
+  invoke(invocation: SandboxInvocation): Promise<SandboxRun> {
+    const log = new InvocationLog((message) => this.emit(message), invocation.keepTail, this.settings.maxOutputBytes);
+    for (const line of this.earlierLines) log.earlier(line);
+    this.earlierLines = [];
+    log.platform(startLine(invocation.requestId, this.settings.version));
+    if (this.currentState !== 'idle') {
+      const result = this.failure ?? { kind: 'exit', phase: 'invoke', reason: exitReason({ code: 0, signal: null }) };
+      return this.report(log, invocation.requestId, 0, result);
+    }
+    this.move('InvokeAssigned');
+    return new Promise<SandboxRun>((resolve) => {
+      const timeoutMs = this.settings.timeoutSeconds * 1000;
+      this.running = {
+        requestId: invocation.requestId,
+        log,
+        startedAt: performance.now(),
+        timer: setTimeout(() => this.onTimeout(), timeoutMs),
+        settled: false,
+        resolve,
+      };
+      this.api.deliver({
+        requestId: invocation.requestId,
+        payload: invocation.payload,
+        deadlineMs: Date.now() + timeoutMs,
+        invokedFunctionArn: invocation.invokedFunctionArn,
+        traceId: newTraceId(Date.now()),
+        clientContext: invocation.clientContext,
+      });
+    });
+  }
+
+  /** Kills the sandbox and frees what it holds. Idempotent. */
+  destroy(): Promise<void> {
+    if (this.destroying !== undefined) return this.destroying;
+    if (this.currentState !== 'resetting' && this.currentState !== 'gone') this.move('Retired');
+    this.destroying = (async () => {
+      await this.api.close();
+      await this.process?.destroy();
+      this.move('Destroyed');
+      this.deps.onGone?.();
+    })();
+    return this.destroying;
+  }
+
+  // --- RuntimeApiEvents -------------------------------------------------------------------------
+
+  nextRequested(): void {
+    this.initWaiter?.({ kind: 'ready' });
+  }
+
+  responded(requestId: string, body: Buffer): void {
+    this.complete(requestId, { kind: 'success', payload: body });
+  }
+
+  errored(requestId: string, errorType: string, payload: Buffer): void {
+    this.complete(requestId, { kind: 'function-error', errorType, payload });
+  }
+
+  responseTooLarge(requestId: string): void {
+    this.complete(requestId, { kind: 'response-too-large' });
+  }
+
+  initFailed(errorType: string, payload: Buffer): void {
+    this.initWaiter?.({ kind: 'failed', result: { kind: 'init-error', errorType, payload } });
+  }
+
+  // --- internals --------------------------------------------------------------------------------
+
+  private complete(requestId: string, result: SandboxResult): void {
+    const running = this.running;
+    if (running === undefined || running.requestId !== requestId || running.settled) return;
+    running.settled = true;
+    clearTimeout(running.timer);
+    const durationMs = performance.now() - running.startedAt;
+    // The runtime wrote its log lines to stdout BEFORE posting the result, but they come on another
+    // fd. A setImmediate lets the poll phase deliver pipe data that was already written; while
+    // output keeps arriving (a runtime that writes stdout asynchronously), wait a few more turns.
+    const deadline = performance.now() + OUTPUT_SETTLE_MS;
+    let seen = this.outputLines;
+    const settle = (): void => {
+      if (this.outputLines !== seen && performance.now() < deadline) {
+        seen = this.outputLines;
+        setImmediate(settle);
+        return;
+      }
+      this.running = undefined;
+      if (this.currentState === 'busy') this.move('InvokeCompleted');
+      if (this.exitedReason !== undefined && this.currentState === 'idle') {
+        this.failure = { kind: 'exit', phase: 'invoke', reason: this.exitedReason };
+        void this.destroy();
+      }
+      void this.report(running.log, requestId, durationMs, result).then(running.resolve);
+    };
+    setImmediate(settle);
+  }
+
+  private onTimeout(): void {
+    const running = this.running;
+    if (running === undefined || running.settled) return;
+    running.settled = true;
+    const durationMs = performance.now() - running.startedAt;
+    this.running = undefined;
+    this.move('InvokeFailed');
+    const result: SandboxResult = { kind: 'timeout', timeoutSeconds: this.settings.timeoutSeconds };
+    void this.report(running.log, running.requestId, durationMs, result).then(running.resolve);
+    void this.destroy();
+  }
+
+  private onExit(exit: SandboxExit): void {
+    const reason = exitReason(exit);
+    this.exitedReason = reason;
+    if (this.initWaiter !== undefined) {
+      this.initWaiter({ kind: 'failed', result: { kind: 'exit', phase: 'init', reason } });
+      return;
+    }
+    const running = this.running;
+    if (running === undefined || running.settled) {
+      // Exited while idle (or right after answering): the next invoke gets a fresh sandbox.
+      if (this.currentState === 'idle') {
+        this.failure = { kind: 'exit', phase: 'invoke', reason };
+        void this.destroy();
+      }
+      return;
+    }
+    running.settled = true;
+    clearTimeout(running.timer);
+    const durationMs = performance.now() - running.startedAt;
+    if (this.currentState === 'busy') this.move('InvokeFailed');
+    const result: SandboxResult = { kind: 'exit', phase: 'invoke', reason };
+    void this.outputDrained().then(async () => {
+      this.running = undefined;
+      running.resolve(await this.report(running.log, running.requestId, durationMs, result));
+      await this.destroy();
+    });
+  }
+
+  /** Lets a dying runtime's last output (a stack trace on stderr) arrive, within a short bound. */
+  private outputDrained(): Promise<unknown> {
+    const grace = new Promise((resolve) => setTimeout(resolve, EXIT_OUTPUT_GRACE_MS).unref());
+    return Promise.race([this.streamsEnded, grace]);
+  }
+
+  private async report(
+    log: InvocationLog,
+    requestId: string,
+    durationMs: number,
+    result: SandboxResult,
+  ): Promise<SandboxRun> {
+    const measured = (await this.process?.maxMemoryUsedMb().catch(() => 0)) ?? 0;
+    this.peakMemoryMb = Math.max(this.peakMemoryMb, measured);
+    const { status, errorType } = reportStatus(result);
+    log.platform(endLine(requestId));
+    log.platform(
+      reportLine({
+        requestId,
+        durationMs,
+        memorySizeMb: this.settings.memorySizeMb,
+        maxMemoryUsedMb: this.peakMemoryMb,
+        initDurationMs: this.initDurationMs,
+        status,
+        errorType,
+      }),
+    );
+    this.initDurationMs = undefined;
+    return { result, logTail: log.tail() };
+  }
+
+  private onOutput(line: string): void {
+    this.outputLines += 1;
+    const running = this.running;
+    if (running !== undefined) {
+      running.log.output(line);
+      return;
+    }
+    this.emit(line);
+    this.earlierLines.push(line);
+    if (this.earlierLines.length > EARLIER_LINES_KEPT) this.earlierLines.shift();
+  }
+
+  private emit(message: string): void {
+    this.deps.logs.record(this.settings.functionName, {
+      timestamp: Date.now(),
+      logStream: this.settings.logStreamName,
+      message,
+    });
+  }
+
+  /** The state, read through a call so the compiler does not narrow it across awaits. */
+  private stateNow(): EnvironmentState {
+    return this.currentState;
+  }
+
+  private move(event: EnvironmentEvent): void {
+    const transition = next(this.currentState, event);
+    if (!transition.ok) throw new Error(`Sandbox ${this.id}: ${transition.error}`);
+    this.currentState = transition.state;
+  }
+}

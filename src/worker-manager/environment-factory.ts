@@ -1,0 +1,91 @@
+// Builds a new ExecutionEnvironment for a function: runtime launch spec, per-sandbox credentials,
+// the from-scratch environment variables and the log stream. The place that turns a FunctionRecord
+// into a SandboxSpec.
+import { randomUUID } from 'node:crypto';
+import type { FunctionRecord } from '../control-plane/function-record.js';
+import type { LogSink } from '../observability/log-sink.js';
+import type { SandboxDriver } from '../sandbox/sandbox-driver.js';
+import { ExecutionEnvironment } from '../sandbox/execution-environment.js';
+import { buildSandboxEnvironment, newLogStreamName, type SandboxCredentials } from '../sandbox/sandbox-environment.js';
+
+/** What the runtime catalog says about starting one runtime (src/runtimes/runtime-catalog.ts). */
+export interface RuntimeLaunch {
+  /** Sandbox paths, e.g. /var/runtime/bootstrap.js or /var/task/bootstrap. */
+  readonly argv: readonly string[];
+  /** Host dir mounted at /var/runtime. */
+  readonly runtimeDir: string;
+  readonly hostPaths: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type LaunchFor = (runtime: string) => RuntimeLaunch;
+
+/** Temporary credentials for one sandbox, valid until revoke(). */
+export interface IssuedCredentials extends SandboxCredentials {
+  revoke(): void;
+}
+
+export type IssueCredentials = (functionName: string) => Promise<IssuedCredentials>;
+
+export interface EnvironmentFactoryDeps {
+  readonly launchFor: LaunchFor;
+  readonly issueCredentials: IssueCredentials;
+  readonly logs: LogSink;
+  readonly region: string;
+  /** Hearth's API URL, handed to functions as AWS_ENDPOINT_URL (known once the server listens). */
+  readonly endpointUrl: () => string;
+  /** Test override of the init deadline (default max(10 s, Timeout)). */
+  readonly initTimeoutMs?: number;
+}
+
+export async function createEnvironment(
+  fn: FunctionRecord,
+  codeDir: string,
+  driver: SandboxDriver,
+  deps: EnvironmentFactoryDeps,
+  onGone: () => void,
+): Promise<ExecutionEnvironment> {
+  const launch = deps.launchFor(fn.runtime);
+  const credentials = await deps.issueCredentials(fn.name);
+  const logStreamName = newLogStreamName(fn.version, new Date());
+  const env = buildSandboxEnvironment({
+    functionName: fn.name,
+    version: fn.version,
+    handler: fn.handler,
+    memorySize: fn.memorySize,
+    region: deps.region,
+    variables: fn.environment,
+    launchEnv: launch.env,
+    logStreamName,
+    credentials,
+    endpointUrl: deps.endpointUrl(),
+  });
+  return new ExecutionEnvironment(
+    {
+      functionName: fn.name,
+      version: fn.version,
+      memorySizeMb: fn.memorySize,
+      timeoutSeconds: fn.timeout,
+      logStreamName,
+      ...(deps.initTimeoutMs !== undefined ? { initTimeoutMs: deps.initTimeoutMs } : {}),
+      spec: {
+        id: `${fn.name}-${randomUUID()}`,
+        argv: launch.argv,
+        env,
+        codeDir,
+        runtimeDir: launch.runtimeDir,
+        hostPaths: launch.hostPaths,
+        memoryMb: fn.memorySize,
+        ephemeralStorageMb: fn.ephemeralStorage,
+      },
+    },
+    {
+      driver,
+      logs: deps.logs,
+      onGone: () => {
+        credentials.revoke();
+        onGone();
+      },
+    },
+  );
+}

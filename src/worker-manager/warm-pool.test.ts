@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  decideCapacity,
+  selectEvictionVictim,
+  selectExpired,
+  selectStale,
+  selectWarm,
+  WarmPool,
+  type PoolEntry,
+  type SandboxKey,
+} from './warm-pool.js';
+
+const key = (functionName: string, revisionId = 'r1', version = '$LATEST'): SandboxKey => ({
+  functionName,
+  version,
+  revisionId,
+});
+const entry = (name: string, k: SandboxKey, busy: boolean, lastUsedAt: number, retired = false): PoolEntry<string> => ({
+  key: k,
+  sandbox: name,
+  busy,
+  lastUsedAt,
+  retired,
+});
+
+test('warm selection: an idle sandbox of exactly the key, most recently used first', () => {
+  const table: Array<[string, PoolEntry<string>[], SandboxKey, string | undefined]> = [
+    ['empty pool: cold start', [], key('a'), undefined],
+    ['one idle match', [entry('s1', key('a'), false, 1)], key('a'), 's1'],
+    ['busy match is not taken', [entry('s1', key('a'), true, 1)], key('a'), undefined],
+    [
+      'MRU wins',
+      [entry('old', key('a'), false, 1), entry('new', key('a'), false, 5), entry('mid', key('a'), false, 3)],
+      key('a'),
+      'new',
+    ],
+    ['other function never', [entry('s1', key('b'), false, 1)], key('a'), undefined],
+    ['other revision never', [entry('s1', key('a', 'r0'), false, 9)], key('a', 'r1'), undefined],
+    ['other version never', [entry('s1', key('a', 'r1', '1'), false, 9)], key('a', 'r1', '$LATEST'), undefined],
+    ['retired is skipped', [entry('s1', key('a'), false, 9, true), entry('s2', key('a'), false, 1)], key('a'), 's2'],
+  ];
+  for (const [name, entries, k, expected] of table) assert.equal(selectWarm(entries, k)?.sandbox, expected, name);
+});
+
+test('eviction picks the least recently used idle sandbox of any function', () => {
+  const table: Array<[string, PoolEntry<string>[], string | undefined]> = [
+    ['none', [], undefined],
+    ['all busy', [entry('s1', key('a'), true, 1)], undefined],
+    [
+      'LRU idle',
+      [entry('s1', key('a'), false, 5), entry('s2', key('b'), false, 2), entry('s3', key('c'), true, 1)],
+      's2',
+    ],
+  ];
+  for (const [name, entries, expected] of table) assert.equal(selectEvictionVictim(entries)?.sandbox, expected, name);
+});
+
+test('expiry: idle for at least the keep-alive, never busy ones', () => {
+  const entries = [
+    entry('fresh', key('a'), false, 900),
+    entry('old', key('a'), false, 100),
+    entry('busy-old', key('a'), true, 0),
+    entry('edge', key('b'), false, 500),
+  ];
+  assert.deepEqual(
+    selectExpired(entries, 1000, 500).map((e) => e.sandbox),
+    ['old', 'edge'],
+  );
+});
+
+test('stale: same function and version, other revision', () => {
+  const entries = [
+    entry('cur', key('a', 'r2'), false, 1),
+    entry('stale', key('a', 'r1'), true, 1),
+    entry('other', key('b', 'r1'), false, 1),
+  ];
+  assert.deepEqual(
+    selectStale(entries, key('a', 'r2')).map((e) => e.sandbox),
+    ['stale'],
+  );
+});
+
+test('capacity: create under the cap, evict at it when something is idle, else throttle', () => {
+  const table: Array<[number, number, boolean, string]> = [
+    [0, 64, false, 'create'],
+    [63, 64, true, 'create'],
+    [64, 64, true, 'evict-then-create'],
+    [64, 64, false, 'throttle'],
+    [70, 64, false, 'throttle'],
+  ];
+  for (const [total, cap, idle, expected] of table)
+    assert.equal(decideCapacity(total, cap, idle), expected, `${total}/${cap} idle=${idle}`);
+});
+
+test('the pool indexes entries by function and counts them', () => {
+  const pool = new WarmPool<string>();
+  const a = entry('s1', key('a'), false, 1);
+  pool.add(a);
+  pool.add(entry('s2', key('b'), false, 1));
+  assert.equal(pool.size, 2);
+  assert.deepEqual(
+    pool.entriesOf('a').map((e) => e.sandbox),
+    ['s1'],
+  );
+  assert.equal(pool.remove(a), true);
+  assert.equal(pool.remove(a), false);
+  assert.equal(pool.size, 1);
+  assert.deepEqual(pool.entriesOf('a'), []);
+});

@@ -1,0 +1,109 @@
+// The pool of sandboxes on this host and the pure decisions over it (after OpenWhisk's
+// ContainerPool.schedule): which idle sandbox serves a request, which is evicted, which expired.
+// A sandbox serves only its exact key — function, version and configuration revision — as on
+// Lambda ("never reused across different function versions"; a revision change means new code or
+// configuration, so new sandboxes).
+
+export interface SandboxKey {
+  readonly functionName: string;
+  readonly version: string;
+  readonly revisionId: string;
+}
+
+export interface PoolEntry<T> {
+  readonly key: SandboxKey;
+  readonly sandbox: T;
+  busy: boolean;
+  /** Clock time (ms) of the last release; creation time until first use. */
+  lastUsedAt: number;
+  /** Set when the function changed or was deleted while this sandbox was busy. */
+  retired: boolean;
+}
+
+export function sameKey(a: SandboxKey, b: SandboxKey): boolean {
+  return a.functionName === b.functionName && a.version === b.version && a.revisionId === b.revisionId;
+}
+
+/** The idle sandbox of exactly this key that was used most recently (its caches are warmest). */
+export function selectWarm<T>(entries: readonly PoolEntry<T>[], key: SandboxKey): PoolEntry<T> | undefined {
+  let best: PoolEntry<T> | undefined;
+  for (const entry of entries) {
+    if (entry.busy || entry.retired || !sameKey(entry.key, key)) continue;
+    if (best === undefined || entry.lastUsedAt > best.lastUsedAt) best = entry;
+  }
+  return best;
+}
+
+/** The least recently used idle sandbox, to make room for a new one. */
+export function selectEvictionVictim<T>(entries: readonly PoolEntry<T>[]): PoolEntry<T> | undefined {
+  let victim: PoolEntry<T> | undefined;
+  for (const entry of entries) {
+    if (entry.busy) continue;
+    if (victim === undefined || entry.lastUsedAt < victim.lastUsedAt) victim = entry;
+  }
+  return victim;
+}
+
+/** Idle sandboxes whose keep-alive ran out. */
+export function selectExpired<T>(entries: readonly PoolEntry<T>[], now: number, idleTimeoutMs: number): PoolEntry<T>[] {
+  return entries.filter((entry) => !entry.busy && now - entry.lastUsedAt >= idleTimeoutMs);
+}
+
+/** Sandboxes of the same function and version built from another revision: never to be used again. */
+export function selectStale<T>(entries: readonly PoolEntry<T>[], key: SandboxKey): PoolEntry<T>[] {
+  return entries.filter(
+    (entry) =>
+      entry.key.functionName === key.functionName &&
+      entry.key.version === key.version &&
+      entry.key.revisionId !== key.revisionId,
+  );
+}
+
+export type CapacityDecision = 'create' | 'evict-then-create' | 'throttle';
+
+/**
+ * Room for one more sandbox? Under the cap: create. At the cap with an idle sandbox: evict the LRU
+ * one. All busy: throttle at once (429 ConcurrentInvocationLimitExceeded, as Lambda does when
+ * concurrency runs out) rather than queue — a caller that waits gets no useful feedback and a
+ * queue hides overload. Concurrency limits per function land here later.
+ */
+export function decideCapacity(total: number, cap: number, hasIdle: boolean): CapacityDecision {
+  if (total < cap) return 'create';
+  return hasIdle ? 'evict-then-create' : 'throttle';
+}
+
+/** The entries of one host, indexed by function name so selection scans one function's list. */
+export class WarmPool<T> {
+  private readonly byFunction = new Map<string, PoolEntry<T>[]>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  entriesOf(functionName: string): readonly PoolEntry<T>[] {
+    return this.byFunction.get(functionName) ?? [];
+  }
+
+  all(): PoolEntry<T>[] {
+    return [...this.byFunction.values()].flat();
+  }
+
+  add(entry: PoolEntry<T>): void {
+    const list = this.byFunction.get(entry.key.functionName);
+    if (list === undefined) this.byFunction.set(entry.key.functionName, [entry]);
+    else list.push(entry);
+    this.count += 1;
+  }
+
+  /** Removes the entry; false when it was already gone. */
+  remove(entry: PoolEntry<T>): boolean {
+    const list = this.byFunction.get(entry.key.functionName);
+    const index = list?.indexOf(entry) ?? -1;
+    if (list === undefined || index === -1) return false;
+    list.splice(index, 1);
+    if (list.length === 0) this.byFunction.delete(entry.key.functionName);
+    this.count -= 1;
+    return true;
+  }
+}
