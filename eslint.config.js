@@ -1,6 +1,5 @@
-// Lint: type-aware rules that catch floating promises, plus import cycles.
+// Lint: type-aware rules that catch floating promises. Import cycles: scripts/check-import-cycles.mjs.
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['build*/**', 'node_modules/**', 'bin/**', '**/*.py', 'eslint.config.js'] },
@@ -8,7 +7,6 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { project: './tsconfig.json' } },
-    plugins: { 'import-x': importX },
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
@@ -20,7 +18,6 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-cycle': 'error',
     },
   },
 );
