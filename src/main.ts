@@ -1,0 +1,139 @@
+// The composition root: config → storage → services → HTTP server. The only place that chooses
+// backends and wires services together. Shutdown runs in reverse: stop intake, let running
+// invocations finish (bounded), stop sandboxes, flush logs, close the store.
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { combineResolvers, loadOperatorCredentials, SessionCredentials, staticCredentials } from './api/auth/credentials.js';
+import type { Route } from './api/route.js';
+import { accountSettingsRoutes } from './api/routes/account-settings.js';
+import { codeDownloadRoutes } from './api/routes/code-download.js';
+import { functionRoutes } from './api/routes/functions.js';
+import { invokeRoutes } from './api/routes/invoke.js';
+import { logRoutes } from './api/routes/logs.js';
+import { tagRoutes } from './api/routes/tags.js';
+import { createApiServer } from './api/server.js';
+import { CodeStore } from './code-store/code-store.js';
+import type { Config } from './config/config.js';
+import { CodeUrlSigner } from './control-plane/code-url-signer.js';
+import { FunctionService } from './control-plane/function-service.js';
+import { FrontEnd } from './frontend/front-end.js';
+import { LogSink } from './observability/log-sink.js';
+import { LocalPlacement } from './placement/placement.js';
+import { ProcessDriver } from './sandbox/drivers/process-driver.js';
+import { checkRuntime, describeInterpreters, launchFor, SUPPORTED_RUNTIMES, type Interpreters } from './runtimes/runtime-catalog.js';
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { WorkerManager } from './worker-manager/worker-manager.js';
+
+export interface RunningHearth {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly log: (line: string) => void;
+}
+
+export async function startHearth(config: Config, options: StartOptions): Promise<RunningHearth> {
+  const { log } = options;
+  await mkdir(config.dataDir, { recursive: true });
+  const account = { region: config.region, accountId: config.accountId };
+  const interpreters: Interpreters = { node: config.nodeBinary, python: config.pythonBinary };
+
+  const operator = await loadOperatorCredentials(config.dataDir, {
+    accessKeyId: config.accessKeyId,
+    secretAccessKey: config.secretAccessKey,
+  });
+  const sessions = new SessionCredentials();
+  const credentials = combineResolvers(
+    staticCredentials(operator),
+    sessions,
+  );
+
+  const storage = openSqliteStorage(path.join(config.dataDir, 'hearth.db'), {
+    logRetentionEvents: config.logRetentionEvents,
+  });
+  const code = await CodeStore.open(path.join(config.dataDir, 'code'));
+  const logSink = new LogSink(storage.logs, { onError: (error) => log(`log store: ${String(error)}`) });
+
+  // The API URL is known only once the server listens (port 0 picks one); sandboxes read it lazily.
+  let apiUrl = `http://${config.host}:${config.port}`;
+  const driver = new ProcessDriver({ tmpBaseDir: path.join(config.dataDir, 'sandbox-tmp') });
+  const workers = new WorkerManager({
+    placement: new LocalPlacement(driver),
+    logs: logSink,
+    launchFor: (runtime) => launchFor(runtime, interpreters),
+    issueCredentials: (_functionName) => {
+      const issued = sessions.issue();
+      return Promise.resolve({ ...issued, sessionToken: issued.sessionToken ?? '', revoke: () => sessions.revoke(issued.accessKeyId) });
+    },
+    region: config.region,
+    endpointUrl: () => apiUrl,
+    idleTimeoutSeconds: config.idleTimeoutSeconds,
+  });
+  const frontEnd = new FrontEnd({
+    functions: storage.functions,
+    codeDirFor: (sha) => code.treeDir(sha),
+    workers,
+    account,
+    onPlatformError: (error) => log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  const functions = new FunctionService({
+    store: storage.functions,
+    code,
+    account,
+    supportedRuntimes: SUPPORTED_RUNTIMES,
+    checkRuntime: (runtime) => checkRuntime(runtime, interpreters),
+    log,
+    onChanged: (name) => void frontEnd.forget(name),
+    onDeleted: (name) => {
+      void frontEnd.forget(name);
+      void storage.logs.deleteFunction(name);
+    },
+  });
+
+  await functions.resumePending();
+  const codeUrls = CodeUrlSigner.fromSecret(operator.secretAccessKey);
+  const routes: Route[] = [
+    ...invokeRoutes(frontEnd),
+    ...functionRoutes(functions, codeUrls),
+    ...tagRoutes(functions.tags),
+    ...accountSettingsRoutes(functions),
+    ...codeDownloadRoutes(code, codeUrls),
+    ...logRoutes(storage.logs, account),
+  ];
+  const server = createApiServer({ routes, credentials, region: config.region });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  apiUrl = `http://${config.host}:${port}`;
+
+  log(`Hearth ${config.dataDir} — sandboxes: ${driver.name} driver (no isolation yet)`);
+  for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: apiUrl,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await frontEnd.drain(config.shutdownGraceSeconds * 1000);
+        server.closeAllConnections();
+        await stopped;
+        await functions.settled();
+        await workers.shutdown();
+        await logSink.close();
+        await storage.close();
+      })();
+      return closing;
+    },
+  };
+}

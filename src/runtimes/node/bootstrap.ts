@@ -1,0 +1,106 @@
+// Hearth's Node.js runtime client: the process that runs inside a sandbox for the nodejs* runtimes.
+// It loads the handler (init), then loops GET /next → handler → POST /response or /error against
+// the Runtime API at AWS_LAMBDA_RUNTIME_API. It imports only node: built-ins and its own folder,
+// because the sandbox holds nothing else; the environment it reads is the sandbox's own.
+import { fileURLToPath } from 'node:url';
+import { patchConsole, logSettings, type CurrentRequest } from './console-patch.js';
+import { loadHandler, type UserHandler } from './handler-loader.js';
+import { buildContext, type FunctionFacts } from './invoke-context.js';
+import { runHandler, type Outcome } from './invocation-runner.js';
+import { RuntimeApiClient } from './runtime-api-client.js';
+import { errorLogJson, errorPayload, UnhandledPromiseRejection } from './runtime-errors.js';
+
+type Phase = 'init' | 'idle' | 'invoke';
+
+// Exit codes of AWS's Node runtime after an uncaught exception / unhandled rejection.
+const EXIT_UNCAUGHT = 129;
+const EXIT_UNHANDLED_REJECTION = 128;
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const runtimeApi = env['AWS_LAMBDA_RUNTIME_API'];
+  if (runtimeApi === undefined || runtimeApi === '') {
+    process.stderr.write('AWS_LAMBDA_RUNTIME_API is not set: this program runs inside a Lambda sandbox.\n');
+    process.exit(1);
+  }
+  const current: CurrentRequest = { requestId: undefined };
+  patchConsole(current, logSettings(env['AWS_LAMBDA_LOG_FORMAT'], env['AWS_LAMBDA_LOG_LEVEL']));
+  const client = new RuntimeApiClient(runtimeApi);
+  const facts: FunctionFacts = {
+    functionName: env['AWS_LAMBDA_FUNCTION_NAME'] ?? '',
+    functionVersion: env['AWS_LAMBDA_FUNCTION_VERSION'] ?? '$LATEST',
+    memoryLimitInMB: env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'] ?? '128',
+    logGroupName: env['AWS_LAMBDA_LOG_GROUP_NAME'] ?? '',
+    logStreamName: env['AWS_LAMBDA_LOG_STREAM_NAME'] ?? '',
+  };
+  let phase: Phase = 'init';
+
+  // An error nobody caught ends this environment, as on Lambda: report it where it belongs (init
+  // error, or the current invocation's error), then exit so the platform starts afresh.
+  const crash = (label: string, error: unknown, exitCode: number): void => {
+    console.error(label, errorLogJson(error));
+    const report =
+      phase === 'init'
+        ? client.postInitError(errorPayload(error))
+        : phase === 'invoke' && current.requestId !== undefined
+          ? client.postError(current.requestId, errorPayload(error))
+          : Promise.resolve();
+    report.then(
+      () => process.exit(exitCode),
+      () => process.exit(exitCode),
+    );
+  };
+  process.on('uncaughtException', (error) => crash('Uncaught Exception', error, EXIT_UNCAUGHT));
+  process.on('unhandledRejection', (reason) => {
+    crash('Unhandled Promise Rejection', new UnhandledPromiseRejection(reason), EXIT_UNHANDLED_REJECTION);
+  });
+
+  let handler: UserHandler;
+  try {
+    const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
+    handler = await loadHandler(taskRoot, env['_HANDLER'] ?? '', fileURLToPath(import.meta.url));
+  } catch (error) {
+    console.error('Uncaught Exception', errorLogJson(error));
+    await client.postInitError(errorPayload(error));
+    process.exit(EXIT_UNCAUGHT);
+  }
+
+  phase = 'idle';
+  for (;;) {
+    const invocation = await client.next();
+    phase = 'invoke';
+    current.requestId = invocation.requestId;
+    if (invocation.traceId === undefined) delete env['_X_AMZN_TRACE_ID'];
+    else env['_X_AMZN_TRACE_ID'] = invocation.traceId;
+
+    let outcome: Outcome;
+    try {
+      const event: unknown = JSON.parse(invocation.body);
+      outcome = await runHandler(handler, event, (completion) => buildContext(facts, invocation, completion));
+    } catch (error) {
+      outcome = { kind: 'error', error };
+    }
+    let body: string | undefined;
+    if (outcome.kind === 'response') {
+      try {
+        body = JSON.stringify(outcome.result === undefined ? null : outcome.result) ?? 'null';
+      } catch (error) {
+        outcome = { kind: 'error', error }; // e.g. TypeError: Converting circular structure to JSON
+      }
+    }
+    if (body !== undefined) {
+      await client.postResponse(invocation.requestId, body);
+    } else {
+      const error = outcome.kind === 'error' ? outcome.error : undefined;
+      console.error('Invoke Error', errorLogJson(error));
+      await client.postError(invocation.requestId, errorPayload(error));
+    }
+    phase = 'idle';
+  }
+}
+
+main().catch((error: unknown) => {
+  // Only the Runtime API itself fails here (handler errors are outcomes): the platform is gone.
+  process.stderr.write(`Runtime API request failed: ${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+// Which Lambda runtimes Hearth runs and how a sandbox starts each one: Hearth's own Node and Python
+// runtime clients on the host's interpreters, or the function's own `bootstrap` for the OS-only
+// runtimes. Paths in argv are as the sandbox sees them (/var/runtime, /var/task); runtimeDir and
+// hostPaths are host directories for the driver to mount.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
+const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14'] as const;
+const OS_ONLY_RUNTIMES = ['provided', 'provided.al2', 'provided.al2023'] as const;
+
+export const SUPPORTED_RUNTIMES: readonly string[] = [...NODE_RUNTIMES, ...PYTHON_RUNTIMES, ...OS_ONLY_RUNTIMES];
+
+export interface Interpreters {
+  readonly node: string;
+  readonly python: string;
+}
+
+export interface RuntimeLaunch {
+  readonly argv: readonly string[];
+  readonly runtimeDir: string;
+  readonly hostPaths: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+type RuntimeFamily = 'node' | 'python' | 'provided';
+
+export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
+  if ((NODE_RUNTIMES as readonly string[]).includes(runtime)) return 'node';
+  if ((PYTHON_RUNTIMES as readonly string[]).includes(runtime)) return 'python';
+  if ((OS_ONLY_RUNTIMES as readonly string[]).includes(runtime)) return 'provided';
+  return undefined;
+}
+
+export function launchFor(runtime: string, interpreters: Interpreters): RuntimeLaunch {
+  switch (runtimeFamily(runtime)) {
+    case 'node': {
+      const runtimeDir = nodeRuntimeDir();
+      declareEsm(runtimeDir);
+      const major = runtime.slice('nodejs'.length, -'.x'.length);
+      return {
+        // Lambda's Node bootstrap also passes --expose-gc; it is left out because it disables
+        // V8's start-up snapshot and costs ~5 ms of every cold start.
+        argv: [interpreters.node, '--max-http-header-size=81920', '/var/runtime/bootstrap.js'],
+        runtimeDir,
+        hostPaths: installPrefix(interpreters.node),
+        env: {
+          AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
+          // The search path Lambda sets for nodejs runtimes (layers first, then the task root).
+          NODE_PATH: `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`,
+        },
+      };
+    }
+    case 'python':
+      return {
+        // -s: no user site-packages from the host account; the function sees its own code only.
+        argv: [interpreters.python, '-s', '/var/runtime/bootstrap.py'],
+        runtimeDir: join(packageRoot(), 'src', 'runtimes', 'python'),
+        hostPaths: installPrefix(interpreters.python),
+        env: {
+          AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
+          PYTHONUNBUFFERED: '1',
+          // The code directory is read-only on Lambda; never write __pycache__ into Hearth's code store.
+          PYTHONDONTWRITEBYTECODE: '1',
+        },
+      };
+    case 'provided':
+      return {
+        argv: ['/var/task/bootstrap'],
+        runtimeDir: join(packageRoot(), 'src', 'runtimes', 'provided'),
+        hostPaths: [],
+        env: {},
+      };
+    case undefined:
+      throw new Error(`Runtime ${runtime} is not supported by Hearth (supported: ${SUPPORTED_RUNTIMES.join(', ')}).`);
+  }
+}
+
+export async function checkRuntime(runtime: string, interpreters: Interpreters): Promise<string | undefined> {
+  switch (runtimeFamily(runtime)) {
+    case 'node':
+      return (await probe(interpreters.node, ['--version'])) === undefined
+        ? `${interpreters.node} not found on this host`
+        : undefined;
+    case 'python':
+      return (await probe(interpreters.python, ['--version'])) === undefined
+        ? `${interpreters.python} not found on this host`
+        : undefined;
+    case 'provided':
+      return undefined;
+    case undefined:
+      return `Runtime ${runtime} is not supported by Hearth`;
+  }
+}
+
+export async function describeInterpreters(interpreters: Interpreters): Promise<string[]> {
+  const [node, python] = await Promise.all([
+    probe(interpreters.node, ['-p', 'process.version + " " + process.execPath']),
+    probe(interpreters.python, ['-c', 'import sys; print(sys.version.split()[0], sys.executable)']),
+  ]);
+  const nodeRange = `${NODE_RUNTIMES[0]}–${NODE_RUNTIMES[NODE_RUNTIMES.length - 1]}`;
+  const pythonRange = `${PYTHON_RUNTIMES[0]}–${PYTHON_RUNTIMES[PYTHON_RUNTIMES.length - 1]}`;
+  return [
+    node === undefined
+      ? `${interpreters.node} not found: ${nodeRange} functions cannot run`
+      : `node ${versionAndPath(node)} for ${nodeRange}`,
+    python === undefined
+      ? `${interpreters.python} not found: ${pythonRange} functions cannot run`
+      : `Python ${versionAndPath(python)} for ${pythonRange}`,
+    `${OS_ONLY_RUNTIMES.join(', ')} run the function's own bootstrap`,
+  ];
+}
+
+/** The compiled Node runtime client: the `node/` folder beside this file's compiled output. */
+function nodeRuntimeDir(): string {
+  return fileURLToPath(new URL('./node', import.meta.url));
+}
+
+/** The directory of Hearth's own package.json (name "hearth"), found upwards from this file. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if ((JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === 'hearth') return dir;
+      } catch {
+        // not Hearth's manifest; keep walking up
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('Hearth package root (package.json named "hearth") not found');
+    dir = parent;
+  }
+}
+
+/**
+ * The runtime folder is mounted alone at /var/runtime, away from Hearth's package.json, so it
+ * declares its own module type; where the folder is read-only, Node ≥ 20.19 still detects ESM.
+ */
+function declareEsm(runtimeDir: string): void {
+  const manifest = join(runtimeDir, 'package.json');
+  if (existsSync(manifest)) return;
+  try {
+    writeFileSync(manifest, '{ "type": "module" }\n');
+  } catch {
+    // read-only install: rely on Node's module syntax detection
+  }
+}
+
+/** Host directories an isolated sandbox needs for an interpreter: its install prefix. */
+function installPrefix(binary: string): string[] {
+  if (!isAbsolute(binary)) return [];
+  try {
+    return [dirname(dirname(realpathSync(binary)))];
+  } catch {
+    return [];
+  }
+}
+
+function probe(binary: string, args: readonly string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile(binary, args, { timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
+  });
+}
+
+function versionAndPath(probeOutput: string): string {
+  const space = probeOutput.indexOf(' ');
+  return space === -1 ? probeOutput : `${probeOutput.slice(0, space)} (${probeOutput.slice(space + 1)})`;
+}
