@@ -224,6 +224,8 @@ test('a new revision never reuses a sandbox of the old one, and its credentials 
     { environment: { V: '2' } },
     { revisionId: 'rev-2', lastModified: record.lastModified },
   );
+  // The control plane tells the front end after every change (main.ts wires onChanged → forget).
+  await h.frontEnd.forget('revised');
   const fresh = echo(await h.invoke('revised'));
   assert.notEqual(fresh.pid, old.pid);
   assert.equal(fresh.env['V'], '2');

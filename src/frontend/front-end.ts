@@ -4,7 +4,7 @@
 // The record is read from the store on every invoke (a point read: microseconds with SQLite or
 // memory), so a changed revision is seen at once; forget(name) retires the old sandboxes early.
 import { randomUUID } from 'node:crypto';
-import { LATEST } from '../control-plane/function-record.js';
+import { LATEST, type FunctionRecord } from '../control-plane/function-record.js';
 import { functionArn, parseFunctionName, type Account, type FunctionRef } from '../control-plane/function-name.js';
 import { errors, LambdaError } from '../errors/lambda-error.js';
 import type { FunctionStore } from '../storage/ports.js';
@@ -27,6 +27,13 @@ export interface FrontEndDeps {
 }
 
 export class FrontEnd implements Invoker {
+  /**
+   * `$LATEST` records by name. The control plane calls forget() after every change, so a cached
+   * record is never stale for longer than the change takes to commit; it saves a store read per
+   * invoke on the hot path.
+   */
+  private readonly records = new Map<string, FunctionRecord>();
+  private generation = 0;
   private running = 0;
   private draining = false;
   private idle: (() => void) | undefined;
@@ -69,7 +76,7 @@ export class FrontEnd implements Invoker {
     if (ref.qualifier !== undefined && ref.qualifier !== LATEST) {
       return { kind: 'rejected', error: errors.functionNotFound(functionArn(account, ref.name, ref.qualifier)) };
     }
-    const record = await this.deps.functions.get(ref.name, LATEST);
+    const record = this.records.get(ref.name) ?? (await this.load(ref.name));
     if (record === undefined)
       return { kind: 'rejected', error: errors.functionNotFound(functionArn(account, ref.name, LATEST)) };
     if (record.state !== 'Active') return { kind: 'rejected', error: errors.functionNotReady(record.state) };
@@ -106,6 +113,16 @@ export class FrontEnd implements Invoker {
 
   /** Call after a function's code or configuration changed, or it was deleted. */
   async forget(functionName: string): Promise<void> {
+    this.records.delete(functionName);
+    this.generation += 1;
     await this.deps.workers.retire(functionName);
+  }
+
+  private async load(name: string): Promise<FunctionRecord | undefined> {
+    const generation = this.generation;
+    const record = await this.deps.functions.get(name, LATEST);
+    // Cache only what no forget() overtook while the read was in flight.
+    if (record !== undefined && generation === this.generation) this.records.set(name, record);
+    return record;
   }
 }

@@ -49,7 +49,8 @@ const NOT_ALLOWED = Buffer.from('{"errorMessage":"Method not allowed","errorType
 const REMEMBERED_IDS = 8;
 
 export class RuntimeApiServer implements RuntimeApiListener {
-  private readonly server: http.Server;
+  /** One http.Server per listening address (loopback TCP, a unix socket, or both). */
+  private readonly servers: http.Server[] = [];
   private parkedNext: ServerResponse | undefined;
   private queued: RuntimeInvocation | undefined;
   /** The invocation handed to the runtime and not answered yet. */
@@ -57,27 +58,32 @@ export class RuntimeApiServer implements RuntimeApiListener {
   private readonly answered: string[] = [];
   private closed = false;
 
-  constructor(private readonly events: RuntimeApiEvents) {
-    this.server = http.createServer((request, response) => this.handle(request, response));
-    // Long polls must never time out, and the runtime's keep-alive connection is reused forever.
-    this.server.keepAliveTimeout = 0;
-    this.server.requestTimeout = 0;
-  }
+  constructor(private readonly events: RuntimeApiEvents) {}
 
   async listenTcp(host: string): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, host, () => resolve());
-    });
-    const address = this.server.address() as AddressInfo;
+    const server = await this.listen((s, done) => s.listen(0, host, done));
+    const address = server.address() as AddressInfo;
     return `${host}:${address.port}`;
   }
 
   async listenUnix(path: string): Promise<void> {
+    await this.listen((s, done) => s.listen(path, done));
+  }
+
+  private async listen(start: (server: http.Server, done: () => void) => void): Promise<http.Server> {
+    const server = http.createServer((request, response) => this.handle(request, response));
+    // Long polls must never time out, and the runtime's keep-alive connection is reused forever.
+    server.keepAliveTimeout = 0;
+    server.requestTimeout = 0;
+    this.servers.push(server);
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(path, () => resolve());
+      server.once('error', reject);
+      start(server, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    return server;
   }
 
   /** Hands an invocation to the runtime: now if a GET /next is waiting, else when the next one comes. */
@@ -95,8 +101,12 @@ export class RuntimeApiServer implements RuntimeApiListener {
     if (this.closed) return;
     this.closed = true;
     this.parkedNext = undefined;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all(
+      this.servers.map(async (server) => {
+        server.closeAllConnections();
+        if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      }),
+    );
   }
 
   private handle(request: IncomingMessage, response: ServerResponse): void {

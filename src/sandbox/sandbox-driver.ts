@@ -16,6 +16,12 @@ export interface RuntimeApiListener {
   listenUnix(path: string): Promise<void>;
 }
 
+/**
+ * Set by drivers next to AWS_LAMBDA_RUNTIME_API: a unix socket serving the same Runtime API.
+ * Hearth's own runtime clients prefer it (cheaper than loopback TCP); any other client ignores it.
+ */
+export const RUNTIME_API_SOCKET_VARIABLE = '_HEARTH_RUNTIME_API_SOCKET';
+
 export interface SandboxSpec {
   /** Unique, filesystem-safe id of this sandbox. */
   readonly id: string;
@@ -23,7 +29,7 @@ export interface SandboxSpec {
   readonly argv: readonly string[];
   /**
    * The complete environment of the runtime process, built from scratch (nothing of the platform's
-   * own environment). The driver adds `AWS_LAMBDA_RUNTIME_API`.
+   * own environment). The driver adds `AWS_LAMBDA_RUNTIME_API` (and RUNTIME_API_SOCKET_VARIABLE).
    */
   readonly env: Readonly<Record<string, string>>;
   /** Host directory with the function's extracted code, seen at /var/task, read-only. */

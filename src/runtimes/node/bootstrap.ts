@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   }
   const current: CurrentRequest = { requestId: undefined };
   patchConsole(current, logSettings(env['AWS_LAMBDA_LOG_FORMAT'], env['AWS_LAMBDA_LOG_LEVEL']));
-  const client = new RuntimeApiClient(runtimeApi);
+  // Hearth's drivers also serve the Runtime API on a unix socket (cheaper than loopback TCP).
+  // It is the platform's business, not the handler's: take it out of the handler's environment.
+  const socketPath = env['_HEARTH_RUNTIME_API_SOCKET'] || undefined;
+  delete env['_HEARTH_RUNTIME_API_SOCKET'];
+  const client = new RuntimeApiClient(runtimeApi, socketPath);
   const facts: FunctionFacts = {
     functionName: env['AWS_LAMBDA_FUNCTION_NAME'] ?? '',
     functionVersion: env['AWS_LAMBDA_FUNCTION_VERSION'] ?? '$LATEST',

@@ -29,9 +29,11 @@ export class HttpConnection {
   private exchange: Exchange | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** `socketPath`, when given, is a unix socket serving the same API (host/port then only name it). */
   constructor(
     private readonly host: string,
     private readonly port: number,
+    private readonly socketPath?: string,
   ) {}
 
   /** Sends one request; requests are sent one after another, never interleaved. */
@@ -74,7 +76,10 @@ export class HttpConnection {
   }
 
   private open(): Socket {
-    const socket = connect({ host: this.host, port: this.port, noDelay: true });
+    const socket =
+      this.socketPath === undefined
+        ? connect({ host: this.host, port: this.port, noDelay: true })
+        : connect({ path: this.socketPath });
     this.socket = socket;
     this.buffer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));

@@ -23,10 +23,11 @@ const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
 export class RuntimeApiClient {
   private readonly connection: HttpConnection;
 
-  constructor(hostPort: string) {
+  /** `socketPath`: the platform's unix socket for the same API, preferred when present. */
+  constructor(hostPort: string, socketPath?: string) {
     const colon = hostPort.lastIndexOf(':');
     const host = colon > 0 ? hostPort.slice(0, colon).replace(/^\[|\]$/g, '') : hostPort;
-    this.connection = new HttpConnection(host, colon > 0 ? Number(hostPort.slice(colon + 1)) : 80);
+    this.connection = new HttpConnection(host, colon > 0 ? Number(hostPort.slice(colon + 1)) : 80, socketPath);
   }
 
   async next(): Promise<NextInvocation> {

@@ -140,7 +140,10 @@ def main():
         sys.exit(1)
     sys.stdout.reconfigure(line_buffering=True)
     sys.stderr.reconfigure(line_buffering=True)
-    client = RuntimeApiClient(runtime_api)
+    # Hearth's drivers also serve the Runtime API on a unix socket (cheaper than loopback TCP);
+    # it is the platform's business, so it leaves the handler's environment.
+    socket_path = os.environ.pop("_HEARTH_RUNTIME_API_SOCKET", None) or None
+    client = RuntimeApiClient(runtime_api, socket_path)
     task_root = os.environ.get("LAMBDA_TASK_ROOT") or os.getcwd()
     setup_sys_path(task_root)
     setup_logging()

@@ -8,9 +8,11 @@
 //   started by this driver survive (the isolated driver's pid namespace does not have that gap).
 // - The Runtime API is served on loopback TCP; other local processes could reach it (no netns).
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
+import { RUNTIME_API_SOCKET_VARIABLE } from '../sandbox-driver.js';
 import { toHostPath, type PathMapping } from './host-paths.js';
 
 export interface ProcessDriverOptions {
@@ -21,10 +23,19 @@ export interface ProcessDriverOptions {
 export class ProcessDriver implements SandboxDriver {
   readonly name = 'process';
 
+  /** Short directory for the Runtime API sockets (a unix socket path must stay under 108 bytes). */
+  private socketDir: string | undefined;
+
   constructor(private readonly options: ProcessDriverOptions) {}
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
+    // Standard runtime clients use AWS_LAMBDA_RUNTIME_API (host:port). Hearth's own clients use
+    // the same API over a unix socket, which costs the platform far less per request than
+    // loopback TCP on the warm path.
     const runtimeApi = await spec.runtimeApi.listenTcp('127.0.0.1');
+    this.socketDir ??= mkdtempSync(path.join(tmpdir(), 'hearth-rt-'));
+    const runtimeApiSocket = path.join(this.socketDir, `${spec.id}.sock`);
+    await spec.runtimeApi.listenUnix(runtimeApiSocket);
     const tmpDir = path.join(this.options.tmpBaseDir, spec.id);
     mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     const mappings: PathMapping[] = [
@@ -35,6 +46,7 @@ export class ProcessDriver implements SandboxDriver {
     for (const [key, value] of Object.entries(spec.env)) env[key] = toHostPath(value, mappings);
     env['TMPDIR'] = tmpDir;
     env['AWS_LAMBDA_RUNTIME_API'] = runtimeApi;
+    env[RUNTIME_API_SOCKET_VARIABLE] = runtimeApiSocket;
     const [command, ...args] = spec.argv.map((arg) => toHostPath(arg, mappings));
     if (command === undefined) throw new Error(`Sandbox ${spec.id} has an empty argv`);
 
@@ -46,14 +58,17 @@ export class ProcessDriver implements SandboxDriver {
         resolve({ code: error.code === 'ENOENT' ? 127 : 126, signal: null }),
       );
     });
+    const peakMemory = new PeakMemoryReader(child.pid);
     let destroyed = false;
     const destroy = async (): Promise<void> => {
       if (destroyed) return;
       destroyed = true;
+      peakMemory.close();
       killGroup(child.pid);
       child.stdout.destroy();
       child.stderr.destroy();
       rmSync(tmpDir, { recursive: true, force: true });
+      rmSync(runtimeApiSocket, { force: true });
     };
     // When the runtime's main process ends, whatever it left in its group ends too.
     void exited.then(() => killGroup(child.pid));
@@ -61,7 +76,7 @@ export class ProcessDriver implements SandboxDriver {
       stdout: child.stdout,
       stderr: child.stderr,
       exited,
-      maxMemoryUsedMb: async () => peakMemoryMb(child.pid),
+      maxMemoryUsedMb: async () => peakMemory.readMb(),
       destroy,
     };
   }
@@ -76,14 +91,37 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** VmHWM (peak resident set) of the runtime's main process; procfs reads never block on disk. */
-function peakMemoryMb(pid: number | undefined): number {
-  if (pid === undefined || process.platform !== 'linux') return 0;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match?.[1] === undefined ? 0 : Math.ceil(Number(match[1]) / 1024);
-  } catch {
-    return 0;
+/**
+ * VmHWM (peak resident set) of the runtime's main process. The status file is opened once and
+ * re-read from offset 0 on every invoke (procfs regenerates it), which saves an open/fstat/close
+ * per invocation on the hot path; procfs reads never block on disk.
+ */
+class PeakMemoryReader {
+  private fd: number | undefined;
+  private readonly buffer = Buffer.alloc(4096);
+
+  constructor(pid: number | undefined) {
+    if (pid === undefined || process.platform !== 'linux') return;
+    try {
+      this.fd = openSync(`/proc/${pid}/status`, 'r');
+    } catch {
+      this.fd = undefined;
+    }
+  }
+
+  readMb(): number {
+    if (this.fd === undefined) return 0;
+    try {
+      const length = readSync(this.fd, this.buffer, 0, this.buffer.length, 0);
+      const match = /VmHWM:\s+(\d+) kB/.exec(this.buffer.toString('latin1', 0, length));
+      return match?.[1] === undefined ? 0 : Math.ceil(Number(match[1]) / 1024);
+    } catch {
+      return 0;
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }

@@ -1,5 +1,7 @@
-// The embedded Storage backend: one SQLite file in WAL mode. Every commit is fsynced
-// (synchronous = FULL), so a function change is durable before the API answers.
+// The embedded Storage backend: one SQLite file in WAL mode, two connections. Metadata commits
+// are fsynced (synchronous = FULL), so a function change is durable before the API answers.
+// Function logs go through their own connection with synchronous = NORMAL: a power cut may lose
+// the last moments of log lines, never metadata, and the invoke path never waits on an fsync.
 import Database from 'better-sqlite3';
 import type { Storage } from '../ports.js';
 import { migrate } from './migrations.js';
@@ -7,20 +9,34 @@ import { SqliteFunctionStore } from './sqlite-function-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 
 export function openSqliteStorage(file: string, options: { logRetentionEvents: number }): Storage {
-  const db = new Database(file);
+  const db = open(file, 'FULL');
+  let logDb: Database.Database | undefined;
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
     migrate(db);
+    logDb = open(file, 'NORMAL');
     return {
       functions: new SqliteFunctionStore(db),
-      logs: new SqliteLogStore(db, options.logRetentionEvents),
+      logs: new SqliteLogStore(logDb, options.logRetentionEvents),
       async close() {
+        if (logDb?.open) logDb.close();
         if (db.open) db.close();
       },
     };
+  } catch (error) {
+    logDb?.close();
+    db.close();
+    throw error;
+  }
+}
+
+function open(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    return db;
   } catch (error) {
     db.close();
     throw error;

@@ -12,12 +12,23 @@ class RuntimeApiClient:
     """HTTP/1.1 over one keep-alive socket. Not http.client: importing it (email parser, ssl) costs
     ~20 ms of every cold start, and the Runtime API needs only this much of HTTP."""
 
-    def __init__(self, host_port):
+    def __init__(self, host_port, socket_path=None):
+        # socket_path: the platform's unix socket for the same API, preferred when present.
+        self._socket_path = socket_path
         host, _, port = host_port.rpartition(":")
         self._host = host.strip("[]") or host_port
         self._port = int(port) if host else 80
         self._socket = None
         self._buffer = b""
+
+    def _connect(self):
+        if self._socket_path:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.connect(self._socket_path)
+            return connection
+        connection = socket.create_connection((self._host, self._port))
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return connection
 
     def next(self):
         status, headers, body = self._request("GET", API_PREFIX + "/invocation/next", None, {})
@@ -48,8 +59,7 @@ class RuntimeApiClient:
         for attempt in (1, 2):
             reused = self._socket is not None
             if not reused:
-                self._socket = socket.create_connection((self._host, self._port))
-                self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                self._socket = self._connect()
                 self._buffer = b""
             self._answered = False
             try:
