@@ -5,7 +5,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isUtf8 } from 'node:buffer';
 import { errors } from '../../errors/lambda-error.js';
-import type { InvocationType, InvokeOutcome, InvokeRequest, Invoker, LogType } from '../../frontend/invocation.js';
+import type {
+  Executed,
+  InvocationType,
+  InvokeOutcome,
+  InvokeRequest,
+  Invoker,
+  LogType,
+} from '../../frontend/invocation.js';
 import type { ApiResponse, Route } from '../route.js';
 
 /** Sync payload cap (Invoke API reference: 6 MB request); AWS names the operation InvokeFunction. */
@@ -68,13 +75,13 @@ export function invokeResponse(outcome: InvokeOutcome, invocationType: Invocatio
     case 'success':
       // For Event the front end reports success once the event is durably queued.
       return invocationType === 'Event'
-        ? { status: 202 }
-        : executed(outcome.payload, outcome.executedVersion, outcome.logTail, undefined);
+        ? { status: 202, headers: { 'x-amzn-RequestId': outcome.requestId } }
+        : executed(outcome, undefined);
     case 'function-error':
     case 'init-error':
     case 'timeout':
       // "The status code in the API response doesn't reflect function errors" (Invoke reference).
-      return executed(outcome.payload, outcome.executedVersion, outcome.logTail, 'Unhandled');
+      return executed(outcome, 'Unhandled');
     case 'dry-run':
       return { status: 204 };
     case 'throttled':
@@ -88,15 +95,13 @@ export function invokeResponse(outcome: InvokeOutcome, invocationType: Invocatio
   }
 }
 
-function executed(
-  payload: Buffer,
-  executedVersion: string,
-  logTail: string | undefined,
-  functionError: 'Unhandled' | undefined,
-): ApiResponse {
+function executed(outcome: Executed, functionError: 'Unhandled' | undefined): ApiResponse {
+  const { payload, logTail } = outcome;
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
-    'X-Amz-Executed-Version': executedVersion,
+    'X-Amz-Executed-Version': outcome.executedVersion,
+    // As on AWS, the response's request id is the invocation's: the id in START/END/REPORT.
+    'x-amzn-RequestId': outcome.requestId,
   };
   if (functionError !== undefined) headers['X-Amz-Function-Error'] = functionError;
   if (logTail !== undefined) headers['X-Amz-Log-Result'] = Buffer.from(logTail, 'utf8').toString('base64');
