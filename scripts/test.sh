@@ -41,6 +41,15 @@ if ! npm run --silent build; then
   exit 1
 fi
 
+# --- (b2) static checks: lint (floating promises, …), import cycles, formatting ----------------
+static_failed=0
+if [ "$which_suites" != e2e ]; then
+  echo "=== static checks ==="
+  npm run --silent lint || static_failed=1
+  npm run --silent format:check || static_failed=1
+  [ "$static_failed" = 0 ] || echo "test.sh: static checks failed (see above)"
+fi
+
 # --- (c) run ----------------------------------------------------------------------------------
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true # the SDK nags about Node 20 in every file
 reports="$(mktemp -d)"
@@ -88,7 +97,8 @@ count() {
   echo "$total"
 }
 passed="$(count pass)"
-failed=$(($(count fail) + $(count cancelled)))
+failed=$(($(count fail) + $(count cancelled) + static_failed))
+[ "$static_failed" = 0 ] || status=1
 skipped="$(count skipped)"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "Total: $passed passed, $failed failed, $skipped skipped"

@@ -5,7 +5,12 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-import { combineResolvers, loadOperatorCredentials, SessionCredentials, staticCredentials } from './api/auth/credentials.js';
+import {
+  combineResolvers,
+  loadOperatorCredentials,
+  SessionCredentials,
+  staticCredentials,
+} from './api/auth/credentials.js';
 import type { Route } from './api/route.js';
 import { accountSettingsRoutes } from './api/routes/account-settings.js';
 import { codeDownloadRoutes } from './api/routes/code-download.js';
@@ -22,7 +27,13 @@ import { FrontEnd } from './frontend/front-end.js';
 import { LogSink } from './observability/log-sink.js';
 import { LocalPlacement } from './placement/placement.js';
 import { ProcessDriver } from './sandbox/drivers/process-driver.js';
-import { checkRuntime, describeInterpreters, launchFor, SUPPORTED_RUNTIMES, type Interpreters } from './runtimes/runtime-catalog.js';
+import {
+  checkRuntime,
+  describeInterpreters,
+  launchFor,
+  SUPPORTED_RUNTIMES,
+  type Interpreters,
+} from './runtimes/runtime-catalog.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import { WorkerManager } from './worker-manager/worker-manager.js';
 
@@ -46,10 +57,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     secretAccessKey: config.secretAccessKey,
   });
   const sessions = new SessionCredentials();
-  const credentials = combineResolvers(
-    staticCredentials(operator),
-    sessions,
-  );
+  const credentials = combineResolvers(staticCredentials(operator), sessions);
 
   const storage = openSqliteStorage(path.join(config.dataDir, 'hearth.db'), {
     logRetentionEvents: config.logRetentionEvents,
@@ -66,7 +74,11 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     launchFor: (runtime) => launchFor(runtime, interpreters),
     issueCredentials: (_functionName) => {
       const issued = sessions.issue();
-      return Promise.resolve({ ...issued, sessionToken: issued.sessionToken ?? '', revoke: () => sessions.revoke(issued.accessKeyId) });
+      return Promise.resolve({
+        ...issued,
+        sessionToken: issued.sessionToken ?? '',
+        revoke: () => sessions.revoke(issued.accessKeyId),
+      });
     },
     region: config.region,
     endpointUrl: () => apiUrl,
@@ -77,7 +89,8 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     codeDirFor: (sha) => code.treeDir(sha),
     workers,
     account,
-    onPlatformError: (error) => log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    onPlatformError: (error) =>
+      log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   const functions = new FunctionService({
     store: storage.functions,

@@ -56,10 +56,16 @@ export function parseFunctionName(
   }
   if (qualifierParam !== undefined) {
     if (qualifierParam.length > 128 || !QUALIFIER_PATTERN.test(qualifierParam)) {
-      throw errors.constraint(qualifierParam, 'qualifier', 'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)');
+      throw errors.constraint(
+        qualifierParam,
+        'qualifier',
+        'Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)',
+      );
     }
     if (arnQualifier !== undefined && arnQualifier !== qualifierParam) {
-      throw errors.invalidParameter('The derived qualifier from the function name does not match the specified qualifier.');
+      throw errors.invalidParameter(
+        'The derived qualifier from the function name does not match the specified qualifier.',
+      );
     }
   }
   const qualifier = arnQualifier ?? (qualifierParam === '' ? undefined : qualifierParam);

@@ -150,7 +150,11 @@ export const errors = {
     return new LambdaError('InvalidSignatureException', 403, message);
   },
   unrecognizedClient(): LambdaError {
-    return new LambdaError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
+    return new LambdaError(
+      'UnrecognizedClientException',
+      403,
+      'The security token included in the request is invalid.',
+    );
   },
   accessDenied(message: string): LambdaError {
     return new LambdaError('AccessDeniedException', 403, message);

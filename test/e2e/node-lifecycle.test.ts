@@ -33,6 +33,7 @@ interface Probe {
   memoryLimitInMB: string;
   remainingMs: number;
   requestId: string;
+  clientContext: unknown;
   greeting: string | null;
   region: string | null;
   lambdaFunctionName: string | null;
@@ -106,6 +107,16 @@ describe('Node.js function lifecycle (SDK v3)', { timeout: 180_000 }, () => {
     // The invocations above counted 1 and 2 in this sandbox; a cold sandbox would count 1 again.
     assert.equal((await invokeOk<Probe>(client, esm, {})).count, 3);
     assert.equal((await invokeOk<Probe>(client, esm, {})).count, 4);
+  });
+
+  it('hands X-Amz-Client-Context to the handler as context.clientContext', async () => {
+    const clientContext = { custom: { tenant: 'blue' }, env: { locale: 'en-GB' } };
+    const encoded = Buffer.from(JSON.stringify(clientContext)).toString('base64');
+    const result = await invoke(client, esm, {}, { clientContext: encoded });
+    assert.equal(result.functionError, undefined, result.text);
+    assert.deepEqual((JSON.parse(result.text) as Probe).clientContext, clientContext);
+    const without = JSON.parse((await invoke(client, esm, {})).text) as Probe;
+    assert.equal(without.clientContext, null);
   });
 
   it('returns the log tail with START, END, REPORT and the console line', async () => {

@@ -24,6 +24,7 @@ export const handler = async (event, context) => {
     memoryLimitInMB: String(context.memoryLimitInMB),
     remainingMs: context.getRemainingTimeInMillis(),
     requestId: context.awsRequestId,
+    clientContext: context.clientContext ?? null,
     greeting: process.env.GREETING ?? null,
     region: process.env.AWS_REGION ?? null,
     lambdaFunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? null,

@@ -84,6 +84,8 @@ export interface InvokeResult {
 export interface InvokeOptions {
   readonly logType?: LogType;
   readonly invocationType?: InvocationType;
+  /** Base64 of a JSON object, sent as X-Amz-Client-Context. */
+  readonly clientContext?: string;
   /** Raw bytes to send instead of JSON.stringify(payload). */
   readonly raw?: Uint8Array;
 }
@@ -100,6 +102,7 @@ export async function invoke(
       Payload: options.raw ?? Buffer.from(JSON.stringify(payload)),
       LogType: options.logType,
       InvocationType: options.invocationType,
+      ClientContext: options.clientContext,
     }),
   );
   return {
