@@ -1,8 +1,7 @@
 // The in-memory FunctionStore: the fake used by unit tests, with the same semantics as SQLite.
 // Every record handed in or out is copied, so callers never share an object with the store.
-import { LATEST, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
+import { LATEST, patchedRecord, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
 import type { FunctionStore } from '../ports.js';
-import { patchedRecord } from './patched-record.js';
 
 export class MemoryFunctionStore implements FunctionStore {
   /** name → version → record */

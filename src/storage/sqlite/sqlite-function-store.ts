@@ -1,8 +1,7 @@
 // FunctionStore on SQLite. Records are stored as JSON beside their key columns; the revision
 // compare-and-swap is one conditional UPDATE, so two writers (even two processes) cannot both win.
 import type { Database, Statement } from 'better-sqlite3';
-import { LATEST, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
-import { patchedRecord } from '../memory/patched-record.js';
+import { LATEST, patchedRecord, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
 import type { FunctionStore } from '../ports.js';
 
 interface RecordRow {
