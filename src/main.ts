@@ -48,7 +48,8 @@ export interface StartOptions {
 
 export async function startHearth(config: Config, options: StartOptions): Promise<RunningHearth> {
   const { log } = options;
-  await mkdir(config.dataDir, { recursive: true });
+  // Function environments (often secrets) and credentials live here: owner-only.
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const account = { region: config.region, accountId: config.accountId };
   const interpreters: Interpreters = { node: config.nodeBinary, python: config.pythonBinary };
 
@@ -83,6 +84,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     region: config.region,
     endpointUrl: () => apiUrl,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
+    maxSandboxes: config.maxSandboxes,
   });
   const frontEnd = new FrontEnd({
     functions: storage.functions,

@@ -13,6 +13,8 @@ export interface Config {
   readonly secretAccessKey: string | undefined;
   /** Idle seconds after which a warm sandbox is shut down. */
   readonly idleTimeoutSeconds: number;
+  /** Most sandboxes alive at once on this host; past it the least recently used idle one goes. */
+  readonly maxSandboxes: number;
   /** Log events kept per function (oldest dropped first). */
   readonly logRetentionEvents: number;
   /** Interpreters used for the nodejs* and python3.* runtimes. */
@@ -40,6 +42,7 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Conf
     accessKeyId: nonEmpty(env['HEARTH_ACCESS_KEY_ID']),
     secretAccessKey: nonEmpty(env['HEARTH_SECRET_ACCESS_KEY']),
     idleTimeoutSeconds: positiveNumber(env['HEARTH_IDLE_TIMEOUT_SECONDS'], 600, 'HEARTH_IDLE_TIMEOUT_SECONDS'),
+    maxSandboxes: Math.floor(positiveNumber(env['HEARTH_MAX_SANDBOXES'], 64, 'HEARTH_MAX_SANDBOXES')),
     logRetentionEvents: positiveNumber(env['HEARTH_LOG_RETENTION_EVENTS'], 10_000, 'HEARTH_LOG_RETENTION_EVENTS'),
     nodeBinary: env['HEARTH_NODE'] ?? process.execPath,
     pythonBinary: env['HEARTH_PYTHON'] ?? 'python3',
