@@ -116,7 +116,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     ...tagRoutes(functions.tags),
     ...accountSettingsRoutes(functions),
     ...codeDownloadRoutes(code, codeUrls),
-    ...logRoutes(storage.logs, account),
+    ...logRoutes(storage.logs, storage.functions, account),
   ];
   const server = createApiServer({ routes, credentials, region: config.region });
 

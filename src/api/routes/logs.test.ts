@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMemoryStorage } from '../../storage/memory/memory-storage.js';
+import { sampleRecord } from '../../storage/conformance/sample-record.js';
 import { staticCredentials } from '../auth/credentials.js';
 import { signRequest } from '../auth/sigv4.js';
 import { createApiServer } from '../server.js';
@@ -21,6 +22,7 @@ interface Page {
 
 before(async () => {
   const stream = '2026/03/01/[$LATEST]abc';
+  for (const name of ['f', 'other', 'many', 'quiet']) await storage.functions.insert(sampleRecord({ name }));
   await storage.logs.append('f', [
     { timestamp: 1000, logStream: stream, message: 'START RequestId: 1 Version: $LATEST\n' },
     { timestamp: 1001, logStream: stream, message: 'hello\n' },
@@ -32,7 +34,7 @@ before(async () => {
     Array.from({ length: 10_500 }, (_, i) => ({ timestamp: i, logStream: stream, message: `line ${i}\n` })),
   );
   server = createApiServer({
-    routes: logRoutes(storage.logs, account),
+    routes: logRoutes(storage.logs, storage.functions, account),
     credentials: staticCredentials(operator),
     region: 'us-east-1',
   });
@@ -108,4 +110,17 @@ test('requests must be signed with a known secret', async () => {
   const reply = await get('/hearth/2026-11-01/functions/f/logs', 'wrong');
   assert.equal(reply.status, 403);
   assert.equal(reply.type, 'InvalidSignatureException');
+});
+
+test('a function that does not exist is 404 ResourceNotFoundException; one without logs is an empty page', async () => {
+  const missing = await get('/hearth/2026-11-01/functions/nobody/logs');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.type, 'ResourceNotFoundException');
+  assert.equal(
+    (missing.body as { message: string }).message,
+    'Function not found: arn:aws:lambda:us-east-1:000000000000:function:nobody',
+  );
+  const quiet = await get('/hearth/2026-11-01/functions/quiet/logs?after=7');
+  assert.equal(quiet.status, 200);
+  assert.deepEqual(quiet.body, { events: [], nextSeq: 7 });
 });

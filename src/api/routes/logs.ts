@@ -3,14 +3,15 @@
 // → `{"events":[{seq,timestamp,logStream,message}],"nextSeq":n}`. SigV4-signed like the rest.
 // Follow by calling again with `after=nextSeq`.
 import { errors } from '../../errors/lambda-error.js';
-import { parseFunctionName, type Account } from '../../control-plane/function-name.js';
-import type { LogStore } from '../../storage/ports.js';
+import { LATEST } from '../../control-plane/function-record.js';
+import { functionArn, parseFunctionName, type Account } from '../../control-plane/function-name.js';
+import type { FunctionStore, LogStore } from '../../storage/ports.js';
 import type { Route } from '../route.js';
 
 export const DEFAULT_LOG_LIMIT = 1000;
 export const MAX_LOG_LIMIT = 10_000;
 
-export function logRoutes(logs: LogStore, account: Account): Route[] {
+export function logRoutes(logs: LogStore, functions: Pick<FunctionStore, 'get'>, account: Account): Route[] {
   return [
     {
       operation: 'GetFunctionLogs',
@@ -20,6 +21,9 @@ export function logRoutes(logs: LogStore, account: Account): Route[] {
         const { name } = parseFunctionName(request.params['FunctionName'] ?? '', undefined, account);
         const after = wholeNumber(request.query.get('after'), 0, 'after', Number.MAX_SAFE_INTEGER);
         const limit = wholeNumber(request.query.get('limit'), DEFAULT_LOG_LIMIT, 'limit', MAX_LOG_LIMIT, 1);
+        if ((await functions.get(name, LATEST)) === undefined) {
+          throw errors.functionNotFound(functionArn(account, name));
+        }
         const events = await logs.read(name, after, limit);
         const last = events[events.length - 1];
         return {
