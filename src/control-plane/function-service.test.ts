@@ -228,11 +228,15 @@ describe('FunctionService', () => {
     await service.settled();
   });
 
-  it('deletes a function and calls the hook; a qualifier other than $LATEST is refused', async () => {
+  it('deletes a function and calls the hook; $LATEST alone cannot be deleted', async () => {
     const { service, deleted } = setup();
     await service.create(input('gone'));
     await service.settled();
-    assert.equal((await rejection(service.delete('gone', '1'))).code, 'InvalidParameterValueException');
+    assert.equal(
+      (await rejection(service.delete('gone', LATEST))).message,
+      '$LATEST version cannot be deleted without deleting the function.',
+    );
+    assert.equal((await rejection(service.delete('gone', '1'))).status, 404);
     await service.delete('arn:aws:lambda:us-east-1:000000000000:function:gone');
     assert.deepEqual(deleted, ['gone']);
     assert.equal((await rejection(service.get('gone'))).status, 404);

@@ -7,6 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '../errors/lambda-error.js';
 import type { FunctionStore } from '../storage/ports.js';
 import { ACCOUNT_LIMIT, measureAccountUsage, type AccountLimit, type AccountUsage } from './account-usage.js';
+import { AliasService } from './alias-service.js';
+import {
+  ConcurrencyService,
+  DEFAULT_CONCURRENCY_LIMITS,
+  type AccountConcurrencyLimits,
+} from './concurrency-service.js';
 import { FunctionActivator, type RuntimeCheck } from './function-activator.js';
 import type { CreateFunctionInput, UpdateCodeInput, UpdateConfigurationInput } from './function-input.js';
 import { functionArn, parseFunctionName, type Account, type FunctionRef } from './function-name.js';
@@ -15,6 +21,7 @@ import { validateCodeUpdate, validateConfigurationUpdate, validateCreate } from 
 import { formatLastModified } from './last-modified.js';
 import { decodeListMarker, encodeListMarker } from './list-marker.js';
 import { TagService } from './tag-service.js';
+import { VersionService } from './version-service.js';
 
 /** What the code store reports for a stored zip. */
 export interface StoredCode {
@@ -38,6 +45,14 @@ export interface FunctionServiceDeps {
   readonly checkRuntime: RuntimeCheck;
   /** Called whenever a function's record changed (created, updated, activated). */
   readonly onChanged?: (name: string) => void;
+  /**
+   * Called when only what routes or admits invocations changed (aliases, reserved concurrency),
+   * not the code or configuration of a version: the front end re-reads, warm sandboxes stay.
+   * Defaults to `onChanged`.
+   */
+  readonly onRoutingChanged?: (name: string) => void;
+  /** The account's concurrency limit and unreserved minimum; default 1,000 and 100. */
+  readonly concurrencyLimits?: AccountConcurrencyLimits;
   /** Called after a function is deleted (stop its warm sandboxes, drop its logs). */
   readonly onDeleted?: (name: string) => Promise<void> | void;
   /** Where failures of the background activation are reported; default stderr. */
@@ -53,8 +68,17 @@ export interface FunctionPage {
 
 export const DEFAULT_LIST_ITEMS = 50;
 
+/** A record and the qualifier it was asked for by (an alias name shows in the ARN). */
+export interface ResolvedFunction {
+  readonly record: FunctionRecord;
+  readonly qualifier: string | undefined;
+}
+
 export class FunctionService {
   readonly tags: TagService;
+  readonly versions: VersionService;
+  readonly aliases: AliasService;
+  readonly concurrency: ConcurrencyService;
   private readonly activator: FunctionActivator;
   private readonly now: () => Date;
   private readonly newRevisionId: () => string;
@@ -74,6 +98,20 @@ export class FunctionService {
         ),
     });
     this.tags = new TagService({ store: deps.store, account: deps.account });
+    const common = { store: deps.store, account: deps.account, newRevisionId: this.newRevisionId };
+    const onRoutingChanged = deps.onRoutingChanged ?? deps.onChanged;
+    this.versions = new VersionService({
+      ...common,
+      now: this.now,
+      activate: (record) => this.activator.schedule(record),
+      onChanged: deps.onChanged,
+    });
+    this.aliases = new AliasService({ ...common, onChanged: onRoutingChanged });
+    this.concurrency = new ConcurrencyService({
+      ...common,
+      limits: deps.concurrencyLimits ?? DEFAULT_CONCURRENCY_LIMITS,
+      onChanged: onRoutingChanged,
+    });
   }
 
   get account(): Account {
@@ -92,7 +130,12 @@ export class FunctionService {
 
   /** GetAccountSettings' answer. */
   async accountSettings(): Promise<{ AccountLimit: AccountLimit; AccountUsage: AccountUsage }> {
-    return { AccountLimit: ACCOUNT_LIMIT, AccountUsage: await measureAccountUsage(this.deps.store) };
+    const limit: AccountLimit = {
+      ...ACCOUNT_LIMIT,
+      ConcurrentExecutions: this.concurrency.limits.accountConcurrency,
+      UnreservedConcurrentExecutions: await this.concurrency.unreserved(),
+    };
+    return { AccountLimit: limit, AccountUsage: await measureAccountUsage(this.deps.store) };
   }
 
   async create(input: CreateFunctionInput): Promise<FunctionRecord> {
@@ -126,15 +169,29 @@ export class FunctionService {
     if (!(await this.deps.store.insert(record))) throw errors.functionExists(spec.name);
     this.deps.onChanged?.(record.name);
     this.activator.schedule(record);
-    return record;
+    // With Publish, AWS answers with version 1's configuration (CreateFunction reference).
+    return spec.publish ? this.versions.publishFrom(record) : record;
   }
 
   /** GetFunction / GetFunctionConfiguration: `$LATEST` unless a qualifier is given. */
   async get(functionName: string, qualifier?: string): Promise<FunctionRecord> {
+    return (await this.resolve(functionName, qualifier)).record;
+  }
+
+  /** The record a name and qualifier (`$LATEST`, a version number or an alias) stand for. */
+  async resolve(functionName: string, qualifier?: string): Promise<ResolvedFunction> {
     const ref = this.parse(functionName, qualifier);
-    const record = await this.deps.store.get(ref.name, ref.qualifier ?? LATEST);
-    if (!record) throw errors.functionNotFound(functionArn(this.deps.account, ref.name, ref.qualifier));
-    return record;
+    const { store, account } = this.deps;
+    const notFound = () => errors.functionNotFound(functionArn(account, ref.name, ref.qualifier));
+    let version = ref.qualifier ?? LATEST;
+    if (version !== LATEST && !/^[0-9]+$/.test(version)) {
+      const alias = await store.getAlias(ref.name, version);
+      if (!alias) throw notFound();
+      version = alias.functionVersion;
+    }
+    const record = await store.get(ref.name, version);
+    if (!record) throw notFound();
+    return { record, qualifier: ref.qualifier };
   }
 
   async list(options: { marker?: string | undefined; maxItems?: number | undefined } = {}): Promise<FunctionPage> {
@@ -164,16 +221,18 @@ export class FunctionService {
     if (input.dryRun === true) return current;
     const code = await this.deps.code.put(update.zip);
     const patch: FunctionPatch = { codeSha256: code.codeSha256, codeSize: code.codeSize };
-    return this.write(current, update.architectures ? { ...patch, architectures: update.architectures } : patch);
+    const updated = await this.write(
+      current,
+      update.architectures ? { ...patch, architectures: update.architectures } : patch,
+    );
+    // With Publish, AWS answers with the new version's configuration (UpdateFunctionCode reference).
+    return update.publish ? this.versions.publishFrom(updated) : updated;
   }
 
+  /** DeleteFunction: the whole function, or with a version number as qualifier that version only. */
   async delete(functionName: string, qualifier?: string): Promise<void> {
     const ref = this.parse(functionName, qualifier);
-    if (ref.qualifier !== undefined && ref.qualifier !== LATEST) {
-      throw errors.invalidParameter(
-        `Hearth has no published versions or aliases yet, so DeleteFunction accepts no qualifier other than $LATEST (got ${ref.qualifier}).`,
-      );
-    }
+    if (ref.qualifier !== undefined) return this.versions.delete(ref.name, ref.qualifier);
     if (!(await this.deps.store.delete(ref.name))) {
       throw errors.functionNotFound(functionArn(this.deps.account, ref.name));
     }

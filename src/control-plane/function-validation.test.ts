@@ -249,12 +249,6 @@ describe('validateCreate', () => {
       message: 'Zipped size must be smaller than 52428800 bytes',
     },
     {
-      name: 'Publish true',
-      input: { ...base, publish: true },
-      code: 'InvalidParameterValueException',
-      message: /does not publish versions yet/,
-    },
-    {
       name: 'layers',
       input: { ...base, layers: ['arn:aws:lambda:us-east-1:000000000000:layer:x:1'] },
       code: 'InvalidParameterValueException',

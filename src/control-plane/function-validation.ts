@@ -38,11 +38,15 @@ export interface NewFunction {
   readonly architectures: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly zip: Buffer;
+  /** Publish version 1 along with the function. */
+  readonly publish: boolean;
 }
 
 export interface CodeUpdate {
   readonly zip: Buffer;
   readonly architectures: readonly string[] | undefined;
+  /** Publish a version of the updated code. */
+  readonly publish: boolean;
 }
 
 /** Direct-upload limit for a zipped deployment package (Lambda quotas). */
@@ -114,12 +118,6 @@ function checkLayers(layers: readonly string[] | undefined): void {
   }
 }
 
-function checkPublish(publish: boolean | undefined): void {
-  if (publish === true) {
-    throw errors.invalidParameter('Hearth does not publish versions yet: send Publish as false or leave it out.');
-  }
-}
-
 /** Hearth takes code only as an inline zip (`ZipFile`). */
 function requireZipFile(code: CodeInput): Buffer {
   const { zipFile, s3Bucket, s3Key, s3ObjectVersion, imageUri } = code;
@@ -157,7 +155,6 @@ export function validateCreate(input: CreateFunctionInput, ctx: ValidationContex
       'A function name given to CreateFunction cannot carry a qualifier (version or alias).',
     );
   }
-  checkPublish(input.publish);
   if (input.packageType === 'Image') {
     throw errors.invalidParameter(
       'Hearth runs .zip file archives only: PackageType Image (container images) is not supported.',
@@ -188,6 +185,7 @@ export function validateCreate(input: CreateFunctionInput, ctx: ValidationContex
     architectures: input.architectures ?? DEFAULTS.architectures,
     tags,
     zip,
+    publish: input.publish === true,
   };
 }
 
@@ -215,6 +213,5 @@ export function validateCodeUpdate(input: UpdateCodeInput): CodeUpdate {
   const v = new ConstraintViolations();
   checkArchitecturesShape(input.architectures, v);
   v.throwIfAny();
-  checkPublish(input.publish);
-  return { zip: requireZipFile(input.code), architectures: input.architectures };
+  return { zip: requireZipFile(input.code), architectures: input.architectures, publish: input.publish === true };
 }

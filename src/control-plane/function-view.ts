@@ -6,16 +6,19 @@ import { LATEST, type FunctionRecord } from './function-record.js';
 
 export type FunctionConfigurationJson = Record<string, unknown>;
 
-function arnOf(record: FunctionRecord, account: Account): string {
+/** `asked`: the qualifier the caller named; an alias shows in the ARN, as on AWS. */
+function arnOf(record: FunctionRecord, account: Account, asked: string | undefined): string {
+  if (asked !== undefined && asked !== LATEST && asked !== record.version)
+    return functionArn(account, record.name, asked);
   // $LATEST is shown with the unqualified ARN; published versions carry their number.
   return functionArn(account, record.name, record.version === LATEST ? undefined : record.version);
 }
 
 /** The fields every view of a function shows (ListFunctions shows only these). */
-function baseConfiguration(record: FunctionRecord, account: Account): FunctionConfigurationJson {
+function baseConfiguration(record: FunctionRecord, account: Account, asked?: string): FunctionConfigurationJson {
   const view: FunctionConfigurationJson = {
     FunctionName: record.name,
-    FunctionArn: arnOf(record, account),
+    FunctionArn: arnOf(record, account, asked),
     Runtime: record.runtime,
     Role: record.role,
     Handler: record.handler,
@@ -42,8 +45,12 @@ function baseConfiguration(record: FunctionRecord, account: Account): FunctionCo
 }
 
 /** The full FunctionConfiguration (Create, Get, GetFunctionConfiguration, Update*). */
-export function renderConfiguration(record: FunctionRecord, account: Account): FunctionConfigurationJson {
-  const view = baseConfiguration(record, account);
+export function renderConfiguration(
+  record: FunctionRecord,
+  account: Account,
+  asked?: string,
+): FunctionConfigurationJson {
+  const view = baseConfiguration(record, account, asked);
   view['State'] = record.state;
   if (record.stateReason !== undefined) view['StateReason'] = record.stateReason;
   if (record.stateReasonCode !== undefined) view['StateReasonCode'] = record.stateReasonCode;
@@ -68,11 +75,15 @@ export function renderGetFunction(
   record: FunctionRecord,
   account: Account,
   codeLocation: string,
+  extra: { readonly asked?: string | undefined; readonly reservedConcurrency?: number | undefined } = {},
 ): Record<string, unknown> {
   const response: Record<string, unknown> = {
-    Configuration: renderConfiguration(record, account),
+    Configuration: renderConfiguration(record, account, extra.asked),
     Code: { RepositoryType: 'S3', Location: codeLocation },
   };
   if (Object.keys(record.tags).length > 0) response['Tags'] = { ...record.tags };
+  if (extra.reservedConcurrency !== undefined) {
+    response['Concurrency'] = { ReservedConcurrentExecutions: extra.reservedConcurrency };
+  }
   return response;
 }

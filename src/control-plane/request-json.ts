@@ -106,6 +106,18 @@ export class JsonReader {
     return out;
   }
 
+  numberMap(member: string): Record<string, number> | undefined {
+    const value = this.raw(member);
+    if (value === undefined) return undefined;
+    if (!isObject(value)) throw wrongType(this.at(member), 'Map<String,Double>', value);
+    const out: Record<string, number> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item !== 'number') throw wrongType(`${this.at(member)}.${key}`, 'Double', item);
+      out[key] = item;
+    }
+    return out;
+  }
+
   /** A base64 blob member (rest-json encodes blobs as base64 strings). */
   blob(member: string): Buffer | undefined {
     const value = this.string(member);

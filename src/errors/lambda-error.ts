@@ -92,6 +92,46 @@ export const errors = {
       'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
     );
   },
+  /** PublishVersion's CodeSha256 precondition (Lambda's PublishVersion API reference). */
+  codeShaMismatch(given: string, current: string): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `CodeSHA256 (${given}) is different from current CodeSHA256 in $LATEST (${current}). Please try again with the current CodeSHA256.`,
+    );
+  },
+  latestNotDeletable(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      '$LATEST version cannot be deleted without deleting the function.',
+    );
+  },
+  /** DeleteFunction with an alias as Qualifier: aliases go through DeleteAlias. */
+  aliasDeletionUnsupported(): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, 'Deletion of aliases is not supported.');
+  },
+  versionInUse(version: string, aliases: readonly string[]): LambdaError {
+    return new LambdaError(
+      'ResourceConflictException',
+      409,
+      `Unable to delete version ${version} because the following aliases reference it: [${aliases.join(', ')}]`,
+    );
+  },
+  aliasExists(arn: string): LambdaError {
+    return new LambdaError('ResourceConflictException', 409, `Alias already exists: ${arn}`);
+  },
+  aliasNotFound(arn: string): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, `Cannot find alias arn: ${arn}`);
+  },
+  /** Matrix row A28: a reservation must leave the account's unreserved minimum free. */
+  unreservedBelowMinimum(minimum: number): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
+    );
+  },
   requestTooLarge(limit: number, operation: string): LambdaError {
     return new LambdaError(
       'RequestEntityTooLargeException',

@@ -1,14 +1,19 @@
-// The front end: the one invoke path. Resolves the function, checks it can run, and hands the event
-// to the worker manager; the sandbox's result becomes an InvokeOutcome value.
-// Only `$LATEST` exists today. Asynchronous invocation is refused clearly rather than faked.
-// The record is read from the store on every invoke (a point read: microseconds with SQLite or
-// memory), so a changed revision is seen at once; forget(name) retires the old sandboxes early.
+// The front end: the one invoke path. Resolves the function and its qualifier ($LATEST, a version,
+// an alias with weighted routing), admits the invocation against the concurrency limits (a lease
+// taken and given back in one block), and hands the event to the worker manager; the sandbox's
+// result becomes an InvokeOutcome value. Asynchronous invocation is refused clearly rather than faked.
+// Records, aliases and reservations are cached (function-cache.ts); the control plane calls
+// forget(name) or refresh(name) after every change.
 import { randomUUID } from 'node:crypto';
+import { pickAliasVersion } from '../control-plane/alias-routing.js';
+import { DEFAULT_CONCURRENCY_LIMITS } from '../control-plane/concurrency-service.js';
 import { LATEST, type FunctionRecord } from '../control-plane/function-record.js';
 import { functionArn, parseFunctionName, type Account, type FunctionRef } from '../control-plane/function-name.js';
 import { errors, LambdaError } from '../errors/lambda-error.js';
 import type { FunctionStore } from '../storage/ports.js';
 import type { WorkerManager } from '../worker-manager/worker-manager.js';
+import { ConcurrencyCounter } from './concurrency-counter.js';
+import { FunctionCache } from './function-cache.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './invocation.js';
 import { toInvokeOutcome } from './invoke-outcome.js';
 
@@ -24,21 +29,26 @@ export interface FrontEndDeps {
   readonly account: Account;
   /** Platform failures (e.g. a sandbox that could not be started) are reported here. */
   readonly onPlatformError?: (error: unknown) => void;
+  /** Concurrent executions the account may run; default 1,000, as on Lambda. */
+  readonly accountConcurrency?: number;
+  /** Uniform in [0, 1): picks the version of an alias with weighted routing. Default Math.random. */
+  readonly random?: () => number;
 }
 
 export class FrontEnd implements Invoker {
-  /**
-   * `$LATEST` records by name. The control plane calls forget() after every change, so a cached
-   * record is never stale for longer than the change takes to commit; it saves a store read per
-   * invoke on the hot path.
-   */
-  private readonly records = new Map<string, FunctionRecord>();
-  private generation = 0;
+  private readonly cache: FunctionCache;
+  private readonly counter = new ConcurrencyCounter();
+  private readonly accountConcurrency: number;
+  private readonly random: () => number;
   private running = 0;
   private draining = false;
   private idle: (() => void) | undefined;
 
-  constructor(private readonly deps: FrontEndDeps) {}
+  constructor(private readonly deps: FrontEndDeps) {
+    this.cache = new FunctionCache(deps.functions);
+    this.accountConcurrency = deps.accountConcurrency ?? DEFAULT_CONCURRENCY_LIMITS.accountConcurrency;
+    this.random = deps.random ?? Math.random;
+  }
 
   async invoke(request: InvokeRequest): Promise<InvokeOutcome> {
     if (this.draining) return { kind: 'rejected', error: errors.service('Hearth is shutting down.') };
@@ -73,12 +83,13 @@ export class FrontEnd implements Invoker {
       if (error instanceof LambdaError) return { kind: 'rejected', error };
       throw error;
     }
-    if (ref.qualifier !== undefined && ref.qualifier !== LATEST) {
-      return { kind: 'rejected', error: errors.functionNotFound(functionArn(account, ref.name, ref.qualifier)) };
+    const record = await this.resolve(ref.name, ref.qualifier ?? LATEST);
+    if (record === undefined) {
+      return {
+        kind: 'rejected',
+        error: errors.functionNotFound(functionArn(account, ref.name, ref.qualifier ?? LATEST)),
+      };
     }
-    const record = this.records.get(ref.name) ?? (await this.load(ref.name));
-    if (record === undefined)
-      return { kind: 'rejected', error: errors.functionNotFound(functionArn(account, ref.name, LATEST)) };
     if (record.state !== 'Active') return { kind: 'rejected', error: errors.functionNotReady(record.state) };
     if (request.invocationType === 'Event') {
       return {
@@ -93,18 +104,26 @@ export class FrontEnd implements Invoker {
     const requestId = randomUUID();
     const invokedFunctionArn = functionArn(account, ref.name, ref.qualifier);
     try {
-      const lease = await this.deps.workers.withSandbox(record, this.deps.codeDirFor(record.codeSha256), (sandbox) =>
-        sandbox.invoke({
-          requestId,
-          payload: request.payload,
-          clientContext: request.clientContext,
-          invokedFunctionArn,
-          keepTail: request.logType === 'Tail',
-        }),
+      const limits = {
+        provisioned: 0,
+        reserved: await this.cache.reserved(record.name),
+        unreservedCapacity: this.accountConcurrency - (await this.cache.totalReservedConcurrency()),
+      };
+      const admitted = await this.counter.withLease(record.name, limits, () =>
+        this.deps.workers.withSandbox(record, this.deps.codeDirFor(record.codeSha256), (sandbox) =>
+          sandbox.invoke({
+            requestId,
+            payload: request.payload,
+            clientContext: request.clientContext,
+            invokedFunctionArn,
+            keepTail: request.logType === 'Tail',
+          }),
+        ),
       );
-      if (lease.kind === 'throttled')
+      const lease = admitted.kind === 'ran' ? admitted.value : admitted;
+      if (lease.kind !== 'ran')
         return { kind: 'throttled', reason: lease.reason, retryAfterSeconds: THROTTLE_RETRY_AFTER_SECONDS };
-      return toInvokeOutcome(lease.value.result, requestId, lease.value.logTail);
+      return toInvokeOutcome(lease.value.result, requestId, lease.value.logTail, record.version);
     } catch (error) {
       this.deps.onPlatformError?.(error);
       return { kind: 'rejected', error: errors.service() };
@@ -113,16 +132,19 @@ export class FrontEnd implements Invoker {
 
   /** Call after a function's code or configuration changed, or it was deleted. */
   async forget(functionName: string): Promise<void> {
-    this.records.delete(functionName);
-    this.generation += 1;
+    this.cache.drop(functionName);
     await this.deps.workers.retire(functionName);
   }
 
-  private async load(name: string): Promise<FunctionRecord | undefined> {
-    const generation = this.generation;
-    const record = await this.deps.functions.get(name, LATEST);
-    // Cache only what no forget() overtook while the read was in flight.
-    if (record !== undefined && generation === this.generation) this.records.set(name, record);
-    return record;
+  /** Call after an alias or a reservation changed: re-read them, keep the warm sandboxes. */
+  refresh(functionName: string): void {
+    this.cache.drop(functionName);
+  }
+
+  /** The record a qualifier stands for; an alias picks its version (weighted routing) per invoke. */
+  private async resolve(name: string, qualifier: string): Promise<FunctionRecord | undefined> {
+    if (qualifier === LATEST || /^[0-9]+$/.test(qualifier)) return this.cache.record(name, qualifier);
+    const alias = await this.cache.alias(name, qualifier);
+    return alias && this.cache.record(name, pickAliasVersion(alias, this.random()));
   }
 }

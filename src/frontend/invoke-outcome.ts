@@ -6,8 +6,13 @@ import type { SandboxResult } from '../sandbox/sandbox-result.js';
 import { MAX_RESPONSE_BYTES } from '../runtime-api/runtime-api-server.js';
 import type { InvokeOutcome } from './invocation.js';
 
-export function toInvokeOutcome(result: SandboxResult, requestId: string, logTail: string | undefined): InvokeOutcome {
-  const executed = { requestId, executedVersion: LATEST, logTail };
+export function toInvokeOutcome(
+  result: SandboxResult,
+  requestId: string,
+  logTail: string | undefined,
+  executedVersion: string = LATEST,
+): InvokeOutcome {
+  const executed = { requestId, executedVersion, logTail };
   switch (result.kind) {
     case 'success':
       return { kind: 'success', ...executed, payload: result.payload };

@@ -1,8 +1,16 @@
 // The storage ports. Each is small; backends live in sqlite/ and memory/ and every backend passes
 // the same conformance suite in conformance/. Backends are chosen only in main.ts.
+import type { AliasRecord } from '../control-plane/alias-record.js';
 import type { FunctionPatch, FunctionRecord } from '../control-plane/function-record.js';
 
-export interface FunctionStore {
+/**
+ * A function with everything that belongs to it: its records ($LATEST and published versions),
+ * its aliases and its reserved concurrency. One object per backend implements all four parts, so
+ * that deleting a function removes all of it in one step; services take only the part they use.
+ */
+export interface FunctionStore extends FunctionRecordStore, VersionStore, AliasStore, ReservedConcurrencyStore {}
+
+export interface FunctionRecordStore {
   /** Inserts a new function version. Returns false (and changes nothing) if it already exists. */
   insert(record: FunctionRecord): Promise<boolean>;
   get(name: string, version: string): Promise<FunctionRecord | undefined>;
@@ -22,8 +30,49 @@ export interface FunctionStore {
   ): Promise<FunctionRecord | undefined>;
   /** Replaces the tags of every version of the function. Returns false when the function is gone. */
   setTags(name: string, tags: Readonly<Record<string, string>>): Promise<boolean>;
-  /** Deletes every version of the function. Returns false when it did not exist. */
+  /** Deletes every version, alias and setting of the function. Returns false when it did not exist. */
   delete(name: string): Promise<boolean>;
+}
+
+/** Published versions: numbered 1, 2, … per function, never renumbered and never reused. */
+export interface VersionStore {
+  /**
+   * Stores `record` as the function's next version: one more than any version it ever had, even
+   * deleted ones. Returns the stored record, or undefined when the function ($LATEST) is gone.
+   */
+  insertNextVersion(record: Omit<FunctionRecord, 'version'>): Promise<FunctionRecord | undefined>;
+  /** Published versions (never `$LATEST`) numbered above `afterVersion`, in ascending order. */
+  listVersions(name: string, afterVersion: number, limit: number): Promise<FunctionRecord[]>;
+  /** The highest-numbered published version still stored. */
+  lastVersion(name: string): Promise<FunctionRecord | undefined>;
+  /** Deletes one published version. Returns false when it did not exist. */
+  deleteVersion(name: string, version: string): Promise<boolean>;
+}
+
+export interface AliasStore {
+  /** Returns false (and changes nothing) if the function already has an alias of that name. */
+  insertAlias(alias: AliasRecord): Promise<boolean>;
+  getAlias(functionName: string, name: string): Promise<AliasRecord | undefined>;
+  /** The function's aliases ordered by name, starting after `afterName` (exclusive). */
+  listAliases(functionName: string, afterName: string | undefined, limit: number): Promise<AliasRecord[]>;
+  /** Compare-and-swap on the alias's revision id; false when it is gone or the revision moved on. */
+  updateAlias(alias: AliasRecord, expectedRevisionId: string): Promise<boolean>;
+  deleteAlias(functionName: string, name: string): Promise<boolean>;
+}
+
+export type ReservationResult = 'set' | 'function-not-found' | 'over-limit';
+
+export interface ReservedConcurrencyStore {
+  /**
+   * Sets the function's reserved concurrency if the reservations of all functions, this one's new
+   * value included, stay within `maxTotal`; the check and the write are one atomic step.
+   */
+  reserveConcurrency(name: string, value: number, maxTotal: number): Promise<ReservationResult>;
+  /** Removes the reservation. Returns false when the function does not exist. */
+  clearReservedConcurrency(name: string): Promise<boolean>;
+  reservedConcurrency(name: string): Promise<number | undefined>;
+  /** The sum of every function's reserved concurrency. */
+  totalReservedConcurrency(): Promise<number>;
 }
 
 export interface LogEvent {

@@ -14,30 +14,19 @@ import {
 } from '../../control-plane/function-view.js';
 import { errors } from '../../errors/lambda-error.js';
 import type { ApiRequest, Route } from '../route.js';
+import { aliasRoutes } from './aliases.js';
+import { concurrencyRoutes } from './concurrency.js';
+import { functionNameOf, maxItemsOf, qualifierOf } from './request-params.js';
+import { versionRoutes } from './versions.js';
 
 /** Lambda's cap on a CreateFunction / UpdateFunctionCode request (the zip travels base64 in JSON). */
 export const CODE_REQUEST_MAX_BYTES = 70_167_211;
-
-function qualifierOf(request: ApiRequest): string | undefined {
-  return request.query.get('Qualifier') ?? undefined;
-}
-
-function functionNameOf(request: ApiRequest): string {
-  return request.params['FunctionName'] ?? '';
-}
 
 /** The origin the client used, so that Code.Location works from wherever it called us. */
 export function requestOrigin(request: ApiRequest): string {
   const forwarded = request.headers['x-forwarded-proto'];
   const scheme = (Array.isArray(forwarded) ? forwarded[0] : forwarded) === 'https' ? 'https' : 'http';
   return `${scheme}://${request.headers.host ?? 'localhost'}`;
-}
-
-function maxItemsOf(request: ApiRequest): number | undefined {
-  const text = request.query.get('MaxItems');
-  if (text === null || text === '') return undefined;
-  if (!/^-?\d+$/.test(text)) throw errors.constraint(text, 'maxItems', 'Member must be an integer');
-  return Number(text);
 }
 
 function checkFunctionVersion(request: ApiRequest): void {
@@ -83,9 +72,11 @@ export function functionRoutes(service: FunctionService, codeUrls: CodeUrlSigner
       method: 'GET',
       path: '/2015-03-31/functions/{FunctionName}',
       handler: async (request) => {
-        const record = await service.get(functionNameOf(request), qualifierOf(request));
+        const { record, qualifier } = await service.resolve(functionNameOf(request), qualifierOf(request));
         const location = `${requestOrigin(request)}${codeUrls.pathFor(record.codeSha256)}`;
-        return { status: 200, body: renderGetFunction(record, account, location) };
+        const reservedConcurrency = await service.concurrency.get(record.name);
+        const body = renderGetFunction(record, account, location, { asked: qualifier, reservedConcurrency });
+        return { status: 200, body };
       },
     },
     {
@@ -93,8 +84,8 @@ export function functionRoutes(service: FunctionService, codeUrls: CodeUrlSigner
       method: 'GET',
       path: '/2015-03-31/functions/{FunctionName}/configuration',
       handler: async (request) => {
-        const record = await service.get(functionNameOf(request), qualifierOf(request));
-        return { status: 200, body: renderConfiguration(record, account) };
+        const { record, qualifier } = await service.resolve(functionNameOf(request), qualifierOf(request));
+        return { status: 200, body: renderConfiguration(record, account, qualifier) };
       },
     },
     {
@@ -127,5 +118,8 @@ export function functionRoutes(service: FunctionService, codeUrls: CodeUrlSigner
         return { status: 204 };
       },
     },
+    ...versionRoutes(service.versions, account),
+    ...aliasRoutes(service.aliases, account),
+    ...concurrencyRoutes(service.concurrency),
   ];
 }

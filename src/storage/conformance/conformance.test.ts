@@ -5,8 +5,10 @@ import path from 'node:path';
 import { after } from 'node:test';
 import { createMemoryStorage } from '../memory/memory-storage.js';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.js';
+import { aliasStoreConformance } from './alias-store.case.js';
 import { functionStoreConformance } from './function-store.case.js';
 import { conformanceLogRetention, logStoreConformance } from './log-store.case.js';
+import { versionStoreConformance } from './version-store.case.js';
 
 const options = { logRetentionEvents: conformanceLogRetention };
 const tempRoot = mkdtempSync(path.join(tmpdir(), 'hearth-conformance-'));
@@ -18,5 +20,9 @@ const openMemory = () => createMemoryStorage(options);
 
 functionStoreConformance('memory', openMemory);
 functionStoreConformance('sqlite', openSqlite);
+versionStoreConformance('memory', openMemory);
+versionStoreConformance('sqlite', openSqlite);
+aliasStoreConformance('memory', openMemory);
+aliasStoreConformance('sqlite', openSqlite);
 logStoreConformance('memory', openMemory);
 logStoreConformance('sqlite', openSqlite);

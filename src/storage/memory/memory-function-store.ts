@@ -1,36 +1,47 @@
 // The in-memory FunctionStore: the fake used by unit tests, with the same semantics as SQLite.
 // Every record handed in or out is copied, so callers never share an object with the store.
+import type { AliasRecord } from '../../control-plane/alias-record.js';
 import { LATEST, patchedRecord, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
-import type { FunctionStore } from '../ports.js';
+import type { FunctionStore, ReservationResult } from '../ports.js';
+
+/** Everything stored about one function name. */
+interface Entry {
+  readonly versions: Map<string, FunctionRecord>;
+  readonly aliases: Map<string, AliasRecord>;
+  lastVersion: number;
+  reserved: number | undefined;
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 export class MemoryFunctionStore implements FunctionStore {
-  /** name → version → record */
-  private readonly functions = new Map<string, Map<string, FunctionRecord>>();
+  private readonly functions = new Map<string, Entry>();
 
   async insert(record: FunctionRecord): Promise<boolean> {
-    let versions = this.functions.get(record.name);
-    if (versions?.has(record.version)) return false;
-    if (!versions) {
-      versions = new Map();
-      this.functions.set(record.name, versions);
+    let entry = this.functions.get(record.name);
+    if (entry?.versions.has(record.version)) return false;
+    if (!entry) {
+      entry = { versions: new Map(), aliases: new Map(), lastVersion: 0, reserved: undefined };
+      this.functions.set(record.name, entry);
     }
-    versions.set(record.version, structuredClone(record));
+    entry.versions.set(record.version, structuredClone(record));
+    if (record.version !== LATEST) entry.lastVersion = Math.max(entry.lastVersion, Number(record.version));
     return true;
   }
 
   async get(name: string, version: string): Promise<FunctionRecord | undefined> {
-    const record = this.functions.get(name)?.get(version);
+    const record = this.functions.get(name)?.versions.get(version);
     return record && structuredClone(record);
   }
 
   async list(afterName: string | undefined, limit: number): Promise<FunctionRecord[]> {
-    const names = [...this.functions.keys()]
-      .filter((name) => afterName === undefined || name > afterName)
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const names = [...this.functions.keys()].filter((name) => afterName === undefined || name > afterName).sort(byText);
     const page: FunctionRecord[] = [];
     for (const name of names) {
       if (page.length >= limit) break;
-      const latest = this.functions.get(name)?.get(LATEST);
+      const latest = this.functions.get(name)?.versions.get(LATEST);
       if (latest) page.push(structuredClone(latest));
     }
     return page;
@@ -43,7 +54,7 @@ export class MemoryFunctionStore implements FunctionStore {
     patch: FunctionPatch,
     next: { revisionId: string; lastModified: string },
   ): Promise<FunctionRecord | undefined> {
-    const versions = this.functions.get(name);
+    const versions = this.functions.get(name)?.versions;
     const current = versions?.get(version);
     if (!versions || !current || current.revisionId !== expectedRevisionId) return undefined;
     const updated = patchedRecord(current, structuredClone(patch), next);
@@ -52,7 +63,7 @@ export class MemoryFunctionStore implements FunctionStore {
   }
 
   async setTags(name: string, tags: Readonly<Record<string, string>>): Promise<boolean> {
-    const versions = this.functions.get(name);
+    const versions = this.functions.get(name)?.versions;
     if (!versions) return false;
     for (const [version, record] of versions) {
       versions.set(version, { ...record, tags: { ...tags } });
@@ -62,5 +73,92 @@ export class MemoryFunctionStore implements FunctionStore {
 
   async delete(name: string): Promise<boolean> {
     return this.functions.delete(name);
+  }
+
+  async insertNextVersion(record: Omit<FunctionRecord, 'version'>): Promise<FunctionRecord | undefined> {
+    const entry = this.functions.get(record.name);
+    if (!entry?.versions.has(LATEST)) return undefined;
+    entry.lastVersion += 1;
+    const stored: FunctionRecord = { ...structuredClone(record), version: String(entry.lastVersion) };
+    entry.versions.set(stored.version, stored);
+    return structuredClone(stored);
+  }
+
+  async listVersions(name: string, afterVersion: number, limit: number): Promise<FunctionRecord[]> {
+    const versions = [...(this.functions.get(name)?.versions.values() ?? [])]
+      .filter((record) => record.version !== LATEST && Number(record.version) > afterVersion)
+      .sort((a, b) => Number(a.version) - Number(b.version));
+    return versions.slice(0, Math.max(0, limit)).map((record) => structuredClone(record));
+  }
+
+  async lastVersion(name: string): Promise<FunctionRecord | undefined> {
+    const [last] = (await this.listVersions(name, 0, Number.MAX_SAFE_INTEGER)).reverse();
+    return last;
+  }
+
+  async deleteVersion(name: string, version: string): Promise<boolean> {
+    if (version === LATEST) return false;
+    return this.functions.get(name)?.versions.delete(version) ?? false;
+  }
+
+  async insertAlias(alias: AliasRecord): Promise<boolean> {
+    const aliases = this.functions.get(alias.functionName)?.aliases;
+    if (!aliases || aliases.has(alias.name)) return false;
+    aliases.set(alias.name, structuredClone(alias));
+    return true;
+  }
+
+  async getAlias(functionName: string, name: string): Promise<AliasRecord | undefined> {
+    const alias = this.functions.get(functionName)?.aliases.get(name);
+    return alias && structuredClone(alias);
+  }
+
+  async listAliases(functionName: string, afterName: string | undefined, limit: number): Promise<AliasRecord[]> {
+    const aliases = [...(this.functions.get(functionName)?.aliases.values() ?? [])]
+      .filter((alias) => afterName === undefined || alias.name > afterName)
+      .sort((a, b) => byText(a.name, b.name));
+    return aliases.slice(0, Math.max(0, limit)).map((alias) => structuredClone(alias));
+  }
+
+  async updateAlias(alias: AliasRecord, expectedRevisionId: string): Promise<boolean> {
+    const aliases = this.functions.get(alias.functionName)?.aliases;
+    if (aliases?.get(alias.name)?.revisionId !== expectedRevisionId) return false;
+    aliases.set(alias.name, structuredClone(alias));
+    return true;
+  }
+
+  async deleteAlias(functionName: string, name: string): Promise<boolean> {
+    return this.functions.get(functionName)?.aliases.delete(name) ?? false;
+  }
+
+  async reserveConcurrency(name: string, value: number, maxTotal: number): Promise<ReservationResult> {
+    const entry = this.functions.get(name);
+    if (!entry) return 'function-not-found';
+    // No await between the check and the write: two racing reservations cannot both pass.
+    const others = this.sumReserved() - (entry.reserved ?? 0);
+    if (others + value > maxTotal) return 'over-limit';
+    entry.reserved = value;
+    return 'set';
+  }
+
+  async clearReservedConcurrency(name: string): Promise<boolean> {
+    const entry = this.functions.get(name);
+    if (!entry) return false;
+    entry.reserved = undefined;
+    return true;
+  }
+
+  async reservedConcurrency(name: string): Promise<number | undefined> {
+    return this.functions.get(name)?.reserved;
+  }
+
+  async totalReservedConcurrency(): Promise<number> {
+    return this.sumReserved();
+  }
+
+  private sumReserved(): number {
+    let total = 0;
+    for (const entry of this.functions.values()) total += entry.reserved ?? 0;
+    return total;
   }
 }

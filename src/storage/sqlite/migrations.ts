@@ -21,6 +21,22 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX log_events_by_function ON log_events (function_name, seq);
   `,
+  `
+  -- Per function: the highest version number ever published (never reused) and its reservation.
+  CREATE TABLE function_settings (
+    name                 TEXT PRIMARY KEY,
+    last_version         INTEGER NOT NULL DEFAULT 0,
+    reserved_concurrency INTEGER
+  ) WITHOUT ROWID;
+
+  CREATE TABLE aliases (
+    function_name TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    revision_id   TEXT NOT NULL,
+    record        TEXT NOT NULL, -- the AliasRecord as JSON
+    PRIMARY KEY (function_name, name)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to the latest schema; refuses a database written by a newer Hearth. */

@@ -1,8 +1,12 @@
 // FunctionStore on SQLite. Records are stored as JSON beside their key columns; the revision
 // compare-and-swap is one conditional UPDATE, so two writers (even two processes) cannot both win.
+// Steps that read then write (next version number, reservation within the account total, delete
+// of everything a function owns) run in one IMMEDIATE transaction.
 import type { Database, Statement } from 'better-sqlite3';
+import type { AliasRecord } from '../../control-plane/alias-record.js';
 import { LATEST, patchedRecord, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
-import type { FunctionStore } from '../ports.js';
+import type { FunctionStore, ReservationResult } from '../ports.js';
+import { SqliteAliases } from './sqlite-aliases.js';
 
 interface RecordRow {
   readonly record: string;
@@ -14,7 +18,18 @@ export class SqliteFunctionStore implements FunctionStore {
   private readonly selectPage: Statement<[string, string, number], RecordRow>;
   private readonly swapRecord: Statement<[string, string, string, string, string]>;
   private readonly replaceTags: Statement<[string, string]>;
-  private readonly deleteAll: Statement<[string]>;
+  private readonly selectVersions: Statement<[string, number, number], RecordRow>;
+  private readonly selectLastVersion: Statement<[string], RecordRow>;
+  private readonly deleteOneVersion: Statement<[string, string]>;
+  private readonly selectCounter: Statement<[string, string], { n: number }>;
+  private readonly saveCounter: Statement<[string, number]>;
+  private readonly selectReserved: Statement<[string], { reserved: number | null }>;
+  private readonly sumReserved: Statement<[], { total: number | null }>;
+  private readonly saveReserved: Statement<[string, number | null]>;
+  private readonly aliases: SqliteAliases;
+  private readonly deleteAllOf: (name: string) => boolean;
+  private readonly insertVersion: (record: Omit<FunctionRecord, 'version'>) => FunctionRecord | undefined;
+  private readonly reserve: (name: string, value: number, maxTotal: number) => ReservationResult;
 
   constructor(db: Database) {
     this.insertRow = db.prepare(
@@ -26,7 +41,55 @@ export class SqliteFunctionStore implements FunctionStore {
       'UPDATE functions SET record = ?, revision_id = ? WHERE name = ? AND version = ? AND revision_id = ?',
     );
     this.replaceTags = db.prepare("UPDATE functions SET record = json_set(record, '$.tags', json(?)) WHERE name = ?");
-    this.deleteAll = db.prepare('DELETE FROM functions WHERE name = ?');
+    this.selectVersions = db.prepare(
+      "SELECT record FROM functions WHERE name = ? AND version <> '$LATEST' AND CAST(version AS INTEGER) > ? ORDER BY CAST(version AS INTEGER) LIMIT ?",
+    );
+    this.selectLastVersion = db.prepare(
+      "SELECT record FROM functions WHERE name = ? AND version <> '$LATEST' ORDER BY CAST(version AS INTEGER) DESC LIMIT 1",
+    );
+    this.deleteOneVersion = db.prepare("DELETE FROM functions WHERE name = ? AND version = ? AND version <> '$LATEST'");
+    this.selectCounter = db.prepare(
+      `SELECT MAX(
+         COALESCE((SELECT last_version FROM function_settings WHERE name = ?), 0),
+         COALESCE((SELECT MAX(CAST(version AS INTEGER)) FROM functions WHERE name = ? AND version <> '$LATEST'), 0)
+       ) AS n`,
+    );
+    this.saveCounter = db.prepare(
+      'INSERT INTO function_settings (name, last_version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_version = excluded.last_version',
+    );
+    this.selectReserved = db.prepare('SELECT reserved_concurrency AS reserved FROM function_settings WHERE name = ?');
+    this.sumReserved = db.prepare('SELECT SUM(reserved_concurrency) AS total FROM function_settings');
+    this.saveReserved = db.prepare(
+      'INSERT INTO function_settings (name, reserved_concurrency) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET reserved_concurrency = excluded.reserved_concurrency',
+    );
+    this.aliases = new SqliteAliases(db);
+    const deleteRecords = db.prepare<[string]>('DELETE FROM functions WHERE name = ?');
+    const deleteSettings = db.prepare<[string]>('DELETE FROM function_settings WHERE name = ?');
+    const deleteAll = db.transaction((name: string) => {
+      const existed = deleteRecords.run(name).changes > 0;
+      deleteSettings.run(name);
+      this.aliases.deleteAllOf(name);
+      return existed;
+    });
+    this.deleteAllOf = (name) => deleteAll.immediate(name);
+    const insertVersion = db.transaction((record: Omit<FunctionRecord, 'version'>) => {
+      if (!this.selectOne.get(record.name, LATEST)) return undefined;
+      const number = (this.selectCounter.get(record.name, record.name)?.n ?? 0) + 1;
+      const stored: FunctionRecord = { ...record, version: String(number) };
+      this.saveCounter.run(record.name, number);
+      this.insertRow.run(stored.name, stored.version, stored.revisionId, JSON.stringify(stored));
+      return stored;
+    });
+    this.insertVersion = (record) => insertVersion.immediate(record);
+    const reserve = db.transaction((name: string, value: number, maxTotal: number): ReservationResult => {
+      if (!this.selectOne.get(name, LATEST)) return 'function-not-found';
+      const total = this.sumReserved.get()?.total ?? 0;
+      const own = this.selectReserved.get(name)?.reserved ?? 0;
+      if (total - own + value > maxTotal) return 'over-limit';
+      this.saveReserved.run(name, value);
+      return 'set';
+    });
+    this.reserve = (name, value, maxTotal) => reserve.immediate(name, value, maxTotal);
   }
 
   async insert(record: FunctionRecord): Promise<boolean> {
@@ -65,7 +128,63 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   async delete(name: string): Promise<boolean> {
-    return this.deleteAll.run(name).changes > 0;
+    return this.deleteAllOf(name);
+  }
+
+  async insertNextVersion(record: Omit<FunctionRecord, 'version'>): Promise<FunctionRecord | undefined> {
+    return this.insertVersion(record);
+  }
+
+  async listVersions(name: string, afterVersion: number, limit: number): Promise<FunctionRecord[]> {
+    return this.selectVersions.all(name, afterVersion, Math.max(0, limit)).map(parseRecord);
+  }
+
+  async lastVersion(name: string): Promise<FunctionRecord | undefined> {
+    const row = this.selectLastVersion.get(name);
+    return row && parseRecord(row);
+  }
+
+  async deleteVersion(name: string, version: string): Promise<boolean> {
+    return this.deleteOneVersion.run(name, version).changes > 0;
+  }
+
+  async insertAlias(alias: AliasRecord): Promise<boolean> {
+    if (!this.selectOne.get(alias.functionName, LATEST)) return false;
+    return this.aliases.insert(alias);
+  }
+
+  async getAlias(functionName: string, name: string): Promise<AliasRecord | undefined> {
+    return this.aliases.get(functionName, name);
+  }
+
+  async listAliases(functionName: string, afterName: string | undefined, limit: number): Promise<AliasRecord[]> {
+    return this.aliases.list(functionName, afterName, limit);
+  }
+
+  async updateAlias(alias: AliasRecord, expectedRevisionId: string): Promise<boolean> {
+    return this.aliases.update(alias, expectedRevisionId);
+  }
+
+  async deleteAlias(functionName: string, name: string): Promise<boolean> {
+    return this.aliases.delete(functionName, name);
+  }
+
+  async reserveConcurrency(name: string, value: number, maxTotal: number): Promise<ReservationResult> {
+    return this.reserve(name, value, maxTotal);
+  }
+
+  async clearReservedConcurrency(name: string): Promise<boolean> {
+    if (!this.selectOne.get(name, LATEST)) return false;
+    this.saveReserved.run(name, null);
+    return true;
+  }
+
+  async reservedConcurrency(name: string): Promise<number | undefined> {
+    return this.selectReserved.get(name)?.reserved ?? undefined;
+  }
+
+  async totalReservedConcurrency(): Promise<number> {
+    return this.sumReserved.get()?.total ?? 0;
   }
 }
 

@@ -1,0 +1,73 @@
+// What the invoke path needs to know about functions, cached so that a warm invoke makes no store
+// round trip: records by version, aliases, each function's reservation and the account's total of
+// reservations. The control plane calls drop(name) after every change; a read that a drop
+// overtook while it was in flight is not cached, so nothing stale survives a change.
+import type { AliasRecord } from '../control-plane/alias-record.js';
+import type { FunctionRecord } from '../control-plane/function-record.js';
+import type { FunctionStore } from '../storage/ports.js';
+
+interface CachedFunction {
+  readonly records: Map<string, FunctionRecord>;
+  readonly aliases: Map<string, AliasRecord>;
+  readonly reserved: number | undefined;
+}
+
+export type CacheStore = Pick<FunctionStore, 'get' | 'getAlias' | 'reservedConcurrency' | 'totalReservedConcurrency'>;
+
+export class FunctionCache {
+  private readonly functions = new Map<string, CachedFunction>();
+  private totalReserved: number | undefined;
+  private generation = 0;
+
+  constructor(private readonly store: CacheStore) {}
+
+  drop(name: string): void {
+    this.functions.delete(name);
+    this.totalReserved = undefined;
+    this.generation += 1;
+  }
+
+  async record(name: string, version: string): Promise<FunctionRecord | undefined> {
+    const cached = this.functions.get(name)?.records.get(version);
+    if (cached) return cached;
+    const generation = this.generation;
+    const record = await this.store.get(name, version);
+    if (record) (await this.entry(name, generation))?.records.set(version, record);
+    return record;
+  }
+
+  async alias(name: string, aliasName: string): Promise<AliasRecord | undefined> {
+    const cached = this.functions.get(name)?.aliases.get(aliasName);
+    if (cached) return cached;
+    const generation = this.generation;
+    const alias = await this.store.getAlias(name, aliasName);
+    if (alias) (await this.entry(name, generation))?.aliases.set(aliasName, alias);
+    return alias;
+  }
+
+  /** The function's reservation; call after record() found the function. */
+  async reserved(name: string): Promise<number | undefined> {
+    const cached = this.functions.get(name);
+    if (cached) return cached.reserved;
+    return (await this.entry(name, this.generation))?.reserved ?? (await this.store.reservedConcurrency(name));
+  }
+
+  async totalReservedConcurrency(): Promise<number> {
+    if (this.totalReserved !== undefined) return this.totalReserved;
+    const generation = this.generation;
+    const total = await this.store.totalReservedConcurrency();
+    if (generation === this.generation) this.totalReserved = total;
+    return total;
+  }
+
+  /** The cache entry of `name`, created (with its reservation read) if no drop() came since `generation`. */
+  private async entry(name: string, generation: number): Promise<CachedFunction | undefined> {
+    const existing = this.functions.get(name);
+    if (existing || generation !== this.generation) return existing;
+    const reserved = await this.store.reservedConcurrency(name);
+    if (generation !== this.generation) return undefined;
+    const created = this.functions.get(name) ?? { records: new Map(), aliases: new Map(), reserved };
+    this.functions.set(name, created);
+    return created;
+  }
+}
