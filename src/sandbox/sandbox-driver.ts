@@ -55,6 +55,11 @@ export interface SandboxProcess {
   readonly exited: Promise<SandboxExit>;
   /** Peak memory of the sandbox so far, in MB (cgroup peak where available, else the process's). */
   maxMemoryUsedMb(): Promise<number>;
+  /**
+   * Init is over (first GET /next). A driver may now apply invoke-time limits: the isolated driver
+   * runs init unthrottled and sets the CPU quota proportional to memory here (Lambda's init boost).
+   */
+  initialised?(): Promise<void>;
   /** Kills everything in the sandbox and releases what the driver holds. Idempotent. */
   destroy(): Promise<void>;
 }

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { bwrapArguments, type BwrapInput } from './bwrap-arguments.js';
+
+const input: BwrapInput = {
+  setpriv: '/usr/bin/setpriv',
+  uid: 100_001,
+  gid: 100_001,
+  argv: ['/usr/bin/node', '/var/runtime/bootstrap.js'],
+  env: { SECRET: 'canary' },
+  codeDir: '/data/code/abc',
+  runtimeDir: '/opt/hearth/runtimes/node',
+  hostPaths: ['/usr', '/root/.nvm/versions/node/v20'],
+  systemRoots: [{ path: '/usr' }, { path: '/lib', symlink: 'usr/lib' }],
+  etcPaths: ['/etc/ssl/certs'],
+  generatedFiles: [],
+  tmpDir: '/data/state/1/tmp',
+  runtimeApiSocket: '/tmp/hearth-1/1.sock',
+  socat: '/usr/bin/socat',
+};
+
+describe('bwrapArguments', () => {
+  const { options, command } = bwrapArguments(input);
+
+  it('starts from an empty environment holding only the spec', () => {
+    assert.ok(options.indexOf('--clearenv') < options.indexOf('--setenv'));
+    assert.deepEqual(options.slice(options.indexOf('--setenv'), options.indexOf('--setenv') + 3), [
+      '--setenv',
+      'SECRET',
+      'canary',
+    ]);
+  });
+
+  it('binds interpreter paths outside the system roots, with traversable 0755 parents', () => {
+    const bind = options.indexOf('/root/.nvm/versions/node/v20');
+    assert.equal(options[bind - 1], '--ro-bind');
+    const made = options.indexOf('/root');
+    assert.deepEqual(options.slice(made - 3, made + 1), ['--perms', '0755', '--dir', '/root']);
+    assert.equal(options.filter((arg) => arg === '/usr').length, 2, '/usr is bound once, not again as a host path');
+  });
+
+  it('makes the root read-only after every mount, and runs in /var/task', () => {
+    const remount = options.indexOf('--remount-ro');
+    assert.ok(remount > options.lastIndexOf('--bind'));
+    assert.deepEqual(options.slice(-2), ['--chdir', '/var/task']);
+  });
+
+  it('keeps host paths and the environment out of the command line', () => {
+    for (const arg of command) {
+      assert.ok(!arg.includes('/data/'), arg);
+      assert.ok(!arg.includes('canary'), arg);
+    }
+  });
+
+  it('drops to the sandbox uid before the launcher, and only waits for the forwarder for foreign runtimes', () => {
+    assert.deepEqual(command.slice(0, 3), ['/usr/bin/setpriv', '--reuid=100001', '--regid=100001']);
+    assert.ok(!command.join(' ').includes('/proc/net/tcp'));
+    const provided = bwrapArguments({ ...input, argv: ['/var/task/bootstrap'] }).command.join(' ');
+    assert.ok(provided.includes('/proc/net/tcp'));
+  });
+});

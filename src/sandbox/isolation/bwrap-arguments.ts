@@ -1,0 +1,156 @@
+// The bubblewrap command line of one sandbox, as a pure function of what it must see. The order of
+// the mounts matters: bwrap applies them top to bottom, and `--remount-ro /` comes last so the
+// sandbox's root is read-only everywhere but the private /tmp.
+// The options go to bwrap through `--args <fd>`, so neither the host's paths nor the function's
+// environment show in the command line of the sandbox's pid 1 (readable inside at /proc/1/cmdline);
+// the command itself must stay on bwrap's real command line (bwrap ignores one given through --args).
+
+/** Where the sandbox sees its Runtime API socket. */
+export const SANDBOX_RUNTIME_API_SOCKET = '/run/hearth/runtime-api.sock';
+/** Where the sandbox sees Hearth's own API socket (when the driver is given one). */
+export const SANDBOX_HEARTH_API_SOCKET = '/run/hearth/api.sock';
+/** AWS_LAMBDA_RUNTIME_API inside every sandbox, as on Lambda. */
+export const RUNTIME_API_PORT = 9001;
+/** Hearth's API inside the sandbox (AWS_ENDPOINT_URL). */
+export const HEARTH_API_PORT = 9000;
+
+/** A top-level directory of the host the runtime needs (/usr), or a symlink to replicate (/lib → usr/lib). */
+export type SystemRoot = { readonly path: string; readonly symlink?: string };
+
+export interface BwrapInput {
+  /** setpriv (util-linux), visible inside the sandbox at the same path. */
+  readonly setpriv: string;
+  readonly uid: number;
+  readonly gid: number;
+  /** The runtime's argv, in sandbox paths. */
+  readonly argv: readonly string[];
+  /** The runtime's complete environment. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly codeDir: string;
+  readonly runtimeDir: string;
+  /** Host directories the interpreter needs; bound read-only at the same path. */
+  readonly hostPaths: readonly string[];
+  readonly systemRoots: readonly SystemRoot[];
+  /** Host files bound read-only at the same path under /etc (certificates, ld.so.cache, …). */
+  readonly etcPaths: readonly string[];
+  /** Generated files: host path → sandbox path (passwd, group, hosts). */
+  readonly generatedFiles: ReadonlyArray<{ readonly host: string; readonly sandbox: string }>;
+  /** Host mount point of the sandbox's /tmp. */
+  readonly tmpDir: string;
+  readonly runtimeApiSocket: string;
+  readonly hearthApiSocket?: string;
+  /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets; undefined: no forwarder. */
+  readonly socat?: string;
+}
+
+/** True when the runtime is one of Hearth's own clients, which use the socket and need no forwarder first. */
+export function usesHearthRuntimeClient(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg.startsWith('/var/runtime/'));
+}
+
+export interface BwrapCommand {
+  /** Options, for --args. */
+  readonly options: string[];
+  /** What to run inside, after `--` on the command line. */
+  readonly command: string[];
+}
+
+export function bwrapArguments(input: BwrapInput): BwrapCommand {
+  const args = [
+    // Every namespace but the user namespace: bwrap runs as root, so that it can bind what root
+    // can read, and the sandbox's processes get a real, unmapped uid of their own (setpriv below).
+    '--unshare-ipc',
+    '--unshare-pid',
+    '--unshare-net',
+    '--unshare-uts',
+    '--unshare-cgroup-try',
+    '--die-with-parent',
+    '--new-session',
+    // Only what setpriv needs to become the sandbox's user; it drops these too.
+    '--cap-drop',
+    'ALL',
+    '--cap-add',
+    'CAP_SETUID',
+    '--cap-add',
+    'CAP_SETGID',
+    '--cap-add',
+    'CAP_SETPCAP',
+    '--hostname',
+    'localhost',
+    '--clearenv',
+  ];
+  for (const [name, value] of Object.entries(input.env)) args.push('--setenv', name, value);
+  // bwrap (as root) creates missing parents of a mount point as 0700, which the sandbox's user could
+  // not traverse: every parent is made first, 0755.
+  const made = new Set<string>(['/']);
+  const parents = (dest: string): void => {
+    const parts = dest.split('/').filter((part) => part !== '');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join('/')}`;
+      if (made.has(dir)) continue;
+      made.add(dir);
+      args.push('--perms', '0755', '--dir', dir);
+    }
+  };
+  const mount = (kind: string, source: string, dest: string): void => {
+    parents(dest);
+    args.push(kind, source, dest);
+  };
+  for (const root of input.systemRoots) {
+    if (root.symlink !== undefined) args.push('--symlink', root.symlink, root.path);
+    else mount('--ro-bind', root.path, root.path);
+  }
+  const covered = (dir: string): boolean =>
+    input.systemRoots.some(
+      (root) => root.symlink === undefined && (dir === root.path || dir.startsWith(`${root.path}/`)),
+    );
+  for (const dir of input.hostPaths) if (!covered(dir)) mount('--ro-bind', dir, dir);
+  for (const file of input.etcPaths) mount('--ro-bind', file, file);
+  for (const file of input.generatedFiles) mount('--ro-bind', file.host, file.sandbox);
+  args.push('--proc', '/proc', '--dev', '/dev');
+  mount('--ro-bind', input.codeDir, '/var/task');
+  mount('--ro-bind', input.runtimeDir, '/var/runtime');
+  args.push('--perms', '0755', '--dir', '/opt');
+  mount('--bind', input.tmpDir, '/tmp');
+  mount('--bind', input.runtimeApiSocket, SANDBOX_RUNTIME_API_SOCKET);
+  if (input.hearthApiSocket !== undefined) mount('--bind', input.hearthApiSocket, SANDBOX_HEARTH_API_SOCKET);
+  args.push('--remount-ro', '/');
+  args.push('--chdir', '/var/task');
+  return { options: args, command: [...dropPrivileges(input), ...launcher(input)] };
+}
+
+/** The sandbox's own uid and gid, no groups, no capabilities (bounding set included), no new privileges. */
+function dropPrivileges(input: BwrapInput): string[] {
+  return [
+    input.setpriv,
+    `--reuid=${input.uid}`,
+    `--regid=${input.gid}`,
+    '--clear-groups',
+    '--inh-caps=-all',
+    '--bounding-set=-all',
+    '--no-new-privs',
+    '--',
+  ];
+}
+
+/**
+ * What runs after that: the runtime itself, or a shell that first starts the TCP→unix forwarders
+ * (socat), waits for the Runtime API port when the runtime is not Hearth's own client, and then
+ * becomes the runtime. `unset PWD` keeps the shell's own variable out of the runtime's environment.
+ */
+function launcher(input: BwrapInput): string[] {
+  if (input.socat === undefined) return [...input.argv];
+  const forward = (port: number, socket: string): string =>
+    `${input.socat} TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${socket} </dev/null >/dev/null 2>&1 &`;
+  const lines = [forward(RUNTIME_API_PORT, SANDBOX_RUNTIME_API_SOCKET)];
+  if (input.hearthApiSocket !== undefined) lines.push(forward(HEARTH_API_PORT, SANDBOX_HEARTH_API_SOCKET));
+  if (!usesHearthRuntimeClient(input.argv)) {
+    // Port 9001 listening on 127.0.0.1 in /proc/net/tcp: local address 0100007F:2329, state 0A.
+    const port = RUNTIME_API_PORT.toString(16).toUpperCase().padStart(4, '0');
+    lines.push(
+      `i=0; until grep -qs ' 0100007F:${port} 00000000:0000 0A' /proc/net/tcp; do i=$((i+1)); [ $i -gt 5000 ] && break; done`,
+    );
+  }
+  lines.push('unset PWD', 'exec "$@"');
+  return ['/bin/sh', '-c', lines.join('\n'), 'hearth-init', ...input.argv];
+}

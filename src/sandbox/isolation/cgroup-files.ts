@@ -1,0 +1,93 @@
+// Reading and writing cgroup interface files, and the kill-until-empty loop both versions share.
+import { access, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
+
+/** How long a cgroup may take to empty after SIGKILL before Hearth gives up on it. */
+const EMPTY_DEADLINE_MS = 5_000;
+const POLL_MS = 2;
+
+export async function writeValue(file: string, value: string | number): Promise<void> {
+  await writeFile(file, String(value));
+}
+
+export async function readNumber(file: string): Promise<number> {
+  const text = (await readFile(file, 'utf8')).trim();
+  return text === 'max' ? Number.POSITIVE_INFINITY : Number(text);
+}
+
+/** Reads `key value` lines (memory.events, memory.oom_control, cgroup.events). */
+export async function readKeyed(file: string, key: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  for (const line of text.split('\n')) {
+    const [name, value] = line.split(' ');
+    if (name === key && value !== undefined) return Number(value);
+  }
+  return undefined;
+}
+
+export async function readPids(procsFile: string): Promise<number[]> {
+  const text = await readFile(procsFile, 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map(Number);
+}
+
+export function killPids(pids: readonly number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ESRCH: already gone.
+    }
+  }
+}
+
+/**
+ * SIGKILLs whatever is in `procsFile` until it stays empty. `beforeKill`/`afterKill` let v1 freeze
+ * the cgroup around the kill, so a process cannot fork between the read and the kill.
+ */
+export async function killUntilEmpty(
+  procsFile: string,
+  around: { beforeKill?: () => Promise<void>; afterKill?: () => Promise<void> } = {},
+): Promise<void> {
+  const deadline = Date.now() + EMPTY_DEADLINE_MS;
+  for (;;) {
+    await around.beforeKill?.();
+    const pids = await readPids(procsFile);
+    killPids(pids);
+    await around.afterKill?.();
+    if (pids.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`cgroup ${procsFile} still has processes ${pids.join(' ')}`);
+    await delay(POLL_MS);
+  }
+}
+
+/** rmdir a cgroup directory; a cgroup whose last task is still exiting says EBUSY for a moment. */
+export async function removeCgroupDir(dir: string): Promise<void> {
+  const deadline = Date.now() + EMPTY_DEADLINE_MS;
+  for (;;) {
+    try {
+      await rmdir(dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' || Date.now() > deadline) throw error;
+      await delay(POLL_MS);
+    }
+  }
+}
+
+/** Sub-directories of a cgroup directory (its child cgroups). */
+export async function childCgroups(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+}
+
+export async function fileExists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}

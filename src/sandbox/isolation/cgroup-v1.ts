@@ -1,0 +1,137 @@
+// cgroup v1: one directory per sandbox in each of the memory, pids and cpu hierarchies (and
+// freezer when mounted, so that a kill cannot race a fork). v1 has no cgroup.kill: destroy freezes
+// the sandbox, SIGKILLs every pid in cgroup.procs, thaws it and repeats until it is empty.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { CgroupHierarchy, CgroupLimits, SandboxCgroup } from './cgroup-hierarchy.js';
+import {
+  childCgroups,
+  fileExists as exists,
+  killUntilEmpty,
+  readKeyed,
+  readNumber,
+  readPids,
+  removeCgroupDir,
+  writeValue,
+} from './cgroup-files.js';
+import type { CpuQuota } from './resource-limits.js';
+
+const CONTROLLERS = ['memory', 'pids', 'cpu', 'freezer'] as const;
+type Controller = (typeof CONTROLLERS)[number];
+
+export class CgroupV1 implements CgroupHierarchy {
+  readonly version = 1;
+  /** controller → <mount>/<parent>; freezer only when the host mounts it. */
+  private readonly parents: ReadonlyMap<Controller, string>;
+
+  constructor(mounts: ReadonlyMap<string, string>, parent: string) {
+    const parents = new Map<Controller, string>();
+    for (const controller of CONTROLLERS) {
+      const mount = mounts.get(controller);
+      if (mount !== undefined) parents.set(controller, path.join(mount, parent));
+    }
+    this.parents = parents;
+  }
+
+  async create(instance: string, id: string, limits: CgroupLimits): Promise<SandboxCgroup> {
+    const dirs = new Map<Controller, string>();
+    for (const [controller, parent] of this.parents) {
+      const dir = path.join(parent, instance, id);
+      await mkdir(dir, { recursive: true });
+      dirs.set(controller, dir);
+    }
+    const cgroup = new SandboxCgroupV1(dirs);
+    try {
+      await cgroup.applyLimits(limits);
+    } catch (error) {
+      await cgroup.remove();
+      throw error;
+    }
+    return cgroup;
+  }
+
+  async instances(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const parent of this.parents.values()) for (const name of await childCgroups(parent)) names.add(name);
+    return [...names];
+  }
+
+  async removeInstance(instance: string): Promise<void> {
+    const ids = new Set<string>();
+    for (const parent of this.parents.values()) {
+      for (const id of await childCgroups(path.join(parent, instance))) ids.add(id);
+    }
+    for (const id of ids) {
+      const dirs = new Map<Controller, string>();
+      for (const [controller, parent] of this.parents) dirs.set(controller, path.join(parent, instance, id));
+      await new SandboxCgroupV1(dirs).remove();
+    }
+    for (const parent of this.parents.values()) await removeCgroupDir(path.join(parent, instance));
+  }
+}
+
+class SandboxCgroupV1 implements SandboxCgroup {
+  readonly procsFiles: readonly string[];
+  private removed = false;
+
+  constructor(private readonly dirs: ReadonlyMap<Controller, string>) {
+    this.procsFiles = [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs'));
+  }
+
+  async applyLimits(limits: CgroupLimits): Promise<void> {
+    const memory = this.dir('memory');
+    await writeValue(path.join(memory, 'memory.limit_in_bytes'), limits.memoryBytes);
+    // memory+swap = memory: no swap on top of MemorySize (the file exists only with swap accounting).
+    const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
+    if (await exists(memsw)) await writeValue(memsw, limits.memoryBytes);
+    await writeValue(path.join(memory, 'memory.swappiness'), 0).catch(() => undefined);
+    await writeValue(path.join(this.dir('pids'), 'pids.max'), limits.pidsMax);
+    await this.setCpu(limits.cpu);
+  }
+
+  async setCpu(quota: CpuQuota): Promise<void> {
+    const cpu = this.dir('cpu');
+    await writeValue(path.join(cpu, 'cpu.cfs_period_us'), quota.periodUs);
+    await writeValue(path.join(cpu, 'cpu.cfs_quota_us'), quota.quotaUs ?? -1);
+  }
+
+  async peakMemoryBytes(): Promise<number> {
+    return readNumber(path.join(this.dir('memory'), 'memory.max_usage_in_bytes'));
+  }
+
+  async oomKills(): Promise<number> {
+    return (await readKeyed(path.join(this.dir('memory'), 'memory.oom_control'), 'oom_kill')) ?? 0;
+  }
+
+  async pids(): Promise<number[]> {
+    return readPids(path.join(this.dir('pids'), 'cgroup.procs'));
+  }
+
+  async kill(): Promise<void> {
+    const freezer = this.dirs.get('freezer');
+    const state = freezer === undefined ? undefined : path.join(freezer, 'freezer.state');
+    // The pids hierarchy holds every task of the sandbox, whatever it did since it started.
+    await killUntilEmpty(path.join(this.dir('pids'), 'cgroup.procs'), {
+      ...(state !== undefined
+        ? {
+            beforeKill: () => writeValue(state, 'FROZEN').catch(() => undefined),
+            // SIGKILL is delivered once the tasks thaw.
+            afterKill: () => writeValue(state, 'THAWED').catch(() => undefined),
+          }
+        : {}),
+    });
+  }
+
+  async remove(): Promise<void> {
+    if (this.removed) return;
+    await this.kill();
+    for (const dir of this.dirs.values()) await removeCgroupDir(dir);
+    this.removed = true;
+  }
+
+  private dir(controller: Controller): string {
+    const dir = this.dirs.get(controller);
+    if (dir === undefined) throw new Error(`cgroup v1 controller ${controller} is not mounted`);
+    return dir;
+  }
+}

@@ -1,0 +1,57 @@
+// What of the host's own filesystem a sandbox sees, read-only: the system directories (/usr and
+// the /lib, /bin symlinks or directories next to it), and an allow-list of /etc. Nothing else —
+// not /root, /home, Hearth's data dir or other functions' code — exists inside a sandbox.
+// The sandbox's own /etc/passwd, /etc/group and /etc/hosts are generated (sandboxEtcFiles).
+import { lstatSync, readlinkSync } from 'node:fs';
+import type { SystemRoot } from './bwrap-arguments.js';
+
+const SYSTEM_ROOTS = ['/usr', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin'];
+
+/** Certificates, the dynamic loader's cache and configuration, name service switch, alternatives. */
+const ETC_ALLOW_LIST = [
+  '/etc/ssl/certs',
+  '/etc/ssl/openssl.cnf',
+  '/etc/ca-certificates',
+  '/etc/pki/tls/certs',
+  '/etc/ld.so.cache',
+  '/etc/ld.so.conf',
+  '/etc/ld.so.conf.d',
+  '/etc/alternatives',
+  '/etc/nsswitch.conf',
+  '/etc/mime.types',
+];
+
+export interface HostLayout {
+  readonly systemRoots: readonly SystemRoot[];
+  readonly etcPaths: readonly string[];
+}
+
+export function readHostLayout(): HostLayout {
+  const systemRoots: SystemRoot[] = [];
+  for (const root of SYSTEM_ROOTS) {
+    const kind = entryKind(root);
+    if (kind === 'symlink') systemRoots.push({ path: root, symlink: readlinkSync(root) });
+    else if (kind === 'directory') systemRoots.push({ path: root });
+  }
+  return { systemRoots, etcPaths: ETC_ALLOW_LIST.filter((file) => entryKind(file) !== undefined) };
+}
+
+/** Lambda's sandbox user is sbx_user1051; Hearth gives it each sandbox's own uid. */
+export const SANDBOX_USER = 'sbx_user1051';
+
+export function sandboxEtcFiles(uid: number, gid: number): Record<'passwd' | 'group' | 'hosts', string> {
+  return {
+    passwd: `root:x:0:0:root:/root:/sbin/nologin\n${SANDBOX_USER}:x:${uid}:${gid}::/tmp:/sbin/nologin\n`,
+    group: `root:x:0:\n${SANDBOX_USER}:x:${gid}:\n`,
+    hosts: '127.0.0.1\tlocalhost\n::1\tlocalhost\n',
+  };
+}
+
+function entryKind(file: string): 'symlink' | 'directory' | 'file' | undefined {
+  try {
+    const stat = lstatSync(file);
+    return stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'directory' : 'file';
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,32 @@
+// Names one running Hearth process as "<pid>-<start time in clock ticks since boot>", so that
+// what it leaves on the host (cgroups, /tmp images) can be told apart from what a live Hearth —
+// this one or another on the same host — still uses. The start time defeats pid reuse.
+import { readFileSync } from 'node:fs';
+
+const INSTANCE = /^(\d+)-(\d+)$/;
+
+/** Field 22 of /proc/<pid>/stat (starttime), or undefined when the process does not exist. */
+export function processStartTime(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) is in parentheses and may hold spaces: split after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return fields[19];
+}
+
+export function instanceName(pid: number = process.pid): string {
+  const start = processStartTime(pid);
+  if (start === undefined) throw new Error(`cannot read /proc/${pid}/stat`);
+  return `${pid}-${start}`;
+}
+
+/** True while the Hearth process that owns `instance` is still running. Unknown names are not Hearth's to judge: alive. */
+export function instanceAlive(instance: string): boolean {
+  const match = INSTANCE.exec(instance);
+  if (match === null) return true;
+  return processStartTime(Number(match[1])) === match[2];
+}

@@ -1,0 +1,53 @@
+// On start, what a previous Hearth left on the host after dying without cleaning up (kill -9, power
+// loss): its sandboxes' cgroups — still running processes, killed here — and their /tmp mounts.
+// Only instances whose owner process is gone are touched, so two Hearths on one host (tests in
+// parallel) never sweep each other.
+import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { CgroupHierarchy } from './cgroup-hierarchy.js';
+import { instanceAlive } from './owner-identity.js';
+import { unmountAllUnder } from './scratch-disk.js';
+
+export interface SweepResult {
+  /** Instances (dead Hearth processes) whose leftovers were removed. */
+  readonly instances: readonly string[];
+  /** Errors met on the way; the sweep goes on past them. */
+  readonly errors: readonly string[];
+}
+
+/** `socketRoot`: where the driver makes its `hearth-<instance>` socket directories. */
+export async function sweepStale(
+  cgroups: CgroupHierarchy,
+  stateDir: string,
+  socketRoot?: string,
+): Promise<SweepResult> {
+  const instances = new Set<string>();
+  const errors: string[] = [];
+  for (const instance of await cgroups.instances()) {
+    if (instanceAlive(instance)) continue;
+    instances.add(instance);
+    await cgroups
+      .removeInstance(instance)
+      .catch((error: unknown) => errors.push(`cgroup ${instance}: ${String(error)}`));
+  }
+  const dirs = await readdir(stateDir).catch(() => []);
+  for (const instance of dirs) {
+    if (instanceAlive(instance)) continue;
+    instances.add(instance);
+    const dir = path.join(stateDir, instance);
+    try {
+      await unmountAllUnder(dir);
+      await rm(dir, { recursive: true, force: true });
+    } catch (error) {
+      errors.push(`state ${dir}: ${String(error)}`);
+    }
+  }
+  if (socketRoot !== undefined) {
+    for (const entry of await readdir(socketRoot).catch(() => [])) {
+      const instance = /^hearth-(\d+-\d+)$/.exec(entry)?.[1];
+      if (instance === undefined || instanceAlive(instance)) continue;
+      await rm(path.join(socketRoot, entry), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+  return { instances: [...instances], errors };
+}
