@@ -1,5 +1,5 @@
-// The benchmark's client: node:http with a keep-alive agent, one signed POST per invoke, the
-// same for the floor server and for Hearth.
+// The benchmark's client: node:http with a keep-alive agent, one SigV4-signed POST per invoke,
+// the same for the floor server, Hearth and every peer (peers ignore the signature headers).
 import http from 'node:http';
 import type { SigV4Signer } from './sigv4-signer.js';
 
@@ -7,6 +7,20 @@ export interface InvokeTarget {
   readonly url: URL;
   readonly path: string;
   readonly signer: SigV4Signer;
+  /** Extra request headers (e.g. X-Amz-Log-Type: Tail). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface InvokeAnswer {
+  /** Milliseconds from sending the request to the last byte of the answer. */
+  readonly ms: number;
+  readonly headers: http.IncomingHttpHeaders;
+}
+
+export interface ConcurrentRun {
+  readonly completed: number;
+  readonly seconds: number;
+  readonly latencies: number[];
 }
 
 export class InvokeClient {
@@ -16,10 +30,11 @@ export class InvokeClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  /** One invoke; resolves to its latency in milliseconds. Rejects on a non-200 answer. */
-  invoke(target: InvokeTarget, body: Buffer): Promise<number> {
+  /** One invoke; rejects on a non-200 answer or a function error. */
+  send(target: InvokeTarget, body: Buffer): Promise<InvokeAnswer> {
     const started = process.hrtime.bigint();
     const headers = {
+      ...target.headers,
       ...target.signer.sign('POST', target.url.host, target.path, body),
       'content-type': 'application/json',
       'content-length': String(body.length),
@@ -38,13 +53,13 @@ export class InvokeClient {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
-            const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+            const ms = Number(process.hrtime.bigint() - started) / 1e6;
             const functionError = response.headers['x-amz-function-error'];
             if (response.statusCode !== 200 || functionError !== undefined) {
               const text = Buffer.concat(chunks).toString('utf8').slice(0, 500);
               reject(new Error(`invoke answered ${response.statusCode} ${functionError ?? ''}: ${text}`));
             } else {
-              resolve(elapsed);
+              resolve({ ms, headers: response.headers });
             }
           });
           response.on('error', reject);
@@ -55,10 +70,18 @@ export class InvokeClient {
     });
   }
 
-  /** `count` invokes one after another; latencies in ms. */
-  async sequential(target: InvokeTarget, body: Buffer, count: number): Promise<number[]> {
+  /** One invoke; resolves to its latency in milliseconds. */
+  async invoke(target: InvokeTarget, body: Buffer): Promise<number> {
+    return (await this.send(target, body)).ms;
+  }
+
+  /** Up to `count` invokes one after another, stopping early after `durationMs`; latencies in ms. */
+  async sequential(target: InvokeTarget, body: Buffer, count: number, durationMs = Infinity): Promise<number[]> {
     const latencies: number[] = [];
-    for (let i = 0; i < count; i += 1) latencies.push(await this.invoke(target, body));
+    const started = performance.now();
+    while (latencies.length < count && performance.now() - started < durationMs) {
+      latencies.push(await this.invoke(target, body));
+    }
     return latencies;
   }
 
@@ -69,7 +92,7 @@ export class InvokeClient {
     concurrency: number,
     count: number,
     durationMs: number,
-  ): Promise<{ completed: number; seconds: number; latencies: number[] }> {
+  ): Promise<ConcurrentRun> {
     const latencies: number[] = [];
     const started = performance.now();
     let issued = 0;

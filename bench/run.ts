@@ -1,196 +1,143 @@
-// `npm run bench [-- --quick] [-- --floor-only] [-- --no-write]`: warm latency, throughput and
-// cold starts of a trivial Node function on a real Hearth server, next to the floor (the same
-// handler behind a bare node:http server). See docs/benchmarks.md for what each number means.
-import { spawn, type ChildProcess } from 'node:child_process';
+// `npm run bench [-- --quick] [-- --only hearth,lambda-local] [-- --no-write]`: Hearth next to the
+// floor (the handler in-process, and behind a bare node:http server) and next to the peers users
+// pick today (serverless-offline, lambda-local, Architect sandbox), all with the same handler and
+// the same client. See docs/benchmarks.md for what each number means.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { nodeEcho } from '../test/support/functions.js';
-import { startHearth } from '../test/support/hearth-server.js';
-import { createAndWait, lambdaClient, updateConfigurationAndWait } from '../test/support/lambda.js';
-import { childEnv, repoRoot } from '../test/support/repo-root.js';
-import { InvokeClient, type InvokeTarget } from './invoke-client.js';
+import { hearthBin, repoRoot } from '../test/support/repo-root.js';
+import type { BenchResult, TargetResult } from './bench-result.js';
+import { measureInProcess } from './in-process-floor.js';
+import { InvokeClient } from './invoke-client.js';
 import { describeMachine } from './machine.js';
-import { writeResults, type BenchResult, type TargetResult } from './results-file.js';
+import { BODY, firstLines, log, measureMany, measureTarget, measureWarm } from './measure.js';
+import { parseOptions, planFor } from './plan.js';
+import { renderRun } from './report-tables.js';
+import { writeResults } from './results-file.js';
+import { startServer } from './server-process.js';
 import { SigV4Signer } from './sigv4-signer.js';
-import { ms, summarize, type LatencySummary } from './stats.js';
+import { architectTarget } from './targets/architect-target.js';
+import type { BenchTarget } from './targets/bench-target.js';
+import { hearthTarget } from './targets/hearth-target.js';
+import { installPeers, PEER_PACKAGES } from './targets/peer-install.js';
+import { lambdaLocalTarget } from './targets/lambda-local-target.js';
+import { serverlessOfflineTarget } from './targets/serverless-offline-target.js';
 
-const args = new Set(process.argv.slice(2));
-const quick = args.has('--quick');
-const floorOnly = args.has('--floor-only');
-const write = !args.has('--no-write');
-const plan = quick
-  ? { warmup: 200, warm: 1_000, throughputCount: 8_000, throughputMs: 4_000, concurrency: 8, cold: 8 }
-  : { warmup: 500, warm: 3_000, throughputCount: 20_000, throughputMs: 10_000, concurrency: 8, cold: 20 };
-const BODY = Buffer.from(JSON.stringify({ hello: 'bench', n: 1 }));
-const FUNCTION = 'bench-echo';
+const PEERS = ['serverless-offline', 'lambda-local', 'architect-sandbox'] as const;
 
 async function main(): Promise<void> {
-  // The SDK (used only for setup calls) warns about Node 20 once per process; not news here.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+  const argv = process.argv.slice(2);
+  const options = parseOptions(argv);
+  const plan = planFor(options.quick);
+  const root = repoRoot();
+  const wanted = (name: string): boolean => options.only.length === 0 || options.only.includes(name);
   const notes = [
-    'Server and floor processes run with the environment minus NODE_EXTRA_CA_CERTS (it adds ~90 ms to every Node start).',
-    'Client: node:http keep-alive agent, SigV4 signing per request (cached signing key), in the benchmark process.',
+    'Every process the benchmark starts (floor server, Hearth, each peer, npm) gets the environment minus NODE_EXTRA_CA_CERTS (this machine sets it; it adds ~90 ms to each Node start), AWS_* and HEARTH_*.',
+    'One client for all: node:http keep-alive agent (32 sockets), in the benchmark process, SigV4-signing every request (peers ignore the signature).',
+    'One handler for all: `export const handler = async (event) => event` (the CommonJS form `exports.handler = …` for lambda-local and Architect, which need it); event `{"hello":"bench","n":1}`.',
+    'Peers are installed by the benchmark from npm into bench/.peers/ (gitignored): ' +
+      Object.entries(PEER_PACKAGES)
+        .map(([name, version]) => `${name}@${version}`)
+        .join(', ') +
+      '. Only loopback traffic.',
+    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes); ${plan.cold} cold starts; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
   ];
   for (const note of notes) console.log(`note: ${note}`);
-  console.log(`plan: ${JSON.stringify(plan)}`);
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-  const client = new InvokeClient(plan.concurrency);
-  const keys = { accessKeyId: 'BENCHFLOOR', secretAccessKey: 'floor-secret' };
-  const floor = await startFloor();
-  let floorResult: TargetResult;
-  try {
-    const target: InvokeTarget = {
-      url: floor.url,
-      path: `/2015-03-31/functions/${FUNCTION}/invocations`,
-      signer: new SigV4Signer(keys, 'us-east-1'),
-    };
-    floorResult = await measureWarm('floor', client, target);
-  } finally {
-    floor.child.kill('SIGTERM');
-  }
+  const client = new InvokeClient(Math.max(...plan.concurrencies));
+  const inProcess = await measureInProcess(plan, BODY);
+  log('in-process', `p50 ${inProcess.latency.p50.toFixed(4)} ms`);
+  const floorServer = await startServer(
+    process.execPath,
+    [path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor-server.js')],
+    { ready: /floor listening on (\d+)/, timeoutMs: 10_000 },
+  );
+  const floorTarget = {
+    url: new URL(`http://127.0.0.1:${floorServer.match[1]}`),
+    path: '/2015-03-31/functions/echo/invocations',
+    signer: new SigV4Signer({ accessKeyId: 'FLOOR', secretAccessKey: 'floor' }, 'us-east-1'),
+  };
+  const floor = await measureWarm('HTTP floor', client, floorTarget, plan).finally(() => floorServer.stop());
 
-  let hearth: BenchResult['hearth'];
-  if (floorOnly) {
-    hearth = { error: 'not measured (--floor-only)' };
-  } else {
-    try {
-      hearth = await measureHearth(client);
-    } catch (error) {
-      hearth = { error: (error as Error).message };
-      console.error(`Hearth could not be measured: ${(error as Error).message}`);
+  const targets: TargetResult[] = [];
+  for (const bench of await benchTargets(root, wanted, targets)) {
+    const result = await measureTarget(client, bench, plan);
+    if (result.error === undefined) {
+      try {
+        targets.push({ ...result, many: await measureMany(client, bench, plan) });
+      } catch (error) {
+        log(bench.name, `many-functions run failed: ${firstLines(error)}`);
+        targets.push({ ...result, phaseErrors: { ...result.phaseErrors, many: firstLines(error) } });
+      }
+    } else {
+      targets.push(result);
     }
   }
   client.close();
+  targets.sort((a, b) => order(a.name) - order(b.name));
 
   const result: BenchResult = {
     date: new Date().toISOString(),
-    command: `npm run bench${args.size > 0 ? ' -- ' + [...args].join(' ') : ''}`,
-    quick,
+    command: `npm run bench${argv.length > 0 ? ' -- ' + argv.join(' ') : ''}`,
+    quick: options.quick,
     machine: describeMachine(),
+    plan,
     notes,
-    floor: floorResult,
-    hearth,
+    inProcess,
+    floor,
+    targets,
   };
-  printTable(result);
-  if (write) {
-    const written = writeResults(repoRoot(), result);
-    console.log(
-      `wrote ${path.relative(repoRoot(), written.json)} and updated ${path.relative(repoRoot(), written.markdown)}`,
-    );
+  console.log('\n' + renderRun(result));
+  if (options.write) {
+    const written = writeResults(root, result);
+    console.log(`\nwrote ${path.relative(root, written.json)} and ${path.relative(root, written.markdown)}`);
   }
-  if ('error' in hearth && !floorOnly) process.exitCode = 1;
+  if (targets.find((t) => t.name === 'hearth')?.error !== undefined) process.exitCode = 1;
 }
 
-async function measureHearth(client: InvokeClient): Promise<TargetResult & { cold: LatencySummary }> {
-  const server = await startHearth();
-  const sdk = lambdaClient(server);
+/** Hearth and the peers asked for; a peer whose install failed is recorded with the error. */
+async function benchTargets(
+  root: string,
+  wanted: (name: string) => boolean,
+  failed: TargetResult[],
+): Promise<BenchTarget[]> {
+  const targets: BenchTarget[] = [];
+  if (wanted('hearth')) targets.push(hearthTarget(hearthVersion()));
+  const peers = PEERS.filter(wanted);
+  if (peers.length === 0) return targets;
   try {
-    await createAndWait(sdk, {
-      FunctionName: FUNCTION,
-      Runtime: 'nodejs20.x',
-      Handler: 'index.handler',
-      Code: { ZipFile: await nodeEcho() },
-    });
-    const url = new URL(server.endpoint);
-    const target: InvokeTarget = {
-      url,
-      path: `/2015-03-31/functions/${FUNCTION}/invocations`,
-      signer: new SigV4Signer(server.credentials, server.region),
+    const install = await installPeers(root, (line) => log('peers', line));
+    const make = {
+      'serverless-offline': serverlessOfflineTarget,
+      'lambda-local': lambdaLocalTarget,
+      'architect-sandbox': architectTarget,
     };
-    const warm = await measureWarm('hearth', client, target);
-    const cold = await measureCold(sdk, client, target);
-    return { ...warm, cold };
+    for (const name of peers) targets.push(make[name](install));
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n${server.output().slice(-2000)}`);
-  } finally {
-    sdk.destroy();
-    await server.stop();
+    log('peers', `npm install failed: ${firstLines(error)}`);
+    for (const name of peers)
+      failed.push({ name, version: '—', how: '—', error: `npm install failed: ${firstLines(error)}` });
+  }
+  return targets;
+}
+
+/** Version and commit of the Hearth that runs: this checkout, or the one HEARTH_E2E_ENTRY names. */
+function hearthVersion(): string {
+  const checkout = path.dirname(path.dirname(hearthBin()));
+  const { version } = JSON.parse(readFileSync(path.join(checkout, 'package.json'), 'utf8')) as { version: string };
+  try {
+    const git = (args: string[]): string => execFileSync('git', args, { cwd: checkout, encoding: 'utf8' }).trim();
+    const dirty = git(['status', '--porcelain', '--', 'src']) === '' ? '' : ', src/ with uncommitted changes';
+    return `hearth@${version} (${git(['rev-parse', '--short', 'HEAD'])}${dirty})`;
+  } catch {
+    return `hearth@${version} (${checkout}, not a git checkout)`;
   }
 }
 
-async function measureWarm(label: string, client: InvokeClient, target: InvokeTarget): Promise<TargetResult> {
-  await client.sequential(target, BODY, plan.warmup);
-  const warm = summarize(await client.sequential(target, BODY, plan.warm));
-  console.log(`${label}: warm c=1 p50 ${ms(warm.p50)} ms, p99 ${ms(warm.p99)} ms over ${warm.samples}`);
-  const run = await client.concurrent(target, BODY, plan.concurrency, plan.throughputCount, plan.throughputMs);
-  const perSecond = run.completed / run.seconds;
-  const throughput = {
-    concurrency: plan.concurrency,
-    completed: run.completed,
-    seconds: run.seconds,
-    perSecond,
-    latency: summarize(run.latencies),
-  };
-  console.log(
-    `${label}: ${perSecond.toFixed(0)} invokes/s at c=${plan.concurrency} (${run.completed} in ${run.seconds.toFixed(1)} s)`,
-  );
-  return { warm, throughput };
-}
-
-/** First-invoke latency after an environment change forces a new sandbox. */
-async function measureCold(sdk: LambdaClient, client: InvokeClient, target: InvokeTarget): Promise<LatencySummary> {
-  const samples: number[] = [];
-  for (let i = 0; i < plan.cold; i += 1) {
-    await updateConfigurationAndWait(sdk, {
-      FunctionName: FUNCTION,
-      Environment: { Variables: { COLD_RUN: String(i) } },
-    });
-    samples.push(await client.invoke(target, BODY));
-  }
-  const cold = summarize(samples);
-  console.log(`hearth: cold start p50 ${ms(cold.p50, 1)} ms, p99 ${ms(cold.p99, 1)} ms over ${cold.samples}`);
-  return cold;
-}
-
-function startFloor(): Promise<{ child: ChildProcess; url: URL }> {
-  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor-server.js');
-  const child = spawn(process.execPath, [script], { env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error('floor server did not start in 10 s')), 10_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk;
-      const port = /floor listening on (\d+)/.exec(output)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve({ child, url: new URL(`http://127.0.0.1:${port}`) });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`floor server exited with ${code}`));
-    });
-  });
-}
-
-function printTable(result: BenchResult): void {
-  const rows: string[][] = [['measure', 'floor', 'hearth', 'overhead']];
-  const f = result.floor;
-  const h = 'error' in result.hearth ? undefined : result.hearth;
-  const line = (label: string, floorValue: number, hearthValue: number | undefined, digits = 3): string[] => [
-    label,
-    ms(floorValue, digits),
-    hearthValue === undefined ? '—' : ms(hearthValue, digits),
-    hearthValue === undefined ? '—' : ms(hearthValue - floorValue, digits),
-  ];
-  rows.push(line('warm p50 (ms)', f.warm.p50, h?.warm.p50));
-  rows.push(line('warm p99 (ms)', f.warm.p99, h?.warm.p99));
-  rows.push([
-    `invokes/s c=${plan.concurrency}`,
-    f.throughput.perSecond.toFixed(0),
-    h ? h.throughput.perSecond.toFixed(0) : '—',
-    h ? `${((100 * h.throughput.perSecond) / f.throughput.perSecond).toFixed(0)} % of floor` : '—',
-  ]);
-  rows.push(line(`p99 at c=${plan.concurrency} (ms)`, f.throughput.latency.p99, h?.throughput.latency.p99));
-  rows.push(['cold p50 (ms)', '—', h ? ms(h.cold.p50, 1) : '—', '—']);
-  rows.push(['cold p99 (ms)', '—', h ? ms(h.cold.p99, 1) : '—', '—']);
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  console.log('');
-  for (const row of rows) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  '));
-  if ('error' in result.hearth) console.log(`\nhearth: ${result.hearth.error.split('\n')[0]}`);
-  const m = result.machine;
-  console.log(`\nmachine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform} ${m.kernel}, Node ${m.node}`);
+function order(name: string): number {
+  return name === 'hearth' ? -1 : PEERS.indexOf(name as (typeof PEERS)[number]);
 }
 
 await main();

@@ -1,0 +1,59 @@
+// The shape of one benchmark run, as written to bench/results/<date>.json and rendered into
+// docs/benchmarks.md.
+import type { Machine } from './machine.js';
+import type { Plan } from './plan.js';
+import type { SandboxMemory } from './sandbox-memory.js';
+import type { LatencySummary } from './stats.js';
+
+export interface Throughput {
+  readonly concurrency: number;
+  readonly completed: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly latency: LatencySummary;
+}
+
+export interface WarmResult {
+  /** Sequential invokes at concurrency 1. */
+  readonly latency: LatencySummary;
+  readonly throughput: readonly Throughput[];
+}
+
+export interface ManyFunctionsResult {
+  readonly functions: number;
+  readonly room: string;
+  readonly invokes: number;
+  readonly coldStarts: number;
+  readonly latency: LatencySummary;
+  readonly coldRule: string;
+}
+
+export interface TargetResult {
+  readonly name: string;
+  readonly version: string;
+  readonly how: string;
+  /** Set when the target could not run at all (exact error). */
+  readonly error?: string;
+  readonly warm?: WarmResult;
+  /** First invoke of a new function; Hearth without its pre-started pool. */
+  readonly cold?: LatencySummary;
+  readonly memory?: SandboxMemory;
+  readonly many?: ManyFunctionsResult | { readonly skipped: string };
+  /** Errors of single phases that failed while the others ran. */
+  readonly phaseErrors?: Readonly<Record<string, string>>;
+}
+
+export interface BenchResult {
+  readonly date: string;
+  readonly command: string;
+  readonly quick: boolean;
+  readonly machine: Machine;
+  readonly plan: Plan;
+  readonly notes: readonly string[];
+  /** The handler called in a loop in the benchmark process: no I/O at all. */
+  readonly inProcess: WarmResult;
+  /** The handler behind a bare node:http server in its own process, same client. */
+  readonly floor: WarmResult;
+  /** Hearth first, then the peers. */
+  readonly targets: readonly TargetResult[];
+}

@@ -1,0 +1,61 @@
+// How much each run measures: `--quick` (under 3 minutes with every peer) or the full run.
+
+export interface Plan {
+  /** Unmeasured invokes before the warm measurements. */
+  readonly warmup: number;
+  /** Sequential warm invokes at concurrency 1 (stopping early after warmMs for slow peers). */
+  readonly warm: number;
+  readonly warmMs: number;
+  /** Concurrency levels for the throughput runs, each bounded by count and time. */
+  readonly concurrencies: readonly number[];
+  readonly throughputCount: number;
+  readonly throughputMs: number;
+  /** New functions whose first invoke is a cold start; their warm sandboxes are then weighed. */
+  readonly cold: number;
+  /** The many-functions run: functions invoked round-robin, room for `room` sandboxes. */
+  readonly manyFunctions: number;
+  readonly manyRoom: number;
+  readonly manyRounds: number;
+}
+
+export interface Options {
+  readonly quick: boolean;
+  /** Write bench/results/*.json and docs/benchmarks.md (off with --no-write). */
+  readonly write: boolean;
+  /** Only these targets (--only hearth,lambda-local); all when empty. */
+  readonly only: readonly string[];
+}
+
+export function planFor(quick: boolean): Plan {
+  return quick
+    ? {
+        warmup: 200,
+        warm: 1_000,
+        warmMs: 6_000,
+        concurrencies: [8, 32],
+        throughputCount: 15_000,
+        throughputMs: 3_000,
+        cold: 8,
+        manyFunctions: 200,
+        manyRoom: 20,
+        manyRounds: 2,
+      }
+    : {
+        warmup: 500,
+        warm: 5_000,
+        warmMs: 30_000,
+        concurrencies: [8, 32],
+        throughputCount: 200_000,
+        throughputMs: 10_000,
+        cold: 20,
+        manyFunctions: 200,
+        manyRoom: 20,
+        manyRounds: 3,
+      };
+}
+
+export function parseOptions(argv: readonly string[]): Options {
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',').filter((name) => name !== '') : [];
+  return { quick: argv.includes('--quick'), write: !argv.includes('--no-write'), only };
+}

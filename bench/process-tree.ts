@@ -1,0 +1,72 @@
+// Resident memory of a process and everything it spawned, read from Linux's /proc. The parsers
+// are pure; `treeMemory` is the thin shell that reads the files.
+import { readFileSync, readdirSync } from 'node:fs';
+
+export interface ProcessEntry {
+  readonly pid: number;
+  readonly ppid: number;
+}
+
+export interface TreeMemory {
+  /** Resident bytes of the root process alone. */
+  readonly rootBytes: number;
+  /** Resident bytes of all descendants (not the root). */
+  readonly descendantBytes: number;
+  readonly descendants: number;
+}
+
+/** pid and parent pid from a /proc/<pid>/stat line; the command name may hold spaces and ")". */
+export function parseStat(text: string): ProcessEntry | undefined {
+  const close = text.lastIndexOf(')');
+  const pid = Number.parseInt(text, 10);
+  const fields = text.slice(close + 2).split(' ');
+  const ppid = Number(fields[1]);
+  if (close < 0 || !Number.isInteger(pid) || !Number.isInteger(ppid)) return undefined;
+  return { pid, ppid };
+}
+
+/** VmRSS from /proc/<pid>/status, in bytes (0 for a process with none, such as a zombie). */
+export function parseRssBytes(status: string): number {
+  const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  return kib === undefined ? 0 : Number(kib) * 1024;
+}
+
+/** Every process below `root`, depth first. */
+export function descendantsOf(root: number, entries: readonly ProcessEntry[]): number[] {
+  const children = new Map<number, number[]>();
+  for (const { pid, ppid } of entries) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  const found: number[] = [];
+  const visit = (pid: number): void => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+export function treeMemory(root: number): TreeMemory {
+  const entries: ProcessEntry[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const entry = parseStat(readOrEmpty(`/proc/${name}/stat`));
+    if (entry) entries.push(entry);
+  }
+  const descendants = descendantsOf(root, entries);
+  const rss = (pid: number): number => parseRssBytes(readOrEmpty(`/proc/${pid}/status`));
+  return {
+    rootBytes: rss(root),
+    descendantBytes: descendants.reduce((sum, pid) => sum + rss(pid), 0),
+    descendants: descendants.length,
+  };
+}
+
+/** A process may exit between listing /proc and reading its files. */
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

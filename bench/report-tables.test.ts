@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { renderRun, table } from './report-tables.js';
+import { sampleResult } from './sample-result.fixture.js';
+
+/** The cells of the row whose first cell is `name`, in the table under `heading`. */
+function row(markdown: string, heading: string, name: string): string[] {
+  const section = markdown.split('### ').find((part) => part.startsWith(heading));
+  assert.ok(section, `no section ${heading}`);
+  const line = section.split('\n').find((l) => l.startsWith(`| ${name} |`));
+  assert.ok(line, `no row ${name} under ${heading}`);
+  return line.slice(2, -2).split(' | ');
+}
+
+describe('table', () => {
+  it('renders a header, a separator and rows', () => {
+    assert.equal(table(['a', 'b'], [['1', '2']]), '| a | b |\n| --- | --- |\n| 1 | 2 |');
+  });
+});
+
+describe('renderRun', () => {
+  const markdown = renderRun(sampleResult());
+
+  it('puts each target’s warm latency next to the HTTP floor and Hearth next to each peer', () => {
+    assert.deepEqual(row(markdown, 'Warm', 'hearth'), [
+      'hearth',
+      '0.400',
+      '0.800',
+      '0.800',
+      '+0.300 / +0.600',
+      '4.00×',
+      '—',
+    ]);
+    // Hearth 0.4 ms against the peer's 1.2 ms: three times better at p50 and p99.
+    assert.equal(row(markdown, 'Warm', 'serverless-offline')[6], '3.00× better / 3.00× better');
+  });
+
+  it('gives throughput as a share of the floor and against Hearth', () => {
+    const cells = row(markdown, 'Throughput', 'serverless-offline');
+    assert.equal(cells[1], '1000');
+    assert.equal(cells[5], '10 % / 10 %');
+    assert.equal(cells[6], '5.00× better / 5.00× better');
+  });
+
+  it('keeps a row for the pre-started pool, marked not yet available', () => {
+    assert.match(row(markdown, 'Cold', 'hearth, with pre-started pool')[4]!, /not yet available/);
+    assert.equal(row(markdown, 'Cold', 'serverless-offline')[3], '4.00× better / 4.00× better');
+  });
+
+  it('reports memory per sandbox and how many fit in 4 GiB, with the ratio to Hearth', () => {
+    assert.deepEqual(row(markdown, 'Memory', 'hearth').slice(0, 3), ['hearth', '40.0', '102']);
+    assert.equal(row(markdown, 'Memory', 'serverless-offline')[3], '4.01× worse');
+  });
+
+  it('shows the many-functions cold-start rate and why a peer was skipped', () => {
+    assert.equal(row(markdown, 'Many', 'hearth')[3], '400 (100 %)');
+    assert.equal(row(markdown, 'Many', 'serverless-offline')[7], 'no cap');
+  });
+
+  it('says which peers could not run, with their error, escaping table pipes', () => {
+    assert.equal(row(markdown, 'Platforms', 'architect-sandbox')[3], 'could not run: `Error: boom \\| bad`');
+    assert.match(markdown, /Not yet available: Hearth has no async invoke/);
+  });
+
+  it('checks Hearth’s goals', () => {
+    assert.deepEqual(row(markdown, 'Hearth against', 'warm overhead over the floor ≤ 0.5 ms p50'), [
+      'warm overhead over the floor ≤ 0.5 ms p50',
+      '0.300 ms',
+      'met',
+    ]);
+  });
+});

@@ -1,0 +1,236 @@
+// Renders one run as the Markdown tables of docs/benchmarks.md: every row next to the floor and
+// every peer next to Hearth, as ratios from ratio.ts. Pure: a BenchResult in, Markdown out.
+import type { BenchResult, ManyFunctionsResult, TargetResult, WarmResult } from './bench-result.js';
+import { compare, ratio, times } from './ratio.js';
+import { ms } from './stats.js';
+
+type Row = readonly string[];
+
+export function table(header: Row, rows: readonly Row[]): string {
+  const line = (cells: Row): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export function renderRun(result: BenchResult): string {
+  const m = result.machine;
+  const hearth = result.targets.find((t) => t.name === 'hearth');
+  const ran = result.targets.filter((t) => t.warm !== undefined);
+  return [
+    `Run of ${result.date.slice(0, 16).replace('T', ' ')} UTC, \`${result.command}\` (${result.quick ? 'quick' : 'full'} plan).`,
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.platform}, kernel ${m.kernel}, Node ${m.node}.`,
+    '',
+    ...result.notes.map((note) => `- ${note}`),
+    '',
+    '### Platforms',
+    '',
+    table(
+      ['target', 'version', 'invoked through', 'status'],
+      result.targets.map((t) => [t.name, t.version, t.how, status(t)]),
+    ),
+    '',
+    '### Warm invoke latency, concurrency 1 (ms)',
+    '',
+    warmTable(result, ran, hearth),
+    '',
+    '### Throughput (invokes/s; latency p99 in ms)',
+    '',
+    throughputTable(result, ran, hearth),
+    '',
+    '### Cold start: first invoke of a new function (ms)',
+    '',
+    coldTable(result.targets, hearth),
+    '',
+    '### Memory per idle warm sandbox',
+    '',
+    memoryTable(result.targets, hearth),
+    '',
+    '### Async invoke',
+    '',
+    'Not yet available: Hearth has no async invoke (InvocationType Event) yet, so there is no side-by-side row.',
+    '',
+    '### Many functions: 200 functions round-robin, room for 20 sandboxes',
+    '',
+    manyTable(result.targets, hearth),
+    '',
+    '### Hearth against its goals (issue 5)',
+    '',
+    goalsTable(result, hearth),
+  ].join('\n');
+}
+
+function status(t: TargetResult): string {
+  if (t.error !== undefined) return `could not run: \`${oneLine(t.error)}\``;
+  const failed = Object.entries(t.phaseErrors ?? {}).map(([phase, error]) => `${phase} failed: \`${oneLine(error)}\``);
+  return failed.length > 0 ? `ran; ${failed.join('; ')}` : 'ran';
+}
+
+function warmTable(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string {
+  const floor = result.floor.latency;
+  const h = hearth?.warm?.latency;
+  const row = (name: string, w: WarmResult, peer: boolean): Row => [
+    name,
+    ms(w.latency.p50),
+    ms(w.latency.p99),
+    ms(w.latency.p999),
+    name === 'HTTP floor' || name.startsWith('in-process')
+      ? '—'
+      : `+${ms(w.latency.p50 - floor.p50)} / +${ms(w.latency.p99 - floor.p99)}`,
+    times(ratio(w.latency.p50, floor.p50) ?? Number.NaN),
+    peer ? `${compare(h?.p50, w.latency.p50, 'lower')} / ${compare(h?.p99, w.latency.p99, 'lower')}` : '—',
+  ];
+  return table(
+    ['target', 'p50', 'p99', 'p99.9', 'over HTTP floor p50 / p99', 'p50 ÷ HTTP floor', 'Hearth vs this (p50 / p99)'],
+    [
+      row('in-process handler (floor)', result.inProcess, false),
+      row('HTTP floor', result.floor, false),
+      ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
+    ],
+  );
+}
+
+function throughputTable(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string {
+  const levels = result.plan.concurrencies;
+  const at = (w: WarmResult | undefined, c: number) => w?.throughput.find((t) => t.concurrency === c);
+  const row = (name: string, w: WarmResult, peer: boolean): Row => [
+    name,
+    ...levels.flatMap((c) => [at(w, c)?.perSecond.toFixed(0) ?? '—', ms(at(w, c)?.latency.p99 ?? Number.NaN)]),
+    levels.map((c) => pct(at(w, c)?.perSecond, at(result.floor, c)?.perSecond)).join(' / '),
+    peer ? levels.map((c) => compare(at(hearth?.warm, c)?.perSecond, at(w, c)?.perSecond, 'higher')).join(' / ') : '—',
+  ];
+  return table(
+    [
+      'target',
+      ...levels.flatMap((c) => [`c=${c} invokes/s`, `c=${c} p99`]),
+      `of HTTP floor (${levels.map((c) => `c=${c}`).join(' / ')})`,
+      'Hearth vs this',
+    ],
+    [
+      row('in-process handler (floor)', result.inProcess, false),
+      row('HTTP floor', result.floor, false),
+      ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
+    ],
+  );
+}
+
+function coldTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {
+  const rows: Row[] = [];
+  for (const t of targets) {
+    const name = t.name === 'hearth' ? 'hearth, without pool' : t.name;
+    if (!t.cold) {
+      rows.push([name, '—', '—', '—', t.error ? 'could not run' : (t.phaseErrors?.['cold'] ?? 'not measured')]);
+      continue;
+    }
+    const peer = t.name !== 'hearth';
+    rows.push([
+      name,
+      ms(t.cold.p50, 1),
+      ms(t.cold.p99, 1),
+      peer
+        ? `${compare(hearth?.cold?.p50, t.cold.p50, 'lower')} / ${compare(hearth?.cold?.p99, t.cold.p99, 'lower')}`
+        : '—',
+      `${t.cold.samples} new functions`,
+    ]);
+    if (t.name === 'hearth')
+      rows.push([
+        'hearth, with pre-started pool',
+        '—',
+        '—',
+        '—',
+        'not yet available: Hearth has no pre-started pool yet',
+      ]);
+  }
+  return table(['target', 'p50', 'p99', 'Hearth vs this (p50 / p99)', 'note'], rows);
+}
+
+function memoryTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {
+  const mib = (bytes: number | null | undefined): string => (bytes == null ? '—' : (bytes / 1024 ** 2).toFixed(1));
+  return table(
+    [
+      'target',
+      'MiB per idle warm sandbox',
+      'warm sandboxes in 4 GiB',
+      'Hearth vs this (sandboxes in 4 GiB)',
+      'how measured',
+    ],
+    targets.map((t) => [
+      t.name,
+      mib(t.memory?.perSandboxBytes),
+      t.memory?.fitIn4GiB?.toString() ?? '—',
+      t.name === 'hearth'
+        ? '—'
+        : compare(hearth?.memory?.fitIn4GiB ?? undefined, t.memory?.fitIn4GiB ?? undefined, 'higher'),
+      t.memory?.method ?? (t.error ? 'could not run' : 'not measured'),
+    ]),
+  );
+}
+
+function manyTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {
+  const measured = (t: TargetResult | undefined): ManyFunctionsResult | undefined =>
+    t?.many && 'functions' in t.many ? t.many : undefined;
+  const h = measured(hearth);
+  return table(
+    [
+      'target',
+      'room for',
+      'invokes',
+      'cold starts',
+      'p50 (ms)',
+      'p99 (ms)',
+      'Hearth vs this (p99)',
+      'cold starts counted by',
+    ],
+    targets.map((t) => {
+      const many = measured(t);
+      if (!many) {
+        const why =
+          t.many && 'skipped' in t.many ? t.many.skipped : (t.phaseErrors?.['many'] ?? t.error ?? 'not measured');
+        return [t.name, '—', '—', '—', '—', '—', '—', oneLine(why)];
+      }
+      return [
+        t.name,
+        many.room,
+        String(many.invokes),
+        `${many.coldStarts} (${((100 * many.coldStarts) / many.invokes).toFixed(0)} %)`,
+        ms(many.latency.p50, 1),
+        ms(many.latency.p99, 1),
+        t.name === 'hearth' ? '—' : compare(h?.latency.p99, many.latency.p99, 'lower'),
+        many.coldRule,
+      ];
+    }),
+  );
+}
+
+function goalsTable(result: BenchResult, hearth: TargetResult | undefined): string {
+  const w = hearth?.warm;
+  const overP50 = w ? w.latency.p50 - result.floor.latency.p50 : undefined;
+  const overP99 = w ? w.latency.p99 - result.floor.latency.p99 : undefined;
+  const best = w ? Math.max(...w.throughput.map((t) => t.perSecond)) : undefined;
+  const verdict = (value: number | undefined, ok: (v: number) => boolean): string =>
+    value === undefined ? 'not measured' : ok(value) ? 'met' : 'not met';
+  return table(
+    ['goal', 'measured', 'verdict'],
+    [
+      [
+        'warm overhead over the floor ≤ 0.5 ms p50',
+        `${ms(overP50 ?? Number.NaN)} ms`,
+        verdict(overP50, (v) => v <= 0.5),
+      ],
+      ['warm overhead over the floor ≤ 2 ms p99', `${ms(overP99 ?? Number.NaN)} ms`, verdict(overP99, (v) => v <= 2)],
+      [
+        `≥ 5,000 invokes/s (best of c=${result.plan.concurrencies.join(', ')}; goal is for 2 cores, this machine has ${result.machine.cpus})`,
+        best === undefined ? '—' : best.toFixed(0),
+        verdict(best, (v) => v >= 5000),
+      ],
+      ['pool cold start p50 ≤ 15 ms', '—', 'not yet available (no pre-started pool)'],
+    ],
+  );
+}
+
+function pct(value: number | undefined, base: number | undefined): string {
+  const r = ratio(value, base);
+  return r === undefined ? '—' : `${(100 * r).toFixed(0)} %`;
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]!.replace(/\|/g, '\\|').slice(0, 200);
+}
