@@ -1,8 +1,10 @@
 // The composition root: config → storage → services → HTTP server. The only place that chooses
 // backends and wires services together. Shutdown runs in reverse: stop intake, let running
 // invocations finish (bounded), stop sandboxes, flush logs, close the store.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
@@ -26,7 +28,7 @@ import { FunctionService } from './control-plane/function-service.js';
 import { FrontEnd } from './frontend/front-end.js';
 import { LogSink } from './observability/log-sink.js';
 import { LocalPlacement } from './placement/placement.js';
-import { ProcessDriver } from './sandbox/drivers/process-driver.js';
+import { chooseSandboxDriver } from './sandbox/choose-driver.js';
 import {
   checkRuntime,
   describeInterpreters,
@@ -68,7 +70,16 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   // The API URL is known only once the server listens (port 0 picks one); sandboxes read it lazily.
   let apiUrl = `http://${config.host}:${config.port}`;
-  const driver = new ProcessDriver({ tmpBaseDir: path.join(config.dataDir, 'sandbox-tmp') });
+  // Isolated sandboxes have their own network: they reach Hearth's API through this socket, bound
+  // into each sandbox and forwarded to AWS_ENDPOINT_URL=http://127.0.0.1:9000 there.
+  const apiSocket = path.join(tmpdir(), `hearth-api-${process.pid}.sock`);
+  const sandboxes = await chooseSandboxDriver({
+    mode: config.isolation,
+    dataDir: config.dataDir,
+    hearthApiSocket: apiSocket,
+    log,
+  });
+  const driver = sandboxes.driver;
   const workers = new WorkerManager({
     placement: new LocalPlacement(driver),
     logs: logSink,
@@ -119,18 +130,15 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     ...logRoutes(storage.logs, storage.functions, account),
   ];
   const server = createApiServer({ routes, credentials, region: config.region });
+  const socketServer = createApiServer({ routes, credentials, region: config.region });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, (done) => server.listen(config.port, config.host, done));
+  await rm(apiSocket, { force: true });
+  await listen(socketServer, (done) => socketServer.listen(apiSocket, done));
   const { port } = server.address() as AddressInfo;
   apiUrl = `http://${config.host}:${port}`;
 
-  log(`Hearth ${config.dataDir} — sandboxes: ${driver.name} driver (no isolation yet)`);
+  log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 
   let closing: Promise<void> | undefined;
@@ -138,11 +146,16 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     url: apiUrl,
     close() {
       closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const stopped = Promise.all(
+          [server, socketServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+        );
         server.closeIdleConnections();
+        socketServer.closeIdleConnections();
         await frontEnd.drain(config.shutdownGraceSeconds * 1000);
         server.closeAllConnections();
+        socketServer.closeAllConnections();
         await stopped;
+        await rm(apiSocket, { force: true });
         await functions.settled();
         await workers.shutdown();
         await logSink.close();
@@ -151,4 +164,14 @@ export async function startHearth(config: Config, options: StartOptions): Promis
       return closing;
     },
   };
+}
+
+function listen(server: http.Server, start: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    start(() => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -2,6 +2,10 @@
 // Config. Every setting is documented in docs/configuration.md.
 import path from 'node:path';
 
+/** How sandboxes are isolated: see docs/isolation.md. */
+export const ISOLATION_MODES = ['auto', 'required', 'off'] as const;
+export type IsolationMode = (typeof ISOLATION_MODES)[number];
+
 export interface Config {
   readonly host: string;
   readonly port: number;
@@ -22,12 +26,15 @@ export interface Config {
   readonly pythonBinary: string;
   /** Grace given to running invocations on SIGINT/SIGTERM before they are cut off. */
   readonly shutdownGraceSeconds: number;
+  /** auto: isolate where the host can, else warn loudly; required: refuse to start without; off. */
+  readonly isolation: IsolationMode;
 }
 
 export interface StartFlags {
   readonly host?: string | undefined;
   readonly port?: string | number | undefined;
   readonly dataDir?: string | undefined;
+  readonly isolation?: string | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -47,6 +54,7 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Conf
     nodeBinary: env['HEARTH_NODE'] ?? process.execPath,
     pythonBinary: env['HEARTH_PYTHON'] ?? 'python3',
     shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
+    isolation: parseIsolation(flags.isolation ?? env['HEARTH_ISOLATION'] ?? 'auto'),
   };
 }
 
@@ -73,6 +81,12 @@ export function loadClientSettings(env: Env = process.env): ClientSettings {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+function parseIsolation(value: string): IsolationMode {
+  const mode = ISOLATION_MODES.find((candidate) => candidate === value);
+  if (mode === undefined) throw new Error(`Invalid isolation "${value}": use one of ${ISOLATION_MODES.join(', ')}.`);
+  return mode;
 }
 
 function parsePort(value: string | number): number {

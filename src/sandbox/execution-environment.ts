@@ -127,6 +127,9 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);
     if (wait.kind === 'ready') {
       this.initDurationMs = performance.now() - startedAt;
+      // Init ran unthrottled; invocations get the driver's invoke-time limits (CPU share).
+      await process.initialised?.();
+      if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);
       this.move('InitCompleted');
       return;
     }

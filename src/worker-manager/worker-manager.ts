@@ -40,6 +40,8 @@ export class WorkerManager {
   private readonly idleTimeoutMs: number;
   private readonly now: () => number;
   private stopped = false;
+  /** Teardowns under way, awaited by shutdown() so nothing outlives Hearth. */
+  private readonly teardowns = new Set<Promise<void>>();
   /** Sandboxes being created but not in the pool yet; they count against the cap. */
   private creating = 0;
 
@@ -98,6 +100,8 @@ export class WorkerManager {
     this.stopped = true;
     clearInterval(this.sweepTimer);
     await Promise.all(this.pool.all().map((entry) => this.discard(entry)));
+    // Sandboxes discarded earlier may still be tearing down (unmounting /tmp, removing cgroups).
+    await Promise.all([...this.teardowns]);
   }
 
   private async create(fn: FunctionRecord, codeDir: string, key: SandboxKey): Promise<Entry | undefined> {
@@ -153,7 +157,10 @@ export class WorkerManager {
   private discard(entry: Entry): Promise<void> {
     this.pool.remove(entry);
     // Tearing down is best effort: a sandbox that fails to clean up must not fail an invocation.
-    return entry.sandbox.destroy().catch(() => undefined);
+    const teardown = entry.sandbox.destroy().catch(() => undefined);
+    this.teardowns.add(teardown);
+    void teardown.then(() => this.teardowns.delete(teardown));
+    return teardown;
   }
 
   private sweep(): void {

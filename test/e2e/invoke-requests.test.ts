@@ -28,6 +28,9 @@ describe('Invoke requests (SDK v3)', { timeout: 180_000 }, () => {
       FunctionName: echo,
       Runtime: 'nodejs20.x',
       Handler: 'index.handler',
+      // One full vCPU (1,769 MB): isolated sandboxes get CPU in proportion to memory, as on Lambda,
+      // and 128 MB (7% of a core) parses and echoes 6 MB too slowly for the default 3 s timeout.
+      MemorySize: 1769,
       Code: { ZipFile: await nodeEcho() },
     });
   });

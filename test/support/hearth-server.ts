@@ -85,6 +85,13 @@ export async function startHearth(options: StartOptions = {}): Promise<HearthSer
   }
 
   let stopped: Promise<void> | undefined;
+  // A server that dies under a test shows up as connection errors; say why it died.
+  void exited.then((code) => {
+    if (stopped === undefined)
+      process.stderr.write(
+        `Hearth exited unexpectedly (code ${code})\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}\n`,
+      );
+  });
   return {
     endpoint,
     port: Number(new URL(endpoint).port),

@@ -24,6 +24,10 @@ export function registerStart(program: Command, output: CliOutput): void {
     .option('--host <host>', 'address to listen on (env HEARTH_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on; 0 picks a free one (env HEARTH_PORT, default 4280)')
     .option('--data-dir <dir>', 'where functions, code and logs are kept (env HEARTH_DATA_DIR, default .hearth)')
+    .option(
+      '--isolation <mode>',
+      'auto: isolate sandboxes where the host can, else warn; required: refuse to start without; off (env HEARTH_ISOLATION, default auto)',
+    )
     .action(async (flags: StartFlags) => {
       const config = loadCliConfig(flags);
       const log = (line: string): void => output.stdout(line.endsWith('\n') ? line : `${line}\n`);

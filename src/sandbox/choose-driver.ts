@@ -1,0 +1,82 @@
+// Which SandboxDriver this host gets, from the `isolation` setting and what the host can do:
+//   off      → the process driver, said plainly;
+//   auto     → the isolated driver where detectIsolation() says it works, else the process driver
+//              with a loud warning naming what is missing;
+//   required → the isolated driver, or Hearth refuses to start and says why.
+// The isolated driver sweeps what a previous Hearth left behind before its first sandbox.
+import path from 'node:path';
+import { IsolatedDriver } from './drivers/isolated-driver.js';
+import { ProcessDriver } from './drivers/process-driver.js';
+import { detectIsolation, openCgroups, type IsolationSupport } from './isolation/detect-isolation.js';
+import type { IsolationMode } from '../config/config.js';
+import type { SandboxDriver } from './sandbox-driver.js';
+
+export interface DriverChoiceInput {
+  readonly mode: IsolationMode;
+  readonly dataDir: string;
+  /** Hearth's API on a unix socket, shared into isolated sandboxes as AWS_ENDPOINT_URL. */
+  readonly hearthApiSocket: string;
+  readonly log: (line: string) => void;
+}
+
+export interface DriverChoice {
+  readonly driver: SandboxDriver;
+  /** One line for the start-up log: the isolation in use. */
+  readonly description: string;
+}
+
+export class IsolationRequiredError extends Error {
+  constructor(reason: string) {
+    super(`Isolation is required (HEARTH_ISOLATION=required) but unavailable: ${reason}.`);
+    this.name = 'IsolationRequiredError';
+  }
+}
+
+/** The pure part: what to do with a mode and what the host supports. */
+export function decideIsolation(
+  mode: IsolationMode,
+  support: IsolationSupport | undefined,
+): { readonly use: 'isolated' | 'process'; readonly warning?: string; readonly refuse?: string } {
+  if (mode === 'off') return { use: 'process' };
+  if (support?.available === true) return { use: 'isolated' };
+  const reason = support?.reason ?? 'unknown';
+  if (mode === 'required') return { use: 'process', refuse: reason };
+  return {
+    use: 'process',
+    warning:
+      `WARNING: sandboxes are NOT isolated: ${reason}. Functions run as plain processes with Hearth's ` +
+      'user and see the host. Fix the cause, or set HEARTH_ISOLATION=off to silence this.',
+  };
+}
+
+export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<DriverChoice> {
+  const processDriver = (): ProcessDriver => new ProcessDriver({ tmpBaseDir: path.join(input.dataDir, 'sandbox-tmp') });
+  const support = input.mode === 'off' ? undefined : await detectIsolation();
+  const decision = decideIsolation(input.mode, support);
+  if (decision.refuse !== undefined) throw new IsolationRequiredError(decision.refuse);
+  if (decision.use === 'process' || support?.tools === undefined) {
+    if (decision.warning !== undefined) input.log(decision.warning);
+    return {
+      driver: processDriver(),
+      description:
+        input.mode === 'off' ? 'process driver, isolation off by configuration' : 'process driver, NOT isolated',
+    };
+  }
+  for (const warning of support.warnings) input.log(`WARNING: ${warning}`);
+  const isolated = new IsolatedDriver({
+    stateDir: path.join(input.dataDir, 'sandboxes'),
+    cgroups: await openCgroups(),
+    bwrap: support.tools.bwrap,
+    setpriv: support.tools.setpriv,
+    ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
+    hearthApiSocket: input.hearthApiSocket,
+  });
+  const swept = await isolated.sweep();
+  if (swept.instances.length > 0)
+    input.log(`removed sandboxes left by earlier Hearth processes: ${swept.instances.join(', ')}`);
+  for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
+  return {
+    driver: isolated,
+    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox)`,
+  };
+}
