@@ -34,7 +34,7 @@ describe('runtime catalog', () => {
       {
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
         NODE_PATH:
-          '/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
+          '/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task:/var/lang/lib/node_modules',
       },
     ],
     [
@@ -44,7 +44,7 @@ describe('runtime catalog', () => {
       {
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
         NODE_PATH:
-          '/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task',
+          '/opt/nodejs/node24/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task:/var/lang/lib/node_modules',
       },
     ],
     [

@@ -5,7 +5,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { ReadOnlyBind } from '../sandbox/sandbox-driver.js';
 
 const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'] as const;
 const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'python3.14'] as const;
@@ -22,6 +24,8 @@ export interface RuntimeLaunch {
   readonly argv: readonly string[];
   readonly runtimeDir: string;
   readonly hostPaths: readonly string[];
+  /** Host directories the runtime sees read-only elsewhere (the AWS SDK for Node). */
+  readonly readOnlyBinds?: readonly ReadOnlyBind[];
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -38,6 +42,7 @@ export function launchFor(runtime: string, interpreters: Interpreters): RuntimeL
   switch (runtimeFamily(runtime)) {
     case 'node': {
       const runtimeDir = nodeRuntimeDir();
+      const sdk = nodeSdkDir();
       declareEsm(runtimeDir);
       const major = runtime.slice('nodejs'.length, -'.x'.length);
       return {
@@ -46,10 +51,13 @@ export function launchFor(runtime: string, interpreters: Interpreters): RuntimeL
         argv: [interpreters.node, '--max-http-header-size=81920', '/var/runtime/bootstrap.js'],
         runtimeDir,
         hostPaths: installPrefix(interpreters.node),
+        ...(sdk !== undefined ? { readOnlyBinds: [{ host: sdk, sandbox: NODE_SDK_DIR }] } : {}),
         env: {
           AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
-          // The search path Lambda sets for nodejs runtimes (layers first, then the task root).
-          NODE_PATH: `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task`,
+          // The search path Lambda sets for nodejs runtimes (layers first, then the task root), and
+          // the AWS SDK that Lambda's Node runtimes include. A handler that bundles its own SDK gets
+          // its own: node_modules beside the handler are searched before NODE_PATH.
+          NODE_PATH: `/opt/nodejs/node${major}/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task:${NODE_SDK_DIR}`,
         },
       };
     }
@@ -111,6 +119,19 @@ export async function describeInterpreters(interpreters: Interpreters): Promise<
       : `Python ${versionAndPath(python)} for ${pythonRange}`,
     `${OS_ONLY_RUNTIMES.join(', ')} run the function's own bootstrap`,
   ];
+}
+
+/** Where Node sandboxes see the AWS SDK for JavaScript v3 (Lambda's nodejs runtimes include it). */
+export const NODE_SDK_DIR = '/var/lang/lib/node_modules';
+
+/** The node_modules folder holding Hearth's own copy of the AWS SDK, shared read-only; undefined without one. */
+function nodeSdkDir(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve('@aws-sdk/client-lambda/package.json');
+    return dirname(dirname(dirname(manifest)));
+  } catch {
+    return undefined;
+  }
 }
 
 /** The compiled Node runtime client: the `node/` folder beside this file's compiled output. */

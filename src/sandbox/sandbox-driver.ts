@@ -38,9 +38,16 @@ export interface SandboxSpec {
   readonly runtimeDir: string;
   /** Host directories of the host binaries the runtime needs (e.g. the node or python3 install). */
   readonly hostPaths: readonly string[];
+  /** More host directories, read-only at the given sandbox paths (e.g. the AWS SDK for Node). */
+  readonly readOnlyBinds?: readonly ReadOnlyBind[];
   readonly memoryMb: number;
   readonly ephemeralStorageMb: number;
   readonly runtimeApi: RuntimeApiListener;
+}
+
+export interface ReadOnlyBind {
+  readonly host: string;
+  readonly sandbox: string;
 }
 
 export interface SandboxExit {

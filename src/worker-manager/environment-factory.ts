@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { LogSink } from '../observability/log-sink.js';
-import type { SandboxDriver } from '../sandbox/sandbox-driver.js';
+import type { ReadOnlyBind, SandboxDriver } from '../sandbox/sandbox-driver.js';
 import { ExecutionEnvironment } from '../sandbox/execution-environment.js';
 import { buildSandboxEnvironment, newLogStreamName, type SandboxCredentials } from '../sandbox/sandbox-environment.js';
 
@@ -15,6 +15,8 @@ export interface RuntimeLaunch {
   /** Host dir mounted at /var/runtime. */
   readonly runtimeDir: string;
   readonly hostPaths: readonly string[];
+  /** More host dirs, read-only at sandbox paths (the AWS SDK for Node). */
+  readonly readOnlyBinds?: readonly ReadOnlyBind[];
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -75,6 +77,7 @@ export async function createEnvironment(
         codeDir,
         runtimeDir: launch.runtimeDir,
         hostPaths: launch.hostPaths,
+        ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
         memoryMb: fn.memorySize,
         ephemeralStorageMb: fn.ephemeralStorage,
       },

@@ -35,6 +35,7 @@ describe('isolated sandboxes through the API (SDK v3)', { skip, timeout: 180_000
   const first = uniqueName('iso-first');
   const second = uniqueName('iso-second');
   const hog = uniqueName('iso-hog');
+  const caller = uniqueName('iso-caller');
 
   before(async () => {
     server = await startHearth({ env: { HEARTH_ISOLATION: 'required' } });
@@ -61,6 +62,27 @@ describe('isolated sandboxes through the API (SDK v3)', { skip, timeout: 180_000
         Runtime: 'nodejs20.x',
         Handler: 'index.handler',
         Code: { ZipFile: keeper },
+      }),
+      createAndWait(client, {
+        FunctionName: caller,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        // The SDK's first load takes a while at a small CPU share.
+        MemorySize: 1024,
+        Timeout: 30,
+        Code: {
+          ZipFile: await nodeSource({
+            // No bundled SDK and no configuration: the runtime provides the SDK, and the sandbox's
+            // AWS_ENDPOINT_URL, AWS_REGION and temporary AWS_* credentials point it at Hearth.
+            'index.js': `const { LambdaClient, InvokeCommand } = require('@aws-sdk/client-lambda');
+const client = new LambdaClient({});
+exports.handler = async (event) => {
+  const out = await client.send(new InvokeCommand({ FunctionName: event.target, Payload: JSON.stringify(event.payload) }));
+  return { status: out.StatusCode, payload: JSON.parse(Buffer.from(out.Payload).toString()), keyIsOperator: process.env.AWS_ACCESS_KEY_ID === event.operatorKey, hasSessionToken: Boolean(process.env.AWS_SESSION_TOKEN) };
+};
+`,
+          }),
+        },
       }),
       createAndWait(client, {
         FunctionName: hog,
@@ -148,5 +170,23 @@ describe('isolated sandboxes through the API (SDK v3)', { skip, timeout: 180_000
     assert.ok(Number(report[1]) >= 100 && Number(report[1]) <= 129, `Max Memory Used ${report[1]} MB`);
     const again = await invokeOk<{ mb: number; code: string }>(client, hog, { disk: true });
     assert.equal(again.code, 'ENOSPC');
+  });
+
+  it('a function invokes another through the AWS SDK the runtime provides, with temporary credentials', async () => {
+    const called = await invokeOk<{
+      status: number;
+      payload: { env: string | null; uid: number };
+      keyIsOperator: boolean;
+      hasSessionToken: boolean;
+    }>(client, caller, {
+      target: second,
+      payload: { hostPort: server.port },
+      operatorKey: server.credentials.accessKeyId,
+    });
+    assert.equal(called.status, 200);
+    assert.equal(called.payload.env, null);
+    assert.ok(called.payload.uid >= 100_000);
+    assert.equal(called.keyIsOperator, false);
+    assert.equal(called.hasSessionToken, true);
   });
 });

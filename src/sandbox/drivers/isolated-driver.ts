@@ -128,6 +128,7 @@ export class IsolatedDriver implements SandboxDriver {
         codeDir: spec.codeDir,
         runtimeDir: spec.runtimeDir,
         hostPaths: spec.hostPaths,
+        ...(spec.readOnlyBinds !== undefined ? { readOnlyBinds: spec.readOnlyBinds } : {}),
         systemRoots: this.layout.systemRoots,
         etcPaths: this.layout.etcPaths,
         generatedFiles,

@@ -107,6 +107,7 @@ export async function isolatedHarness(options: { hearthApiSocket?: string } = {}
             codeDir,
             runtimeDir: launch.runtimeDir,
             hostPaths: launch.hostPaths,
+            ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
             memoryMb,
             ephemeralStorageMb: fn.ephemeralStorageMb ?? 512,
           },

@@ -41,6 +41,7 @@ export class ProcessDriver implements SandboxDriver {
     const mappings: PathMapping[] = [
       { sandboxPath: '/var/task', hostPath: spec.codeDir },
       { sandboxPath: '/var/runtime', hostPath: spec.runtimeDir },
+      ...(spec.readOnlyBinds ?? []).map((bind) => ({ sandboxPath: bind.sandbox, hostPath: bind.host })),
     ];
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(spec.env)) env[key] = toHostPath(value, mappings);

@@ -30,6 +30,8 @@ export interface BwrapInput {
   readonly runtimeDir: string;
   /** Host directories the interpreter needs; bound read-only at the same path. */
   readonly hostPaths: readonly string[];
+  /** More host directories, read-only at the given sandbox paths. */
+  readonly readOnlyBinds?: ReadonlyArray<{ readonly host: string; readonly sandbox: string }>;
   readonly systemRoots: readonly SystemRoot[];
   /** Host files bound read-only at the same path under /etc (certificates, ld.so.cache, …). */
   readonly etcPaths: readonly string[];
@@ -110,6 +112,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
   args.push('--proc', '/proc', '--dev', '/dev');
   mount('--ro-bind', input.codeDir, '/var/task');
   mount('--ro-bind', input.runtimeDir, '/var/runtime');
+  for (const bind of input.readOnlyBinds ?? []) mount('--ro-bind', bind.host, bind.sandbox);
   args.push('--perms', '0755', '--dir', '/opt');
   mount('--bind', input.tmpDir, '/tmp');
   mount('--bind', input.runtimeApiSocket, SANDBOX_RUNTIME_API_SOCKET);
