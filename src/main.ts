@@ -77,6 +77,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     mode: config.isolation,
     dataDir: config.dataDir,
     hearthApiSocket: apiSocket,
+    freezeIdle: config.freezeIdle,
     log,
   });
   const driver = sandboxes.driver;

@@ -28,6 +28,8 @@ export interface Config {
   readonly shutdownGraceSeconds: number;
   /** auto: isolate where the host can, else warn loudly; required: refuse to start without; off. */
   readonly isolation: IsolationMode;
+  /** Freeze isolated sandboxes between invocations (cgroup freezer), as Lambda does. */
+  readonly freezeIdle: boolean;
 }
 
 export interface StartFlags {
@@ -55,6 +57,7 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Conf
     pythonBinary: env['HEARTH_PYTHON'] ?? 'python3',
     shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
     isolation: parseIsolation(flags.isolation ?? env['HEARTH_ISOLATION'] ?? 'auto'),
+    freezeIdle: onOff(env['HEARTH_FREEZE_IDLE'], true, 'HEARTH_FREEZE_IDLE'),
   };
 }
 
@@ -81,6 +84,13 @@ export function loadClientSettings(env: Env = process.env): ClientSettings {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
+}
+
+function onOff(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`Invalid ${name} "${value}": use on or off.`);
 }
 
 function parseIsolation(value: string): IsolationMode {

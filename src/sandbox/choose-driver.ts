@@ -16,6 +16,8 @@ export interface DriverChoiceInput {
   readonly dataDir: string;
   /** Hearth's API on a unix socket, shared into isolated sandboxes as AWS_ENDPOINT_URL. */
   readonly hearthApiSocket: string;
+  /** Freeze isolated sandboxes between invocations. */
+  readonly freezeIdle: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -70,6 +72,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     setpriv: support.tools.setpriv,
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
     hearthApiSocket: input.hearthApiSocket,
+    freezeIdle: input.freezeIdle,
   });
   const swept = await isolated.sweep();
   if (swept.instances.length > 0)
@@ -77,6 +80,6 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
   for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
   return {
     driver: isolated,
-    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox)`,
+    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${input.freezeIdle ? ', frozen between invocations' : ''})`,
   };
 }

@@ -151,6 +151,7 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
       return this.report(log, invocation.requestId, 0, result);
     }
     this.move('InvokeAssigned');
+    this.process?.setFrozen?.(false);
     return new Promise<SandboxRun>((resolve) => {
       const timeoutMs = this.settings.timeoutSeconds * 1000;
       this.running = {
@@ -227,7 +228,11 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
         return;
       }
       this.running = undefined;
-      if (this.currentState === 'busy') this.move('InvokeCompleted');
+      if (this.currentState === 'busy') {
+        this.move('InvokeCompleted');
+        // Nothing of the function runs between invocations (timers, unawaited work), as on Lambda.
+        this.process?.setFrozen?.(true);
+      }
       if (this.exitedReason !== undefined && this.currentState === 'idle') {
         this.failure = { kind: 'exit', phase: 'invoke', reason: this.exitedReason };
         void this.destroy();

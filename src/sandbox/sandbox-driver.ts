@@ -67,6 +67,12 @@ export interface SandboxProcess {
    * runs init unthrottled and sets the CPU quota proportional to memory here (Lambda's init boost).
    */
   initialised?(): Promise<void>;
+  /**
+   * Freezes (true) or thaws (false) every process of the sandbox, as Lambda freezes an environment
+   * between invocations. Synchronous and cheap (one write to the cgroup freezer); absent where the
+   * driver cannot freeze. Thawing returns at once; the runtime runs again within microseconds.
+   */
+  setFrozen?(frozen: boolean): void;
   /** Kills everything in the sandbox and releases what the driver holds. Idempotent. */
   destroy(): Promise<void>;
 }

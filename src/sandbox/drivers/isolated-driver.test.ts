@@ -247,4 +247,30 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
     assert.deepEqual(leftovers, [], 'no sleep 300 survives the sandbox');
     assert.equal((await sandboxCgroups()).length, before.length - 1, 'the sandbox cgroup is removed');
   });
+
+  it('is frozen between invocations: background timers do not run while idle (and do without freezing)', async () => {
+    // The first invocation leaves a 5 ms interval running; the second reports how many ticks fell
+    // in the idle gap between them. The gap is the behaviour under test, so it is a fixed 300 ms.
+    const ticker = {
+      files: handler(
+        `if (event.start) { globalThis.ticks = []; setInterval(() => globalThis.ticks.push(Date.now()), 5); globalThis.returnedAt = Date.now(); return 0; }
+         const idle = globalThis.ticks.filter((t) => t > globalThis.returnedAt + 20 && t < event.resumedAt - 20); return idle.length;`,
+      ),
+      memoryMb: 1769,
+    };
+    const gapTicks = async (sandbox: Awaited<ReturnType<IsolatedHarness['start']>>): Promise<number> => {
+      successPayload<number>(await sandbox.invoke({ start: true }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return successPayload<number>(await sandbox.invoke({ resumedAt: Date.now() }));
+    };
+    const frozen = await harness.start(ticker);
+    assert.ok((await gapTicks(frozen)) <= 2, 'a frozen sandbox ran its timers while idle');
+    const unfrozenHarness = await isolatedHarness({ freezeIdle: false });
+    try {
+      const running = await unfrozenHarness.start(ticker);
+      assert.ok((await gapTicks(running)) >= 20, 'without freezing the timers run while idle');
+    } finally {
+      await unfrozenHarness.close();
+    }
+  });
 });

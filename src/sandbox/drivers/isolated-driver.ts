@@ -44,6 +44,8 @@ export interface IsolatedDriverOptions {
   /** Hearth's own API on a unix socket; sandboxes then reach it at AWS_ENDPOINT_URL=http://127.0.0.1:9000. */
   readonly hearthApiSocket?: string;
   readonly cpuPolicy?: CpuPolicy;
+  /** Freeze sandboxes between invocations (cgroup freezer), as Lambda does. Default true. */
+  readonly freezeIdle?: boolean;
   readonly hostCores?: number;
   readonly uids?: UidPool;
 }
@@ -53,6 +55,9 @@ const JOIN_CGROUP_AND_EXEC =
   'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done; ' +
   'ulimit -n "$1" || exit 125; shift; umask 022; exec "$@"';
 
+/** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
+let sandboxCounter = 0;
+
 export class IsolatedDriver implements SandboxDriver {
   readonly name = 'isolated';
   private readonly instance = instanceName();
@@ -61,7 +66,6 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly closeInherited = closeFdsScript(inheritedFds());
   private readonly uids: UidPool;
   private readonly socketDir: string;
-  private counter = 0;
   private hearthApiSocketReady: Promise<void> | undefined;
 
   constructor(private readonly options: IsolatedDriverOptions) {
@@ -77,7 +81,7 @@ export class IsolatedDriver implements SandboxDriver {
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
     const uid = this.uids.acquire();
     const gid = uid;
-    const short = String(++this.counter);
+    const short = String(++sandboxCounter);
     const stateDir = path.join(this.options.stateDir, this.instance, short);
     const socket = path.join(this.socketDir, `${short}.sock`);
     const limits = sandboxLimits(spec.memoryMb, spec.ephemeralStorageMb);
@@ -189,8 +193,11 @@ export class IsolatedDriver implements SandboxDriver {
       exited,
       maxMemoryUsedMb: async () => Math.ceil((await cgroup.peakMemoryBytes().catch(() => 0)) / MB),
       initialised: () => initialised().catch(() => undefined),
+      ...(this.options.freezeIdle !== false ? { setFrozen: (frozen: boolean) => void cgroup.setFrozen(frozen) } : {}),
       destroy: () => {
         destroying ??= (async () => {
+          // A frozen task takes SIGKILL only once thawed.
+          cgroup.setFrozen(false);
           child.kill('SIGKILL');
           await exited;
           child.stdout!.destroy();

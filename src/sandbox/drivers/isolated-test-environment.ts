@@ -51,7 +51,9 @@ export async function isolationSkipReason(): Promise<string | undefined> {
   return result.available ? undefined : `isolation unavailable: ${result.reason ?? 'unknown'}`;
 }
 
-export async function isolatedHarness(options: { hearthApiSocket?: string } = {}): Promise<IsolatedHarness> {
+export async function isolatedHarness(
+  options: { hearthApiSocket?: string; freezeIdle?: boolean } = {},
+): Promise<IsolatedHarness> {
   const detected = await (support ??= detectIsolation());
   const stateDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-test-'));
   const driver = new IsolatedDriver({
@@ -59,6 +61,7 @@ export async function isolatedHarness(options: { hearthApiSocket?: string } = {}
     cgroups: await openCgroups(),
     ...(detected.tools?.socat !== undefined ? { socat: detected.tools.socat } : {}),
     ...(options.hearthApiSocket !== undefined ? { hearthApiSocket: options.hearthApiSocket } : {}),
+    ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
   });
   // Sandboxes of test runs that died (kill -9, a crash) go first, as at Hearth's start.
   await driver.sweep();

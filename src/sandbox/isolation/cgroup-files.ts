@@ -1,4 +1,5 @@
 // Reading and writing cgroup interface files, and the kill-until-empty loop both versions share.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { access, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -90,4 +91,33 @@ export async function fileExists(file: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/**
+ * A control file written on the warm path (the freezer): opened once, then one synchronous pwrite
+ * per change — no thread-pool hop, no open/close per write. Errors are swallowed and reported as
+ * false: a sandbox that cannot be frozen still runs correctly.
+ */
+export class HeldControlFile {
+  private fd: number | undefined;
+  private closed = false;
+
+  constructor(private readonly file: string) {}
+
+  write(value: string): boolean {
+    if (this.closed) return false;
+    try {
+      this.fd ??= openSync(this.file, 'w');
+      writeSync(this.fd, value, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
 }

@@ -23,6 +23,11 @@ export interface SandboxCgroup {
   oomKills(): Promise<number>;
   /** Pids of every process still in the cgroup. */
   pids(): Promise<number[]>;
+  /**
+   * Freezes or thaws every task; false when this host has no freezer. One synchronous write on a
+   * held fd: cheap enough for the warm path. A frozen cgroup is thawed by kill() before SIGKILL.
+   */
+  setFrozen(frozen: boolean): boolean;
   /** SIGKILLs every process of the cgroup and waits until it is empty. */
   kill(): Promise<void>;
   /** Kills what is left and removes the cgroup directories. Idempotent. */

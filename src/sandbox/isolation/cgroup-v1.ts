@@ -13,6 +13,7 @@ import {
   readPids,
   removeCgroupDir,
   writeValue,
+  HeldControlFile,
 } from './cgroup-files.js';
 import type { CpuQuota } from './resource-limits.js';
 
@@ -73,9 +74,16 @@ export class CgroupV1 implements CgroupHierarchy {
 class SandboxCgroupV1 implements SandboxCgroup {
   readonly procsFiles: readonly string[];
   private removed = false;
+  private readonly freezerState: HeldControlFile | undefined;
 
   constructor(private readonly dirs: ReadonlyMap<Controller, string>) {
     this.procsFiles = [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs'));
+    const freezer = dirs.get('freezer');
+    this.freezerState = freezer === undefined ? undefined : new HeldControlFile(path.join(freezer, 'freezer.state'));
+  }
+
+  setFrozen(frozen: boolean): boolean {
+    return this.freezerState?.write(frozen ? 'FROZEN' : 'THAWED') ?? false;
   }
 
   async applyLimits(limits: CgroupLimits): Promise<void> {
@@ -125,6 +133,7 @@ class SandboxCgroupV1 implements SandboxCgroup {
   async remove(): Promise<void> {
     if (this.removed) return;
     await this.kill();
+    this.freezerState?.close();
     for (const dir of this.dirs.values()) await removeCgroupDir(dir);
     this.removed = true;
   }

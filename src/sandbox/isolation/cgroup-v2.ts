@@ -16,6 +16,7 @@ import {
   readPids,
   removeCgroupDir,
   writeValue,
+  HeldControlFile,
 } from './cgroup-files.js';
 import type { CpuQuota } from './resource-limits.js';
 
@@ -72,9 +73,15 @@ export class CgroupV2 implements CgroupHierarchy {
 export class SandboxCgroupV2 implements SandboxCgroup {
   readonly procsFiles: readonly string[];
   private removed = false;
+  private readonly freezeFile: HeldControlFile;
 
   constructor(private readonly dir: string) {
     this.procsFiles = [path.join(dir, 'cgroup.procs')];
+    this.freezeFile = new HeldControlFile(path.join(dir, 'cgroup.freeze'));
+  }
+
+  setFrozen(frozen: boolean): boolean {
+    return this.freezeFile.write(frozen ? '1' : '0');
   }
 
   async applyLimits(limits: CgroupLimits): Promise<void> {
@@ -119,6 +126,7 @@ export class SandboxCgroupV2 implements SandboxCgroup {
   async remove(): Promise<void> {
     if (this.removed) return;
     await this.kill();
+    this.freezeFile.close();
     await removeCgroupDir(this.dir);
     this.removed = true;
   }
