@@ -18,13 +18,18 @@ import { accountSettingsRoutes } from './api/routes/account-settings.js';
 import { codeDownloadRoutes } from './api/routes/code-download.js';
 import { functionRoutes } from './api/routes/functions.js';
 import { invokeRoutes } from './api/routes/invoke.js';
+import { layerRoutes } from './api/routes/layers.js';
 import { logRoutes } from './api/routes/logs.js';
 import { tagRoutes } from './api/routes/tags.js';
 import { createApiServer } from './api/server.js';
 import { CodeStore } from './code-store/code-store.js';
 import type { Config } from './config/config.js';
 import { CodeUrlSigner } from './control-plane/code-url-signer.js';
+import type { FunctionRecord } from './control-plane/function-record.js';
 import { FunctionService } from './control-plane/function-service.js';
+import { LayerPolicyService } from './control-plane/layer-policy-service.js';
+import { LayerResolver } from './control-plane/layer-resolver.js';
+import { LayerService } from './control-plane/layer-service.js';
 import { FrontEnd } from './frontend/front-end.js';
 import { LogSink } from './observability/log-sink.js';
 import { LocalPlacement } from './placement/placement.js';
@@ -81,10 +86,16 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     log,
   });
   const driver = sandboxes.driver;
+  // A function's layers, merged in order into one content-addressed tree (seen at /opt).
+  const layersDirFor = (fn: FunctionRecord): Promise<string | undefined> =>
+    fn.layers === undefined || fn.layers.length === 0
+      ? Promise.resolve(undefined)
+      : code.mergedTree(fn.layers.map((layer) => layer.codeSha256));
   const workers = new WorkerManager({
     placement: new LocalPlacement(driver),
     logs: logSink,
     launchFor: (runtime) => launchFor(runtime, interpreters),
+    layersDirFor,
     issueCredentials: (_functionName) => {
       const issued = sessions.issue();
       return Promise.resolve({
@@ -112,6 +123,8 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     account,
     supportedRuntimes: SUPPORTED_RUNTIMES,
     checkRuntime: (runtime) => checkRuntime(runtime, interpreters),
+    layers: new LayerResolver(storage.layers, account),
+    prepare: async (record) => void (await layersDirFor(record)),
     log,
     onChanged: (name) => void frontEnd.forget(name),
     onDeleted: (name) => {
@@ -122,10 +135,13 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   await functions.resumePending();
   const codeUrls = CodeUrlSigner.fromSecret(operator.secretAccessKey);
+  const layers = new LayerService({ store: storage.layers, code, account });
+  const layerPolicies = new LayerPolicyService({ store: storage.layers, layers, account });
   const routes: Route[] = [
     ...invokeRoutes(frontEnd),
     ...functionRoutes(functions, codeUrls),
     ...tagRoutes(functions.tags),
+    ...layerRoutes(layers, layerPolicies, codeUrls),
     ...accountSettingsRoutes(functions),
     ...codeDownloadRoutes(code, codeUrls),
     ...logRoutes(storage.logs, storage.functions, account),

@@ -7,6 +7,11 @@ export class ByteBudget {
 
   constructor(private readonly limit: number) {}
 
+  /** Bytes spent so far. */
+  get used(): number {
+    return this.spent;
+  }
+
   /** Throws `Unzipped size must be smaller than …` once more than the limit has been spent. */
   spend(bytes: number): void {
     this.spent += bytes;

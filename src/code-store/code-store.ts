@@ -1,6 +1,8 @@
 // Content-addressed code archives and their extracted trees under one directory:
 //   <dir>/zips/<sha256-hex>.zip    the archive as uploaded
 //   <dir>/trees/<sha256-hex>/      its extracted tree, what sandboxes mount at /var/task
+//   <dir>/merged/<sha256-hex>/     an ordered list of layer trees merged, what sandboxes mount at
+//                                  /opt; named by the SHA-256 of the list, so built once
 //   <dir>/tmp/                     work in progress, wiped by open()
 // Everything is built under tmp/, fsynced, then renamed into place, so a crash at any moment
 // leaves either the complete tree or none (LAMBDA-BEHAVIOUR.md A15).
@@ -9,6 +11,7 @@ import { mkdir, mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errors } from '../errors/lambda-error.js';
 import { renameDurably } from './durable-fs.js';
+import { mergeTrees, treeBytes } from './tree-merge.js';
 import { extractZip } from './zip-extractor.js';
 
 export interface StoredCode {
@@ -16,6 +19,8 @@ export interface StoredCode {
   readonly codeSha256: string;
   /** Size of the zip in bytes. */
   readonly codeSize: number;
+  /** Bytes of the extracted files. */
+  readonly unzippedSize: number;
 }
 
 export interface CodeStoreOptions {
@@ -34,6 +39,9 @@ export const codeStoreDefaults = {
 } as const;
 
 export class CodeStore {
+  private readonly merging = new Map<string, Promise<string>>();
+  private readonly sizes = new Map<string, number>();
+
   private constructor(
     private readonly dir: string,
     private readonly limits: Required<CodeStoreOptions>,
@@ -42,7 +50,7 @@ export class CodeStore {
   /** Creates the layout under `dir` and removes temp work left behind by a crash. */
   static async open(dir: string, options: CodeStoreOptions = {}): Promise<CodeStore> {
     const root = path.resolve(dir);
-    for (const sub of ['zips', 'trees', 'tmp']) await mkdir(path.join(root, sub), { recursive: true });
+    for (const sub of ['zips', 'trees', 'merged', 'tmp']) await mkdir(path.join(root, sub), { recursive: true });
     const leftovers = await readdir(path.join(root, 'tmp'));
     for (const name of leftovers) await rm(path.join(root, 'tmp', name), { recursive: true, force: true });
     return new CodeStore(root, { ...codeStoreDefaults, ...stripUndefined(options) });
@@ -55,20 +63,23 @@ export class CodeStore {
   async put(zip: Buffer): Promise<StoredCode> {
     if (zip.length > this.limits.maxZipBytes) throw errors.zippedTooLarge(this.limits.maxZipBytes);
     const digest = createHash('sha256').update(zip).digest();
-    const stored: StoredCode = { codeSha256: digest.toString('base64'), codeSize: zip.length };
+    const codeSha256 = digest.toString('base64');
     const hex = digest.toString('hex');
-    if ((await exists(this.treeDirHex(hex))) && (await exists(this.zipPathHex(hex)))) return stored;
+    if ((await exists(this.treeDirHex(hex))) && (await exists(this.zipPathHex(hex)))) {
+      return { codeSha256, codeSize: zip.length, unzippedSize: await this.unzippedSize(codeSha256) };
+    }
 
     const work = await mkdtemp(path.join(this.dir, 'tmp', `${hex.slice(0, 12)}-`));
     try {
       const tree = path.join(work, 'tree');
       await mkdir(tree);
-      await extractZip(zip, tree, this.limits);
+      const unzippedSize = await extractZip(zip, tree, this.limits);
       const zipFile = path.join(work, 'code.zip');
       await writeDurably(zipFile, zip);
       await renameDurably(zipFile, this.zipPathHex(hex));
       await this.moveTreeIntoPlace(tree, this.treeDirHex(hex));
-      return stored;
+      this.sizes.set(codeSha256, unzippedSize);
+      return { codeSha256, codeSize: zip.length, unzippedSize };
     } finally {
       await rm(work, { recursive: true, force: true });
     }
@@ -77,6 +88,45 @@ export class CodeStore {
   /** Absolute path of the extracted tree of the archive with this CodeSha256. */
   treeDir(codeSha256: string): string {
     return this.treeDirHex(hexOf(codeSha256));
+  }
+
+  /** Bytes of the extracted files of the archive with this CodeSha256 (measured once, then remembered). */
+  async unzippedSize(codeSha256: string): Promise<number> {
+    const known = this.sizes.get(codeSha256);
+    if (known !== undefined) return known;
+    const measured = await treeBytes(this.treeDir(codeSha256));
+    this.sizes.set(codeSha256, measured);
+    return measured;
+  }
+
+  /**
+   * The directory holding the trees of these archives (layers, in order) merged into one; built
+   * on first use under tmp/ and renamed into place, so it is complete or absent.
+   */
+  mergedTree(codeSha256s: readonly string[]): Promise<string> {
+    const hexes = codeSha256s.map(hexOf);
+    const key = createHash('sha256').update(hexes.join(',')).digest('hex');
+    const running = this.merging.get(key);
+    if (running !== undefined) return running;
+    const destination = path.join(this.dir, 'merged', key);
+    const build = (async () => {
+      if (await exists(destination)) return destination;
+      const work = await mkdtemp(path.join(this.dir, 'tmp', `merged-${key.slice(0, 12)}-`));
+      try {
+        const tree = path.join(work, 'tree');
+        await mkdir(tree, { mode: 0o755 });
+        await mergeTrees(
+          hexes.map((hex) => this.treeDirHex(hex)),
+          tree,
+        );
+        await this.moveTreeIntoPlace(tree, destination);
+        return destination;
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    })().finally(() => this.merging.delete(key));
+    this.merging.set(key, build);
+    return build;
   }
 
   /** Absolute path of the stored archive with this CodeSha256. */

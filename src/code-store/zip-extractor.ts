@@ -34,7 +34,8 @@ interface PlannedEntry extends EntryShape {
 /** Thrown for an archive that breaks a rule; turned into the AWS "Could not unzip" error. */
 class RefusedArchive extends Error {}
 
-export async function extractZip(zip: Buffer, destination: string, limits: ExtractionLimits): Promise<void> {
+/** Extracts `zip` into `destination`; resolves to the number of bytes written. */
+export async function extractZip(zip: Buffer, destination: string, limits: ExtractionLimits): Promise<number> {
   let archive: yauzl.ZipFile | undefined;
   try {
     archive = await yauzl.fromBufferPromise(zip, {
@@ -46,7 +47,9 @@ export async function extractZip(zip: Buffer, destination: string, limits: Extra
     });
     if (archive.entryCount > limits.maxEntries) throw errors.tooManyZipEntries(limits.maxEntries);
     const plan = await planEntries(archive, limits);
-    await writeEntries(archive, plan, destination, new ByteBudget(limits.maxUnzippedBytes));
+    const budget = new ByteBudget(limits.maxUnzippedBytes);
+    await writeEntries(archive, plan, destination, budget);
+    return budget.used;
   } catch (error) {
     throw isArchiveFault(error) ? errors.invalidZip() : error;
   } finally {

@@ -13,6 +13,8 @@ export type RuntimeCheck = (runtime: string) => Promise<string | undefined>;
 export interface FunctionActivatorDeps {
   readonly store: FunctionStore;
   readonly checkRuntime: RuntimeCheck;
+  /** Puts in place what sandboxes of this record will need (its merged layers); throws when it cannot. */
+  readonly prepare?: (record: FunctionRecord) => Promise<void>;
   /** Called with the record as the activation left it (Active or Failed). */
   readonly onActivated?: (record: FunctionRecord) => void;
   /** Told about failures of the store itself (the function then stays InProgress until resumed). */
@@ -88,6 +90,13 @@ export class FunctionActivator {
       reason = await this.deps.checkRuntime(record.runtime);
     } catch (error) {
       reason = `The runtime ${record.runtime} could not be checked: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (reason === undefined && this.deps.prepare !== undefined) {
+      try {
+        await this.deps.prepare(record);
+      } catch (error) {
+        reason = `The function's layers could not be unpacked: ${error instanceof Error ? error.message : String(error)}`;
+      }
     }
     // A compare-and-swap on the revision we were given: if the function was deleted or changed
     // again meanwhile, this activation is stale and the newer write has its own.

@@ -2,6 +2,7 @@
 // land; the (name, version) key is already in place for them. Field names follow Lambda's
 // FunctionConfiguration shape (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html)
 // in camelCase; `api/` renders them in AWS's PascalCase.
+import type { FunctionLayer } from './layer-record.js';
 
 export type FunctionState = 'Pending' | 'Active' | 'Inactive' | 'Failed';
 export type LastUpdateStatus = 'InProgress' | 'Successful' | 'Failed';
@@ -32,6 +33,8 @@ export interface FunctionRecord {
   readonly lastUpdateStatusReason?: string;
   readonly lastUpdateStatusReasonCode?: string;
   readonly tags: Readonly<Record<string, string>>;
+  /** The layers, in the order they are merged into /opt; absent when the function has none. */
+  readonly layers?: readonly FunctionLayer[];
 }
 
 /** The subset of a record that a configuration or code update may change. */
@@ -49,6 +52,7 @@ export type FunctionPatch = Partial<
     | 'architectures'
     | 'codeSha256'
     | 'codeSize'
+    | 'layers'
     | 'state'
     | 'stateReason'
     | 'stateReasonCode'

@@ -19,6 +19,9 @@ import { functionArn, parseFunctionName, type Account, type FunctionRef } from '
 import { LATEST, type FunctionPatch, type FunctionRecord } from './function-record.js';
 import { validateCodeUpdate, validateConfigurationUpdate, validateCreate } from './function-validation.js';
 import { formatLastModified } from './last-modified.js';
+import type { FunctionLayer } from './layer-record.js';
+import type { LayerResolver } from './layer-resolver.js';
+import { layerProblem } from './layer-rules.js';
 import { decodeListMarker, encodeListMarker } from './list-marker.js';
 import { TagService } from './tag-service.js';
 import { VersionService } from './version-service.js';
@@ -28,11 +31,15 @@ export interface StoredCode {
   /** Base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
   readonly codeSha256: string;
   readonly codeSize: number;
+  /** Bytes of the extracted files, when the store knows them. */
+  readonly unzippedSize?: number;
 }
 
 /** The part of the code store the service needs; `put` throws AWS's errors for bad archives. */
 export interface CodeArchives {
   put(zip: Buffer): Promise<StoredCode>;
+  /** Bytes of the extracted files of a stored archive (counted with layers against 250 MB). */
+  unzippedSize?(codeSha256: string): Promise<number>;
 }
 
 export interface FunctionServiceDeps {
@@ -43,6 +50,10 @@ export interface FunctionServiceDeps {
   readonly supportedRuntimes: readonly string[];
   /** Whether a runtime can really be launched on this host; run after each create or update. */
   readonly checkRuntime: RuntimeCheck;
+  /** Resolves the `Layers` of functions; without it, functions cannot have layers. */
+  readonly layers?: LayerResolver;
+  /** Run by the activation after the runtime check (e.g. unpack the merged layers); throws on failure. */
+  readonly prepare?: (record: FunctionRecord) => Promise<void>;
   /** Called whenever a function's record changed (created, updated, activated). */
   readonly onChanged?: (name: string) => void;
   /**
@@ -90,6 +101,7 @@ export class FunctionService {
     this.activator = new FunctionActivator({
       store: deps.store,
       checkRuntime: deps.checkRuntime,
+      ...(deps.prepare !== undefined ? { prepare: deps.prepare } : {}),
       newRevisionId: this.newRevisionId,
       onActivated: (record) => deps.onChanged?.(record.name),
       onError: (error, record) =>
@@ -104,6 +116,7 @@ export class FunctionService {
       ...common,
       now: this.now,
       activate: (record) => this.activator.schedule(record),
+      freeze: (latest) => this.freezeLayers(latest),
       onChanged: deps.onChanged,
     });
     this.aliases = new AliasService({ ...common, onChanged: onRoutingChanged });
@@ -142,7 +155,9 @@ export class FunctionService {
     const spec = validateCreate(input, this.deps);
     // Cheap early answer; the insert below is the authoritative duplicate check.
     if (await this.deps.store.get(spec.name, LATEST)) throw errors.functionExists(spec.name);
+    const layers = await this.resolveLayers(spec.layers);
     const code = await this.deps.code.put(spec.zip);
+    await this.checkLayers(layers, { ...spec, codeSha256: code.codeSha256 }, code.unzippedSize);
     const record: FunctionRecord = {
       name: spec.name,
       version: LATEST,
@@ -165,6 +180,7 @@ export class FunctionService {
       stateReasonCode: 'Creating',
       lastUpdateStatus: 'InProgress',
       tags: spec.tags,
+      ...(layers.length > 0 ? { layers } : {}),
     };
     if (!(await this.deps.store.insert(record))) throw errors.functionExists(spec.name);
     this.deps.onChanged?.(record.name);
@@ -211,7 +227,13 @@ export class FunctionService {
   async updateConfiguration(functionName: string, input: UpdateConfigurationInput): Promise<FunctionRecord> {
     const patch = validateConfigurationUpdate(input, this.deps);
     const current = await this.getLatestForUpdate(functionName, input.revisionId);
-    return this.write(current, patch);
+    if (input.layers === undefined && patch.runtime === undefined) return this.write(current, patch);
+    // New layers are resolved (unversioned ones to their latest version) and checked; a new
+    // runtime is checked against the layers the function keeps.
+    const layers = input.layers === undefined ? (current.layers ?? []) : await this.resolveLayers(input.layers);
+    await this.checkLayers(layers, { ...current, runtime: patch.runtime ?? current.runtime });
+    if (input.layers === undefined) return this.write(current, patch);
+    return this.write(current, { ...patch, layers: layers.length > 0 ? layers : undefined });
   }
 
   /** UpdateFunctionCode; with DryRun the request is checked and nothing changes. */
@@ -220,6 +242,12 @@ export class FunctionService {
     const current = await this.getLatestForUpdate(functionName, input.revisionId);
     if (input.dryRun === true) return current;
     const code = await this.deps.code.put(update.zip);
+    const architectures = update.architectures ?? current.architectures;
+    await this.checkLayers(
+      current.layers ?? [],
+      { ...current, architectures, codeSha256: code.codeSha256 },
+      code.unzippedSize,
+    );
     const patch: FunctionPatch = { codeSha256: code.codeSha256, codeSize: code.codeSize };
     const updated = await this.write(
       current,
@@ -237,6 +265,33 @@ export class FunctionService {
       throw errors.functionNotFound(functionArn(this.deps.account, ref.name));
     }
     await this.deps.onDeleted?.(ref.name);
+  }
+
+  private async resolveLayers(references: readonly string[]): Promise<FunctionLayer[]> {
+    if (references.length === 0) return [];
+    if (this.deps.layers === undefined) throw errors.invalidParameter('This Hearth runs functions without layers.');
+    return this.deps.layers.resolve(references);
+  }
+
+  /** Throws the first problem of running `layers` with this runtime, architecture and code. */
+  private async checkLayers(
+    layers: readonly FunctionLayer[],
+    fn: { readonly runtime: string; readonly architectures: readonly string[]; readonly codeSha256: string },
+    unzippedSize?: number,
+  ): Promise<void> {
+    if (layers.length === 0) return;
+    const codeBytes = unzippedSize ?? (await this.deps.code.unzippedSize?.(fn.codeSha256)) ?? 0;
+    const problem = layerProblem(layers, { ...fn, unzippedSize: codeBytes });
+    if (problem !== undefined) throw problem;
+  }
+
+  /** What a published version freezes: unversioned layers resolved again, then checked. */
+  private async freezeLayers(latest: FunctionRecord): Promise<FunctionRecord> {
+    if (latest.layers === undefined || !latest.layers.some((layer) => layer.floating !== undefined)) return latest;
+    if (this.deps.layers === undefined) return latest;
+    const layers = await this.deps.layers.refresh(latest.layers);
+    await this.checkLayers(layers, latest);
+    return { ...latest, layers };
   }
 
   private parse(functionName: string, qualifier: string | undefined): FunctionRef {

@@ -249,10 +249,17 @@ describe('validateCreate', () => {
       message: 'Zipped size must be smaller than 52428800 bytes',
     },
     {
-      name: 'layers',
-      input: { ...base, layers: ['arn:aws:lambda:us-east-1:000000000000:layer:x:1'] },
+      name: 'six layers',
+      input: { ...base, layers: ['a', 'b', 'c', 'd', 'e', 'f'] },
       code: 'InvalidParameterValueException',
-      message: /does not support layers yet/,
+      message: 'Cannot reference more than 5 layers.',
+    },
+    {
+      name: 'a layer that is neither an ARN nor a name',
+      input: { ...base, layers: ['arn:aws:lambda:us-east-1:000000000000:function:x'] },
+      code: 'ValidationException',
+      message:
+        /^1 validation error detected: Value '\[arn:aws:lambda:us-east-1:000000000000:function:x\]' at 'layers' failed to satisfy constraint: Member must satisfy constraint: \[Member must have length less than or equal to 140, .*regular expression pattern/,
     },
     {
       name: 'a qualified name',

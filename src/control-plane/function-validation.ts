@@ -15,6 +15,8 @@ import type {
 import { parseFunctionName, type Account } from './function-name.js';
 import type { FunctionPatch } from './function-record.js';
 import { checkEnvironment } from './environment-rules.js';
+import { LAYER_REFERENCE_PATTERN } from './layer-arn.js';
+import { MAX_LAYERS } from './layer-rules.js';
 import { LAMBDA_RUNTIME_ENUM } from './lambda-runtime-enum.js';
 import { checkTags } from './tag-rules.js';
 
@@ -38,6 +40,8 @@ export interface NewFunction {
   readonly architectures: readonly string[];
   readonly tags: Readonly<Record<string, string>>;
   readonly zip: Buffer;
+  /** The `Layers` entries as given (resolved by the service); empty when there are none. */
+  readonly layers: readonly string[];
   /** Publish version 1 along with the function. */
   readonly publish: boolean;
 }
@@ -73,6 +77,7 @@ function checkConfigurationShape(input: ConfigurationInput, v: ConstraintViolati
     v.required(input.ephemeralStorage.size, 'ephemeralStorage.size');
     v.range(input.ephemeralStorage.size, 'ephemeralStorage.size', 512, 10240);
   }
+  checkLayersShape(input.layers, v);
   const keys = Object.keys(input.environment ?? {});
   if (keys.some((key) => !new RegExp(`^(?:${ENV_KEY_PATTERN})$`).test(key))) {
     v.addHidden(
@@ -112,10 +117,25 @@ function checkRuntime(runtime: string, ctx: ValidationContext): void {
   }
 }
 
-function checkLayers(layers: readonly string[] | undefined): void {
-  if (layers !== undefined && layers.length > 0) {
-    throw errors.invalidParameter('Hearth does not support layers yet: remove Layers from the request.');
-  }
+/**
+ * The model's constraint on each `Layers` entry, worded as AWS's validator words it, with Hearth's
+ * pattern (a version is optional: docs/layers.md).
+ */
+function checkLayersShape(layers: readonly string[] | undefined, v: ConstraintViolations): void {
+  if (layers === undefined) return;
+  const pattern = new RegExp(`^(?:${LAYER_REFERENCE_PATTERN})$`);
+  if (layers.every((layer) => layer.length >= 1 && layer.length <= 140 && pattern.test(layer))) return;
+  v.add(
+    layers,
+    'layers',
+    'Member must satisfy constraint: [Member must have length less than or equal to 140, Member must have length greater than or equal to 1, ' +
+      `Member must satisfy regular expression pattern: ${LAYER_REFERENCE_PATTERN}]`,
+  );
+}
+
+/** Lambda's own limit on the number of layers, checked after the model's constraints. */
+function checkLayerCount(layers: readonly string[] | undefined): void {
+  if (layers !== undefined && layers.length > MAX_LAYERS) throw errors.tooManyLayers(MAX_LAYERS);
 }
 
 /** Hearth takes code only as an inline zip (`ZipFile`). */
@@ -167,7 +187,7 @@ export function validateCreate(input: CreateFunctionInput, ctx: ValidationContex
     );
   }
   checkRuntime(input.runtime, ctx);
-  checkLayers(input.layers);
+  checkLayerCount(input.layers);
   const environment = input.environment ?? {};
   checkEnvironment(environment);
   const tags = input.tags ?? {};
@@ -185,6 +205,7 @@ export function validateCreate(input: CreateFunctionInput, ctx: ValidationContex
     architectures: input.architectures ?? DEFAULTS.architectures,
     tags,
     zip,
+    layers: input.layers ?? [],
     publish: input.publish === true,
   };
 }
@@ -195,7 +216,7 @@ export function validateConfigurationUpdate(input: UpdateConfigurationInput, ctx
   checkConfigurationShape(input, v);
   v.throwIfAny();
   if (input.runtime !== undefined) checkRuntime(input.runtime, ctx);
-  checkLayers(input.layers);
+  checkLayerCount(input.layers);
   if (input.environment !== undefined) checkEnvironment(input.environment);
   const patch: { -readonly [K in keyof FunctionPatch]: FunctionPatch[K] } = {};
   if (input.runtime !== undefined) patch.runtime = input.runtime;

@@ -32,6 +32,10 @@ function baseConfiguration(record: FunctionRecord, account: Account, asked?: str
   };
   // AWS leaves Environment out when the function has no variables.
   if (Object.keys(record.environment).length > 0) view['Environment'] = { Variables: { ...record.environment } };
+  // Layers, in merge order, as the `Layer` shape (Arn, CodeSize); left out when there are none.
+  if (record.layers !== undefined && record.layers.length > 0) {
+    view['Layers'] = record.layers.map((layer) => ({ Arn: layer.arn, CodeSize: layer.codeSize }));
+  }
   Object.assign(view, {
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: record.revisionId,

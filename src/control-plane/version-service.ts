@@ -22,6 +22,11 @@ export interface VersionServiceDeps {
   readonly newRevisionId: () => string;
   /** Starts the activation of a version published while `$LATEST` was still Pending / InProgress. */
   readonly activate: (record: FunctionRecord) => void;
+  /**
+   * What a version freezes of `$LATEST`: layers named without a version are resolved again to
+   * their latest versions and checked (docs/layers.md). Default: `$LATEST` as it is.
+   */
+  readonly freeze?: (latest: FunctionRecord) => Promise<FunctionRecord>;
   readonly onChanged?: ((name: string) => void) | undefined;
 }
 
@@ -42,6 +47,7 @@ const CONTENT_FIELDS = [
   'architectures',
   'packageType',
   'codeSha256',
+  'layers',
 ] as const satisfies readonly (keyof FunctionRecord)[];
 
 /** Whether `latest` has the same code and configuration as an already published version. Pure. */
@@ -66,13 +72,22 @@ export class VersionService {
     }
     if (input.revisionId !== undefined && input.revisionId !== latest.revisionId) throw errors.revisionMismatch();
     if (latest.lastUpdateStatus === 'InProgress') throw errors.updateInProgress(arn);
+    const frozen = await this.freeze(latest);
     const last = await store.lastVersion(ref.name);
-    if (last && samePublishedContent(last, latest)) return last;
-    return this.publishFrom(latest, input.description);
+    if (last && samePublishedContent(last, frozen)) return last;
+    return this.insert(frozen, input.description);
   }
 
   /** Freezes `latest` as the next version (also used by `Publish: true` on create and code update). */
   async publishFrom(latest: FunctionRecord, description?: string): Promise<FunctionRecord> {
+    return this.insert(await this.freeze(latest), description);
+  }
+
+  private freeze(latest: FunctionRecord): Promise<FunctionRecord> {
+    return this.deps.freeze === undefined ? Promise.resolve(latest) : this.deps.freeze(latest);
+  }
+
+  private async insert(latest: FunctionRecord, description: string | undefined): Promise<FunctionRecord> {
     const { version: _latest, ...content } = latest;
     const published = await this.deps.store.insertNextVersion({
       ...content,

@@ -132,6 +132,70 @@ export const errors = {
       `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
     );
   },
+  /** A function's `Layers` names a layer version that does not exist (AWS's wording). */
+  layerVersionNotFound(arn: string): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, `Layer version ${arn} does not exist.`);
+  },
+  /** More than 5 layers on one function (AWS's wording). */
+  tooManyLayers(limit: number): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, `Cannot reference more than ${limit} layers.`);
+  },
+  /** Two entries of `Layers` name the same layer (Hearth's wording; see docs/layers.md). */
+  duplicateLayer(first: string, second: string): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Two different versions of the same layer are not allowed to be referenced in the same function. ${first} and ${second} are versions of the same layer.`,
+    );
+  },
+  /** A layer that declares CompatibleRuntimes without the function's runtime (Hearth's check). */
+  layerIncompatibleRuntime(arn: string, runtime: string, compatible: readonly string[]): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Layer version ${arn} is not compatible with the runtime ${runtime}. Its compatible runtimes are [${compatible.join(', ')}].`,
+    );
+  },
+  /** A layer that declares CompatibleArchitectures without the function's architecture (Hearth's check). */
+  layerIncompatibleArchitecture(arn: string, architecture: string, compatible: readonly string[]): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Layer version ${arn} is not compatible with the architecture ${architecture}. Its compatible architectures are [${compatible.join(', ')}].`,
+    );
+  },
+  /** Function code and layers together over the unzipped limit (AWS's wording). */
+  codeAndLayersTooLarge(limit: number, actual: number): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Function code combined with layers exceeds the maximum allowed size of ${limit} bytes. The actual size is ${actual} bytes.`,
+    );
+  },
+  /** A layer version, or a layer policy statement, that does not exist. */
+  layerResourceNotFound(): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, 'The resource you requested does not exist.');
+  },
+  noPolicy(): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, 'No policy is associated with the given resource.');
+  },
+  statementExists(sid: string): LambdaError {
+    return new LambdaError(
+      'ResourceConflictException',
+      409,
+      `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+    );
+  },
+  statementNotFound(sid: string): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, `Statement ${sid} is not found in resource policy.`);
+  },
+  layerPolicyRevisionMismatch(): LambdaError {
+    return new LambdaError(
+      'PreconditionFailedException',
+      412,
+      'The Revision Id provided does not match the latest Revision Id. Call the GetLayerVersionPolicy API to retrieve the latest Revision Id',
+    );
+  },
   requestTooLarge(limit: number, operation: string): LambdaError {
     return new LambdaError(
       'RequestEntityTooLargeException',

@@ -51,7 +51,12 @@ describe('runtime catalog', () => {
       'python3.12',
       '/var/runtime/bootstrap.py',
       'bootstrap.py',
-      { AWS_EXECUTION_ENV: 'AWS_Lambda_python3.12', PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      {
+        AWS_EXECUTION_ENV: 'AWS_Lambda_python3.12',
+        PYTHONUNBUFFERED: '1',
+        PYTHONPATH: '/opt/python/lib/python3.12/site-packages:/opt/python',
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
     ],
     ['provided.al2023', '/var/task/bootstrap', 'README.md', {}],
   ];

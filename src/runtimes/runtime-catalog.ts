@@ -70,6 +70,8 @@ export function launchFor(runtime: string, interpreters: Interpreters): RuntimeL
         env: {
           AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
           PYTHONUNBUFFERED: '1',
+          // Layer folders (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html#packaging-layers-paths).
+          PYTHONPATH: `/opt/python/lib/${runtime}/site-packages:/opt/python`,
           // The code directory is read-only on Lambda; never write __pycache__ into Hearth's code store.
           PYTHONDONTWRITEBYTECODE: '1',
         },

@@ -36,6 +36,11 @@ export interface SandboxSpec {
   readonly codeDir: string;
   /** Host directory with Hearth's runtime client for this runtime, seen at /var/runtime. */
   readonly runtimeDir: string;
+  /**
+   * Host directory with the function's layers merged in order, seen at /opt, read-only.
+   * Undefined: the function has no layers and /opt is empty.
+   */
+  readonly optDir?: string;
   /** Host directories of the host binaries the runtime needs (e.g. the node or python3 install). */
   readonly hostPaths: readonly string[];
   /** More host directories, read-only at the given sandbox paths (e.g. the AWS SDK for Node). */

@@ -2,6 +2,7 @@
 // the same conformance suite in conformance/. Backends are chosen only in main.ts.
 import type { AliasRecord } from '../control-plane/alias-record.js';
 import type { FunctionPatch, FunctionRecord } from '../control-plane/function-record.js';
+import type { LayerPolicy, LayerVersionRecord } from '../control-plane/layer-record.js';
 
 /**
  * A function with everything that belongs to it: its records ($LATEST and published versions),
@@ -96,9 +97,25 @@ export interface LogStore {
   deleteFunction(functionName: string): Promise<void>;
 }
 
+/** Layer versions: numbered 1, 2, … per layer name, never renumbered and never reused. */
+export interface LayerStore {
+  /** Stores `record` as the layer's next version: one more than any version it ever had, even deleted ones. */
+  publishLayerVersion(record: Omit<LayerVersionRecord, 'version'>): Promise<LayerVersionRecord>;
+  getLayerVersion(name: string, version: number): Promise<LayerVersionRecord | undefined>;
+  /** One layer's versions, newest first, numbered below `belowVersion` (undefined: from the newest). */
+  listLayerVersions(name: string, belowVersion: number | undefined, limit: number): Promise<LayerVersionRecord[]>;
+  /** Names of the layers that have at least one version, in order, after `afterName` (exclusive). */
+  listLayerNames(afterName: string | undefined, limit: number): Promise<string[]>;
+  /** Returns false when the version did not exist. */
+  deleteLayerVersion(name: string, version: number): Promise<boolean>;
+  /** Compare-and-swap on the policy's revision id; false when the version is gone or the revision moved on. */
+  replaceLayerPolicy(name: string, version: number, expectedRevisionId: string, policy: LayerPolicy): Promise<boolean>;
+}
+
 /** Everything main.ts hands to the services: one object per backend. */
 export interface Storage {
   readonly functions: FunctionStore;
+  readonly layers: LayerStore;
   readonly logs: LogStore;
   close(): Promise<void>;
 }

@@ -36,6 +36,8 @@ export interface EnvironmentFactoryDeps {
   readonly region: string;
   /** Hearth's API URL, handed to functions as AWS_ENDPOINT_URL (known once the server listens). */
   readonly endpointUrl: () => string;
+  /** Host directory of the function's merged layers (seen at /opt); undefined when it has none. */
+  readonly layersDirFor?: (fn: FunctionRecord) => Promise<string | undefined>;
   /** Test override of the init deadline (default max(10 s, Timeout)). */
   readonly initTimeoutMs?: number;
 }
@@ -48,6 +50,7 @@ export async function createEnvironment(
   onGone: () => void,
 ): Promise<ExecutionEnvironment> {
   const launch = deps.launchFor(fn.runtime);
+  const optDir = await deps.layersDirFor?.(fn);
   const credentials = await deps.issueCredentials(fn.name);
   const logStreamName = newLogStreamName(fn.version, new Date());
   const env = buildSandboxEnvironment({
@@ -76,6 +79,7 @@ export async function createEnvironment(
         env,
         codeDir,
         runtimeDir: launch.runtimeDir,
+        ...(optDir !== undefined ? { optDir } : {}),
         hostPaths: launch.hostPaths,
         ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
         memoryMb: fn.memorySize,

@@ -24,3 +24,17 @@ test('sandbox paths become host paths, other values stay as they are', () => {
   ];
   for (const [value, expected] of table) assert.equal(toHostPath(value, mappings), expected, value);
 });
+
+test('/opt and the layer paths below it become the merged layers directory', () => {
+  const withOpt = [...mappings, { sandboxPath: '/opt', hostPath: '/data/code/merged/f00' }];
+  const table: Array<[string, string]> = [
+    ['/opt/nodejs/node_modules:/var/task', '/data/code/merged/f00/nodejs/node_modules:/data/code/abc'],
+    [
+      '/opt/python/lib/python3.12/site-packages:/opt/python',
+      '/data/code/merged/f00/python/lib/python3.12/site-packages:/data/code/merged/f00/python',
+    ],
+    ['/usr/bin:/opt/bin', '/usr/bin:/data/code/merged/f00/bin'],
+    ['/optional', '/optional'],
+  ];
+  for (const [value, expected] of table) assert.equal(toHostPath(value, withOpt), expected, value);
+});

@@ -273,4 +273,28 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
       await unfrozenHarness.close();
     }
   });
+
+  it('binds the merged layers read-only at /opt: require, ESM import and Python find them', async () => {
+    const optFiles = {
+      'nodejs/node_modules/greeter/package.json': '{ "main": "index.js" }',
+      'nodejs/node_modules/greeter/index.js': "exports.greet = () => 'from /opt';",
+      'python/greeter.py': "def greet():\n    return 'from /opt/python'\n",
+    };
+    const node = await harness.start({
+      optFiles,
+      files: {
+        'index.mjs': `import fs from 'node:fs'; import { createRequire } from 'node:module'; import { greet } from 'greeter';
+const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
+export const handler = async () => ({ esm: greet(), cjs: createRequire(import.meta.url)('greeter').greet(), write: errno(() => fs.writeFileSync('/opt/x', 'x')) });`,
+      },
+    });
+    assert.deepEqual(successPayload(await node.invoke({})), { esm: 'from /opt', cjs: 'from /opt', write: 'EROFS' });
+    const python = await harness.start({
+      optFiles,
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      files: { 'app.py': 'import greeter\ndef handler(event, context):\n    return greeter.greet()\n' },
+    });
+    assert.equal(successPayload(await python.invoke({})), 'from /opt/python');
+  });
 });

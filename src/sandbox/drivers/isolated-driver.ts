@@ -15,6 +15,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE } from '../sandbox-driver.js';
+import { ESM_LINK_POINTS, esmLayerFolders } from '../esm-layer-paths.js';
 import {
   bwrapArguments,
   type BwrapCommand,
@@ -131,6 +132,12 @@ export class IsolatedDriver implements SandboxDriver {
         env,
         codeDir: spec.codeDir,
         runtimeDir: spec.runtimeDir,
+        ...(spec.optDir !== undefined
+          ? {
+              optDir: spec.optDir,
+              esmLinks: esmLayerFolders(spec.env).map((target, i) => ({ target, at: ESM_LINK_POINTS[i] ?? '' })),
+            }
+          : {}),
         hostPaths: spec.hostPaths,
         ...(spec.readOnlyBinds !== undefined ? { readOnlyBinds: spec.readOnlyBinds } : {}),
         systemRoots: this.layout.systemRoots,

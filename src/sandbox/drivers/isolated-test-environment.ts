@@ -17,6 +17,8 @@ import { IsolatedDriver } from './isolated-driver.js';
 
 export interface TestFunction {
   readonly files: Readonly<Record<string, string>>;
+  /** Files of the merged layers, seen at /opt; none: an empty /opt. */
+  readonly optFiles?: Readonly<Record<string, string>>;
   readonly handler?: string;
   readonly runtime?: string;
   readonly memoryMb?: number;
@@ -71,12 +73,17 @@ export async function isolatedHarness(
     driver,
     stateDir,
     async start(fn) {
-      const codeDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-code-'));
-      await chmod(codeDir, 0o755);
-      for (const [file, contents] of Object.entries(fn.files)) {
-        await mkdir(dirname(join(codeDir, file)), { recursive: true, mode: 0o755 });
-        await writeFile(join(codeDir, file), contents, { mode: file.endsWith('bootstrap') ? 0o755 : 0o644 });
-      }
+      const writeTree = async (files: Readonly<Record<string, string>>) => {
+        const dir = await mkdtemp(join(tmpdir(), 'hearth-isolated-code-'));
+        await chmod(dir, 0o755);
+        for (const [file, contents] of Object.entries(files)) {
+          await mkdir(dirname(join(dir, file)), { recursive: true, mode: 0o755 });
+          await writeFile(join(dir, file), contents, { mode: file.endsWith('bootstrap') ? 0o755 : 0o644 });
+        }
+        return dir;
+      };
+      const codeDir = await writeTree(fn.files);
+      const optDir = fn.optFiles === undefined ? undefined : await writeTree(fn.optFiles);
       const runtime = fn.runtime ?? 'nodejs20.x';
       const launch = launchFor(runtime, testInterpreters);
       const name = fn.name ?? `iso-${randomUUID().slice(0, 8)}`;
@@ -109,6 +116,7 @@ export async function isolatedHarness(
             env,
             codeDir,
             runtimeDir: launch.runtimeDir,
+            ...(optDir !== undefined ? { optDir } : {}),
             hostPaths: launch.hostPaths,
             ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
             memoryMb,
@@ -135,6 +143,7 @@ export async function isolatedHarness(
           await environment.destroy();
           await logs.close();
           await rm(codeDir, { recursive: true, force: true });
+          if (optDir !== undefined) await rm(optDir, { recursive: true, force: true });
         },
       };
       open.add(handle);

@@ -7,17 +7,24 @@
 //   with SIGKILL to -pid. Node has no PR_SET_PDEATHSIG: if Hearth itself is SIGKILLed, runtimes
 //   started by this driver survive (the isolated driver's pid namespace does not have that gap).
 // - The Runtime API is served on loopback TCP; other local processes could reach it (no netns).
+// - Layers: `/opt` paths in env and argv become the merged layers directory (an empty one when the
+//   function has none). Node functions with layers run from an ESM task view (esm-task-view.ts),
+//   so `import 'pkg'` finds the layers' node_modules as on Lambda.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE } from '../sandbox-driver.js';
+import { esmLayerFolders } from '../esm-layer-paths.js';
+import { EsmTaskViews } from './esm-task-view.js';
 import { toHostPath, type PathMapping } from './host-paths.js';
 
 export interface ProcessDriverOptions {
   /** Directory under which each sandbox gets its private temp dir. */
   readonly tmpBaseDir: string;
+  /** Where ESM task views of Node functions with layers are built; without it, ESM cannot import from layers. */
+  readonly viewsDir?: string;
 }
 
 export class ProcessDriver implements SandboxDriver {
@@ -25,8 +32,13 @@ export class ProcessDriver implements SandboxDriver {
 
   /** Short directory for the Runtime API sockets (a unix socket path must stay under 108 bytes). */
   private socketDir: string | undefined;
+  /** What /opt means for a function without layers: an empty directory. */
+  private emptyOptDir: string | undefined;
+  private readonly views: EsmTaskViews | undefined;
 
-  constructor(private readonly options: ProcessDriverOptions) {}
+  constructor(private readonly options: ProcessDriverOptions) {
+    this.views = options.viewsDir === undefined ? undefined : new EsmTaskViews(options.viewsDir);
+  }
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
     // Standard runtime clients use AWS_LAMBDA_RUNTIME_API (host:port). Hearth's own clients use
@@ -38,10 +50,18 @@ export class ProcessDriver implements SandboxDriver {
     await spec.runtimeApi.listenUnix(runtimeApiSocket);
     const tmpDir = path.join(this.options.tmpBaseDir, spec.id);
     mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+    this.emptyOptDir ??= mkdtempSync(path.join(tmpdir(), 'hearth-empty-opt-'));
+    const optDir = spec.optDir ?? this.emptyOptDir;
+    const layerFolders = esmLayerFolders(spec.env).map((folder) => optDir + folder.slice('/opt'.length));
+    const codeDir =
+      spec.optDir !== undefined && layerFolders.length > 0 && this.views !== undefined
+        ? await this.views.taskDir(spec.codeDir, layerFolders)
+        : spec.codeDir;
     const mappings: PathMapping[] = [
-      { sandboxPath: '/var/task', hostPath: spec.codeDir },
+      { sandboxPath: '/var/task', hostPath: codeDir },
       { sandboxPath: '/var/runtime', hostPath: spec.runtimeDir },
       ...(spec.readOnlyBinds ?? []).map((bind) => ({ sandboxPath: bind.sandbox, hostPath: bind.host })),
+      { sandboxPath: '/opt', hostPath: optDir },
     ];
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(spec.env)) env[key] = toHostPath(value, mappings);
@@ -51,7 +71,7 @@ export class ProcessDriver implements SandboxDriver {
     const [command, ...args] = spec.argv.map((arg) => toHostPath(arg, mappings));
     if (command === undefined) throw new Error(`Sandbox ${spec.id} has an empty argv`);
 
-    const child = spawn(command, args, { cwd: spec.codeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: codeDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<SandboxExit>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       // A runtime that cannot be started exits as a shell would: 127 not found, 126 not executable.

@@ -58,4 +58,25 @@ describe('bwrapArguments', () => {
     const provided = bwrapArguments({ ...input, argv: ['/var/task/bootstrap'] }).command.join(' ');
     assert.ok(provided.includes('/proc/net/tcp'));
   });
+
+  it('binds the merged layers read-only at /opt, or makes an empty /opt without them', () => {
+    const at = (args: string[], dest: string) => args.slice(args.indexOf(dest) - 2, args.indexOf(dest) + 1);
+    assert.deepEqual(at(options, '/opt'), ['0755', '--dir', '/opt']);
+    const layers = bwrapArguments({
+      ...input,
+      optDir: '/data/code/merged/f00',
+      esmLinks: [
+        { target: '/opt/nodejs/node20/node_modules', at: '/var/node_modules' },
+        { target: '/opt/nodejs/node_modules', at: '/node_modules' },
+      ],
+    }).options;
+    assert.deepEqual(at(layers, '/opt'), ['--ro-bind', '/data/code/merged/f00', '/opt']);
+    assert.deepEqual(at(layers, '/var/node_modules'), [
+      '--symlink',
+      '/opt/nodejs/node20/node_modules',
+      '/var/node_modules',
+    ]);
+    assert.deepEqual(at(layers, '/node_modules'), ['--symlink', '/opt/nodejs/node_modules', '/node_modules']);
+    assert.ok(layers.indexOf('/opt') < layers.indexOf('--remount-ro'));
+  });
 });

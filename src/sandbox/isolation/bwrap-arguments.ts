@@ -28,6 +28,10 @@ export interface BwrapInput {
   readonly env: Readonly<Record<string, string>>;
   readonly codeDir: string;
   readonly runtimeDir: string;
+  /** Host directory of the merged layers, bound read-only at /opt; undefined: an empty /opt. */
+  readonly optDir?: string;
+  /** Symlinks that let ES modules find the layers' node_modules (sandbox/esm-layer-paths.ts). */
+  readonly esmLinks?: ReadonlyArray<{ readonly target: string; readonly at: string }>;
   /** Host directories the interpreter needs; bound read-only at the same path. */
   readonly hostPaths: readonly string[];
   /** More host directories, read-only at the given sandbox paths. */
@@ -113,7 +117,9 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
   mount('--ro-bind', input.codeDir, '/var/task');
   mount('--ro-bind', input.runtimeDir, '/var/runtime');
   for (const bind of input.readOnlyBinds ?? []) mount('--ro-bind', bind.host, bind.sandbox);
-  args.push('--perms', '0755', '--dir', '/opt');
+  if (input.optDir === undefined) args.push('--perms', '0755', '--dir', '/opt');
+  else mount('--ro-bind', input.optDir, '/opt');
+  for (const link of input.esmLinks ?? []) args.push('--symlink', link.target, link.at);
   mount('--bind', input.tmpDir, '/tmp');
   mount('--bind', input.runtimeApiSocket, SANDBOX_RUNTIME_API_SOCKET);
   if (input.hearthApiSocket !== undefined) mount('--bind', input.hearthApiSocket, SANDBOX_HEARTH_API_SOCKET);

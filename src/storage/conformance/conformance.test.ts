@@ -7,6 +7,7 @@ import { createMemoryStorage } from '../memory/memory-storage.js';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.js';
 import { aliasStoreConformance } from './alias-store.case.js';
 import { functionStoreConformance } from './function-store.case.js';
+import { layerStoreConformance } from './layer-store.case.js';
 import { conformanceLogRetention, logStoreConformance } from './log-store.case.js';
 import { versionStoreConformance } from './version-store.case.js';
 
@@ -26,3 +27,5 @@ aliasStoreConformance('memory', openMemory);
 aliasStoreConformance('sqlite', openSqlite);
 logStoreConformance('memory', openMemory);
 logStoreConformance('sqlite', openSqlite);
+layerStoreConformance('memory', openMemory);
+layerStoreConformance('sqlite', openSqlite);

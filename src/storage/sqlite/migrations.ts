@@ -37,6 +37,21 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (function_name, name)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Layer versions; the highest version number ever published per layer (never reused).
+  CREATE TABLE layer_versions (
+    name               TEXT NOT NULL,
+    version            INTEGER NOT NULL,
+    policy_revision_id TEXT NOT NULL,
+    record             TEXT NOT NULL, -- the LayerVersionRecord as JSON
+    PRIMARY KEY (name, version)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE layer_settings (
+    name         TEXT PRIMARY KEY,
+    last_version INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to the latest schema; refuses a database written by a newer Hearth. */

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { Storage } from '../ports.js';
 import { migrate } from './migrations.js';
 import { SqliteFunctionStore } from './sqlite-function-store.js';
+import { SqliteLayerStore } from './sqlite-layer-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
 
 export function openSqliteStorage(file: string, options: { logRetentionEvents: number }): Storage {
@@ -16,6 +17,7 @@ export function openSqliteStorage(file: string, options: { logRetentionEvents: n
     logDb = open(file, 'NORMAL');
     return {
       functions: new SqliteFunctionStore(db),
+      layers: new SqliteLayerStore(db),
       logs: new SqliteLogStore(logDb, options.logRetentionEvents),
       async close() {
         if (logDb?.open) logDb.close();
