@@ -52,7 +52,12 @@ export function decideIsolation(
 }
 
 export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<DriverChoice> {
-  const processDriver = (): ProcessDriver => new ProcessDriver({ tmpBaseDir: path.join(input.dataDir, 'sandbox-tmp') });
+  const processDriver = (): ProcessDriver =>
+    new ProcessDriver({
+      tmpBaseDir: path.join(input.dataDir, 'sandbox-tmp'),
+      // Node functions with layers run from a view whose parents hold the layers' node_modules (ESM).
+      viewsDir: path.join(input.dataDir, 'sandbox-views'),
+    });
   const support = input.mode === 'off' ? undefined : await detectIsolation();
   const decision = decideIsolation(input.mode, support);
   if (decision.refuse !== undefined) throw new IsolationRequiredError(decision.refuse);
