@@ -91,6 +91,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     codeDirFor: (sha) => code.treeDir(sha),
     workers,
     account,
+    accountConcurrency: config.accountConcurrency,
     onPlatformError: (error) =>
       log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
@@ -101,7 +102,9 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     supportedRuntimes: SUPPORTED_RUNTIMES,
     checkRuntime: (runtime) => checkRuntime(runtime, interpreters),
     log,
+    concurrencyLimits: { accountConcurrency: config.accountConcurrency, minimumUnreserved: config.minimumUnreserved },
     onChanged: (name) => void frontEnd.forget(name),
+    onRoutingChanged: (name) => frontEnd.refresh(name),
     onDeleted: (name) => {
       void frontEnd.forget(name);
       void storage.logs.deleteFunction(name);

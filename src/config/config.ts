@@ -22,6 +22,10 @@ export interface Config {
   readonly pythonBinary: string;
   /** Grace given to running invocations on SIGINT/SIGTERM before they are cut off. */
   readonly shutdownGraceSeconds: number;
+  /** Concurrent executions the whole account may run (Lambda's default quota: 1,000). */
+  readonly accountConcurrency: number;
+  /** Concurrency that reservations and provisioned concurrency must leave unreserved (Lambda: 100). */
+  readonly minimumUnreserved: number;
 }
 
 export interface StartFlags {
@@ -47,7 +51,19 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Conf
     nodeBinary: env['HEARTH_NODE'] ?? process.execPath,
     pythonBinary: env['HEARTH_PYTHON'] ?? 'python3',
     shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
+    ...concurrencyLimits(env),
   };
+}
+
+function concurrencyLimits(env: Env): Pick<Config, 'accountConcurrency' | 'minimumUnreserved'> {
+  const accountConcurrency = wholeNumber(env['HEARTH_ACCOUNT_CONCURRENCY'], 1000, 'HEARTH_ACCOUNT_CONCURRENCY', 1);
+  const minimumUnreserved = wholeNumber(env['HEARTH_MINIMUM_UNRESERVED'], 100, 'HEARTH_MINIMUM_UNRESERVED', 0);
+  if (minimumUnreserved > accountConcurrency) {
+    throw new Error(
+      `Invalid HEARTH_MINIMUM_UNRESERVED "${minimumUnreserved}": it cannot exceed HEARTH_ACCOUNT_CONCURRENCY (${accountConcurrency}).`,
+    );
+  }
+  return { accountConcurrency, minimumUnreserved };
 }
 
 /** Where client commands (`hearth invoke`, `deploy`, …) find the server and credentials. */
@@ -87,5 +103,14 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid ${name} "${value}": use a positive number.`);
+  return n;
+}
+
+function wholeNumber(value: string | undefined, fallback: number, name: string, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`Invalid ${name} "${value}": use a whole number of at least ${min}.`);
+  }
   return n;
 }
