@@ -8,6 +8,7 @@ import { openSqliteStorage } from '../sqlite/sqlite-storage.js';
 import { aliasStoreConformance } from './alias-store.case.js';
 import { functionStoreConformance } from './function-store.case.js';
 import { conformanceLogRetention, logStoreConformance } from './log-store.case.js';
+import { provisionedStoreConformance } from './provisioned-store.case.js';
 import { versionStoreConformance } from './version-store.case.js';
 
 const options = { logRetentionEvents: conformanceLogRetention };
@@ -24,5 +25,7 @@ versionStoreConformance('memory', openMemory);
 versionStoreConformance('sqlite', openSqlite);
 aliasStoreConformance('memory', openMemory);
 aliasStoreConformance('sqlite', openSqlite);
+provisionedStoreConformance('memory', openMemory);
+provisionedStoreConformance('sqlite', openSqlite);
 logStoreConformance('memory', openMemory);
 logStoreConformance('sqlite', openSqlite);
