@@ -35,6 +35,7 @@ import {
   type Interpreters,
 } from './runtimes/runtime-catalog.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { Provisioner } from './worker-manager/provisioner.js';
 import { WorkerManager } from './worker-manager/worker-manager.js';
 
 export interface RunningHearth {
@@ -95,6 +96,12 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     onPlatformError: (error) =>
       log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
+  const provisioner = new Provisioner({
+    store: storage.functions,
+    workers,
+    codeDirFor: (sha) => code.treeDir(sha),
+    onError: (error) => log(`provisioned concurrency: ${String(error)}`),
+  });
   const functions = new FunctionService({
     store: storage.functions,
     code,
@@ -105,6 +112,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     concurrencyLimits: { accountConcurrency: config.accountConcurrency, minimumUnreserved: config.minimumUnreserved },
     onChanged: (name) => void frontEnd.forget(name),
     onRoutingChanged: (name) => frontEnd.refresh(name),
+    provisioning: provisioner,
     onDeleted: (name) => {
       void frontEnd.forget(name);
       void storage.logs.deleteFunction(name);
@@ -112,6 +120,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   });
 
   await functions.resumePending();
+  await provisioner.start();
   const codeUrls = CodeUrlSigner.fromSecret(operator.secretAccessKey);
   const routes: Route[] = [
     ...invokeRoutes(frontEnd),
