@@ -83,8 +83,11 @@ export class ProvisionedFleet<T> {
   state(id: string): ProvisionedState | undefined {
     const state = this.targets.get(id);
     if (state === undefined) return undefined;
-    const initialised = this.host.entriesFor(id).filter((e) => !e.retired && this.host.isInitialised(e.sandbox));
-    const current = initialised.filter((e) => state.target.allocations.some((a) => sameKey(keyOf(a.fn), e.key)));
+    // Allocated: every initialised sandbox still held, a let-go one finishing its invocation included.
+    const initialised = this.host.entriesFor(id).filter((e) => this.host.isInitialised(e.sandbox));
+    const current = initialised.filter(
+      (e) => !e.retired && state.target.allocations.some((a) => sameKey(keyOf(a.fn), e.key)),
+    );
     return provisionedState(state.target.requested, current.length, initialised.length, state.failure);
   }
 
