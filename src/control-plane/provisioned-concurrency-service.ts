@@ -93,7 +93,7 @@ export class ProvisionedConcurrencyService {
     if (!(await store.get(name, LATEST))) throw errors.functionNotFound(functionArn(account, name));
     const after = options.marker === undefined || options.marker === '' ? undefined : decodeListMarker(options.marker);
     const page = await store.listProvisionedConcurrency(name, after ?? '', limit + 1);
-    const configs = page.slice(0, limit).map((config) => this.view(config));
+    const configs = await Promise.all(page.slice(0, limit).map((config) => this.view(config)));
     const last = configs[configs.length - 1];
     const nextMarker = page.length > limit && last ? encodeListMarker(last.config.qualifier) : undefined;
     return { configs, nextMarker };
@@ -103,8 +103,8 @@ export class ProvisionedConcurrencyService {
     return functionArn(this.deps.account, config.functionName, config.qualifier);
   }
 
-  private view(config: ProvisionedConcurrencyRecord): ProvisionedConcurrencyView {
-    const status = this.deps.provisioning?.status(config.functionName, config.qualifier) ?? NOT_APPLIED;
+  private async view(config: ProvisionedConcurrencyRecord): Promise<ProvisionedConcurrencyView> {
+    const status = (await this.deps.provisioning?.status(config.functionName, config.qualifier)) ?? NOT_APPLIED;
     return { ...status, config };
   }
 

@@ -16,5 +16,6 @@ export interface ProvisionedConcurrencyStatus {
 export interface Provisioning {
   /** Re-reads the function's configurations, aliases and versions and applies them (in the background). */
   reconcile(functionName: string): void;
-  status(functionName: string, qualifier: string): ProvisionedConcurrencyStatus;
+  /** The status once every change asked for so far has been applied, so a read follows a write. */
+  status(functionName: string, qualifier: string): Promise<ProvisionedConcurrencyStatus>;
 }

@@ -9,6 +9,10 @@ import { sameKey, type PoolEntry, type SandboxKey } from './warm-pool.js';
 
 /** How many environments of one target initialise at once (2-core hosts: more only thrash). */
 const PARALLEL_STARTS = 4;
+/** Environments that die this often are not replaced again: a crash loop must not fork forever. */
+const MAX_LOSSES = 10;
+const LOSS_WINDOW_MS = 60_000;
+export const CRASH_LOOP_REASON = `Execution environments kept exiting (${MAX_LOSSES} within ${LOSS_WINDOW_MS / 1000} s); put the configuration again to retry.`;
 
 export interface ProvisionedAllocation {
   /** An Active published version. */
@@ -43,6 +47,8 @@ interface TargetState {
   failure: string | undefined;
   running: Promise<void> | undefined;
   again: boolean;
+  /** When kept sandboxes died on their own (crash, timeout), newest last. */
+  losses: number[];
 }
 
 export function keyOf(fn: FunctionRecord): SandboxKey {
@@ -60,9 +66,12 @@ export class ProvisionedFleet<T> {
     if (this.stopped) return;
     const existing = this.targets.get(target.id);
     const same = existing !== undefined && sameTarget(existing.target, target);
-    const state: TargetState = existing ?? { target, failure: undefined, running: undefined, again: false };
+    const state: TargetState = existing ?? { target, failure: undefined, running: undefined, again: false, losses: [] };
     state.target = target;
-    if (!same) state.failure = undefined;
+    if (!same) {
+      state.failure = undefined;
+      state.losses = [];
+    }
     this.targets.set(target.id, state);
     this.fill(state);
   }
@@ -91,10 +100,18 @@ export class ProvisionedFleet<T> {
     return provisionedState(state.target.requested, current.length, initialised.length, state.failure);
   }
 
-  /** A kept sandbox is gone: start a replacement if its target still wants one. */
-  refill(id: string): void {
+  /**
+   * A kept sandbox is gone: start a replacement if its target still wants one. `lost`: it died on
+   * its own rather than being let go; too many of those in a while and the target is FAILED.
+   */
+  refill(id: string, lost: boolean, now = Date.now()): void {
     const state = this.targets.get(id);
-    if (state !== undefined) this.fill(state);
+    if (state === undefined) return;
+    if (lost) {
+      state.losses = [...state.losses.filter((at) => now - at < LOSS_WINDOW_MS), now];
+      if (state.losses.length >= MAX_LOSSES) state.failure ??= CRASH_LOOP_REASON;
+    }
+    this.fill(state);
   }
 
   /** Resolves when no target is being filled (tests, shutdown). */

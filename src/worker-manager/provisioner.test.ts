@@ -50,7 +50,7 @@ test('configurations become targets; an alias splits by weight; a version still 
   assert.deepEqual(shares(workers.targets.get('f:live')), { '1': 4 });
   assert.equal(workers.targets.get('f:live')?.allocations[0]?.codeDir, '/code/sha-1');
   assert.deepEqual(shares(workers.targets.get('f:2')), {}, 'Pending: nothing to start until it is Active');
-  assert.deepEqual(provisioner.status('f', '2'), {
+  assert.deepEqual(await provisioner.status('f', '2'), {
     status: 'IN_PROGRESS',
     statusReason: undefined,
     available: 0,

@@ -46,7 +46,8 @@ export class Provisioner implements Provisioning {
     await Promise.all([...names].map((name) => this.apply(name)));
   }
 
-  status(functionName: string, qualifier: string): ProvisionedConcurrencyStatus {
+  async status(functionName: string, qualifier: string): Promise<ProvisionedConcurrencyStatus> {
+    await this.queues.get(functionName);
     const state = this.deps.workers.provisionedState(targetId(functionName, qualifier));
     // Not applied yet (just put, or a version still activating): nothing allocated so far.
     return state ?? { status: 'IN_PROGRESS', statusReason: undefined, available: 0, allocated: 0 };

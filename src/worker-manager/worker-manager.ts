@@ -230,7 +230,9 @@ export class WorkerManager {
 
   /** Takes an entry out of the pool; a provisioned target that lost one starts a replacement if it wants one. */
   private removed(entry: Entry): void {
-    if (this.pool.remove(entry) && entry.provisionedFor !== undefined) this.fleet.refill(entry.provisionedFor);
+    if (this.pool.remove(entry) && entry.provisionedFor !== undefined) {
+      this.fleet.refill(entry.provisionedFor, !entry.retired && !this.stopped);
+    }
   }
 
   private sweep(): void {
