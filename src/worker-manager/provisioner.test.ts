@@ -1,10 +1,14 @@
 // The Provisioner turns stored configurations into worker-manager targets: versions, aliases split
 // by weight, versions not yet Active, configurations that are gone, and start-up after a restart.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { LATEST } from '../control-plane/function-record.js';
 import { createMemoryStorage } from '../storage/memory/memory-storage.js';
 import { sampleRecord } from '../storage/conformance/sample-record.js';
+import { openSqliteStorage } from '../storage/sqlite/sqlite-storage.js';
 import type { ProvisionTarget } from './provisioned-fleet.js';
 import { Provisioner } from './provisioner.js';
 
@@ -80,4 +84,27 @@ test('configurations become targets; an alias splits by weight; a version still 
   await provisioner.apply('f');
   assert.deepEqual([...workers.targets.keys()], ['f:live']);
   await storage.close();
+});
+
+test('after a restart on the same database, start() brings every configuration back', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hearth-provisioner-'));
+  const file = path.join(dir, 'hearth.db');
+  try {
+    const before = openSqliteStorage(file, { logRetentionEvents: 10 });
+    await before.functions.insert(sampleRecord({ name: 'f' }));
+    await before.functions.insert(sampleRecord({ name: 'f', version: '1' }));
+    await before.functions.putProvisionedConcurrency(
+      { functionName: 'f', qualifier: '1', requested: 3, lastModified: 't1' },
+      900,
+    );
+    await before.close();
+
+    const after = openSqliteStorage(file, { logRetentionEvents: 10 });
+    const workers = fakeWorkers();
+    await new Provisioner({ store: after.functions, workers, codeDirFor: () => '/code' }).start();
+    assert.deepEqual(shares(workers.targets.get('f:1')), { '1': 3 });
+    await after.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
