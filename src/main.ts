@@ -42,6 +42,7 @@ import {
   type Interpreters,
 } from './runtimes/runtime-catalog.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { Provisioner } from './worker-manager/provisioner.js';
 import { WorkerManager } from './worker-manager/worker-manager.js';
 
 export interface RunningHearth {
@@ -114,8 +115,15 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     codeDirFor: (sha) => code.treeDir(sha),
     workers,
     account,
+    accountConcurrency: config.accountConcurrency,
     onPlatformError: (error) =>
       log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  const provisioner = new Provisioner({
+    store: storage.functions,
+    workers,
+    codeDirFor: (sha) => code.treeDir(sha),
+    onError: (error) => log(`provisioned concurrency: ${String(error)}`),
   });
   const functions = new FunctionService({
     store: storage.functions,
@@ -126,7 +134,10 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     layers: new LayerResolver(storage.layers, account),
     prepare: async (record) => void (await layersDirFor(record)),
     log,
+    concurrencyLimits: { accountConcurrency: config.accountConcurrency, minimumUnreserved: config.minimumUnreserved },
     onChanged: (name) => void frontEnd.forget(name),
+    onRoutingChanged: (name) => frontEnd.refresh(name),
+    provisioning: provisioner,
     onDeleted: (name) => {
       void frontEnd.forget(name);
       void storage.logs.deleteFunction(name);
@@ -134,6 +145,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   });
 
   await functions.resumePending();
+  await provisioner.start();
   const codeUrls = CodeUrlSigner.fromSecret(operator.secretAccessKey);
   const layers = new LayerService({ store: storage.layers, code, account });
   const layerPolicies = new LayerPolicyService({ store: storage.layers, layers, account });

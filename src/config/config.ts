@@ -30,6 +30,10 @@ export interface Config {
   readonly isolation: IsolationMode;
   /** Freeze isolated sandboxes between invocations (cgroup freezer), as Lambda does. */
   readonly freezeIdle: boolean;
+  /** Concurrent executions the whole account may run (Lambda's default quota: 1,000). */
+  readonly accountConcurrency: number;
+  /** Concurrency that reservations and provisioned concurrency must leave unreserved (Lambda: 100). */
+  readonly minimumUnreserved: number;
 }
 
 export interface StartFlags {
@@ -58,7 +62,19 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Conf
     shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
     isolation: parseIsolation(flags.isolation ?? env['HEARTH_ISOLATION'] ?? 'auto'),
     freezeIdle: onOff(env['HEARTH_FREEZE_IDLE'], true, 'HEARTH_FREEZE_IDLE'),
+    ...concurrencyLimits(env),
   };
+}
+
+function concurrencyLimits(env: Env): Pick<Config, 'accountConcurrency' | 'minimumUnreserved'> {
+  const accountConcurrency = wholeNumber(env['HEARTH_ACCOUNT_CONCURRENCY'], 1000, 'HEARTH_ACCOUNT_CONCURRENCY', 1);
+  const minimumUnreserved = wholeNumber(env['HEARTH_MINIMUM_UNRESERVED'], 100, 'HEARTH_MINIMUM_UNRESERVED', 0);
+  if (minimumUnreserved > accountConcurrency) {
+    throw new Error(
+      `Invalid HEARTH_MINIMUM_UNRESERVED "${minimumUnreserved}": it cannot exceed HEARTH_ACCOUNT_CONCURRENCY (${accountConcurrency}).`,
+    );
+  }
+  return { accountConcurrency, minimumUnreserved };
 }
 
 /** Where client commands (`hearth invoke`, `deploy`, …) find the server and credentials. */
@@ -111,5 +127,14 @@ function positiveNumber(value: string | undefined, fallback: number, name: strin
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid ${name} "${value}": use a positive number.`);
+  return n;
+}
+
+function wholeNumber(value: string | undefined, fallback: number, name: string, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new Error(`Invalid ${name} "${value}": use a whole number of at least ${min}.`);
+  }
   return n;
 }

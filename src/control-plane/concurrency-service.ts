@@ -2,7 +2,7 @@
 // and the account's unreserved pool GetAccountSettings reports. A reservation may never leave the
 // unreserved pool below its minimum (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html).
 import { errors } from '../errors/lambda-error.js';
-import type { FunctionRecordStore, ReservedConcurrencyStore } from '../storage/ports.js';
+import type { FunctionRecordStore, ProvisionedConcurrencyStore, ReservedConcurrencyStore } from '../storage/ports.js';
 import { functionArn, parseFunctionName, type Account } from './function-name.js';
 
 export interface AccountConcurrencyLimits {
@@ -18,7 +18,9 @@ export const DEFAULT_CONCURRENCY_LIMITS: AccountConcurrencyLimits = {
 };
 
 export interface ConcurrencyServiceDeps {
-  readonly store: ReservedConcurrencyStore & Pick<FunctionRecordStore, 'get'>;
+  readonly store: ReservedConcurrencyStore &
+    Pick<FunctionRecordStore, 'get'> &
+    Pick<ProvisionedConcurrencyStore, 'listProvisionedConcurrency'>;
   readonly account: Account;
   readonly limits: AccountConcurrencyLimits;
   readonly onChanged?: ((functionName: string) => void) | undefined;
@@ -47,6 +49,10 @@ export class ConcurrencyService {
     const result = await this.deps.store.reserveConcurrency(name, value, accountConcurrency - minimumUnreserved);
     if (result === 'function-not-found') throw errors.functionNotFound(functionArn(this.deps.account, name));
     if (result === 'over-limit') throw errors.unreservedBelowMinimum(minimumUnreserved);
+    if (result === 'below-provisioned') {
+      const configs = await this.deps.store.listProvisionedConcurrency(name);
+      throw errors.reservationBelowProvisioned(configs.reduce((sum, config) => sum + config.requested, 0));
+    }
     this.deps.onChanged?.(name);
     return value;
   }
@@ -66,7 +72,7 @@ export class ConcurrencyService {
     this.deps.onChanged?.(name);
   }
 
-  /** The account's concurrency left to functions without a reservation. */
+  /** The account's concurrency left to functions without a reservation or provisioned concurrency. */
   async unreserved(): Promise<number> {
     return this.deps.limits.accountConcurrency - (await this.deps.store.totalReservedConcurrency());
   }

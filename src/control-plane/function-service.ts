@@ -23,6 +23,8 @@ import type { FunctionLayer } from './layer-record.js';
 import type { LayerResolver } from './layer-resolver.js';
 import { layerProblem } from './layer-rules.js';
 import { decodeListMarker, encodeListMarker } from './list-marker.js';
+import { ProvisionedConcurrencyService } from './provisioned-concurrency-service.js';
+import type { Provisioning } from './provisioning.js';
 import { TagService } from './tag-service.js';
 import { VersionService } from './version-service.js';
 
@@ -64,6 +66,8 @@ export interface FunctionServiceDeps {
   readonly onRoutingChanged?: (name: string) => void;
   /** The account's concurrency limit and unreserved minimum; default 1,000 and 100. */
   readonly concurrencyLimits?: AccountConcurrencyLimits;
+  /** Keeps provisioned concurrency running; told after every change to a function, alias or configuration. */
+  readonly provisioning?: Provisioning;
   /** Called after a function is deleted (stop its warm sandboxes, drop its logs). */
   readonly onDeleted?: (name: string) => Promise<void> | void;
   /** Where failures of the background activation are reported; default stderr. */
@@ -90,7 +94,10 @@ export class FunctionService {
   readonly versions: VersionService;
   readonly aliases: AliasService;
   readonly concurrency: ConcurrencyService;
+  readonly provisioned: ProvisionedConcurrencyService;
   private readonly activator: FunctionActivator;
+  /** deps.onChanged, then provisioned concurrency re-applied (a version may have become Active). */
+  private readonly changed: (name: string) => void;
   private readonly now: () => Date;
   private readonly newRevisionId: () => string;
 
@@ -98,12 +105,16 @@ export class FunctionService {
     this.now = deps.now ?? (() => new Date());
     this.newRevisionId = deps.newRevisionId ?? randomUUID;
     const log = deps.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    this.changed = (name) => {
+      deps.onChanged?.(name);
+      deps.provisioning?.reconcile(name);
+    };
     this.activator = new FunctionActivator({
       store: deps.store,
       checkRuntime: deps.checkRuntime,
       ...(deps.prepare !== undefined ? { prepare: deps.prepare } : {}),
       newRevisionId: this.newRevisionId,
-      onActivated: (record) => deps.onChanged?.(record.name),
+      onActivated: (record) => this.changed(record.name),
       onError: (error, record) =>
         log(
           `hearth: activating function ${record.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
@@ -111,19 +122,27 @@ export class FunctionService {
     });
     this.tags = new TagService({ store: deps.store, account: deps.account });
     const common = { store: deps.store, account: deps.account, newRevisionId: this.newRevisionId };
-    const onRoutingChanged = deps.onRoutingChanged ?? deps.onChanged;
+    const routingChanged = deps.onRoutingChanged ?? deps.onChanged;
+    const onRoutingChanged = (name: string): void => {
+      routingChanged?.(name);
+      deps.provisioning?.reconcile(name); // an alias with provisioned concurrency may have moved
+    };
+    const limits = deps.concurrencyLimits ?? DEFAULT_CONCURRENCY_LIMITS;
     this.versions = new VersionService({
       ...common,
       now: this.now,
       activate: (record) => this.activator.schedule(record),
       freeze: (latest) => this.freezeLayers(latest),
-      onChanged: deps.onChanged,
+      onChanged: this.changed,
     });
     this.aliases = new AliasService({ ...common, onChanged: onRoutingChanged });
-    this.concurrency = new ConcurrencyService({
+    this.concurrency = new ConcurrencyService({ ...common, limits, onChanged: routingChanged });
+    this.provisioned = new ProvisionedConcurrencyService({
       ...common,
-      limits: deps.concurrencyLimits ?? DEFAULT_CONCURRENCY_LIMITS,
-      onChanged: onRoutingChanged,
+      limits,
+      now: this.now,
+      provisioning: deps.provisioning,
+      onChanged: routingChanged,
     });
   }
 
@@ -183,7 +202,7 @@ export class FunctionService {
       ...(layers.length > 0 ? { layers } : {}),
     };
     if (!(await this.deps.store.insert(record))) throw errors.functionExists(spec.name);
-    this.deps.onChanged?.(record.name);
+    this.changed(record.name);
     this.activator.schedule(record);
     // With Publish, AWS answers with version 1's configuration (CreateFunction reference).
     return spec.publish ? this.versions.publishFrom(record) : record;
@@ -265,6 +284,7 @@ export class FunctionService {
       throw errors.functionNotFound(functionArn(this.deps.account, ref.name));
     }
     await this.deps.onDeleted?.(ref.name);
+    this.deps.provisioning?.reconcile(ref.name);
   }
 
   private async resolveLayers(references: readonly string[]): Promise<FunctionLayer[]> {
@@ -327,7 +347,7 @@ export class FunctionService {
       if (!(await this.deps.store.get(current.name, LATEST))) throw errors.functionNotFound(arn);
       throw errors.updateInProgress(arn);
     }
-    this.deps.onChanged?.(updated.name);
+    this.changed(updated.name);
     this.activator.schedule(updated);
     return updated;
   }

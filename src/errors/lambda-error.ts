@@ -11,6 +11,7 @@ export type LambdaErrorCode =
   | 'ResourceNotFoundException'
   | 'ResourceConflictException'
   | 'PreconditionFailedException'
+  | 'ProvisionedConcurrencyConfigNotFoundException'
   | 'RequestEntityTooLargeException'
   | 'UnsupportedMediaTypeException'
   | 'TooManyRequestsException'
@@ -195,6 +196,60 @@ export const errors = {
       412,
       'The Revision Id provided does not match the latest Revision Id. Call the GetLayerVersionPolicy API to retrieve the latest Revision Id',
     );
+  },
+  /** Hearth's wording: AWS documents no message for a reservation below provisioned concurrency. */
+  reservationBelowProvisioned(provisioned: number): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Specified ReservedConcurrentExecutions for function is less than the function's provisioned concurrency [${provisioned}].`,
+    );
+  },
+  provisionedOnUnpublished(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      'Provisioned Concurrency Configs cannot be applied to unpublished function versions.',
+    );
+  },
+  /** Get/DeleteProvisionedConcurrencyConfig with Qualifier `$LATEST`. */
+  provisionedNeedsPublished(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      'The function resource provided must be an alias or a published version.',
+    );
+  },
+  provisionedConfigNotFound(): LambdaError {
+    return new LambdaError(
+      'ProvisionedConcurrencyConfigNotFoundException',
+      404,
+      'No Provisioned Concurrency Config found for this function',
+    );
+  },
+  provisionedOverReserved(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function',
+    );
+  },
+  provisionedBelowUnreservedMinimum(minimum: number): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${minimum}].`,
+    );
+  },
+  aliasOnProvisionedVersion(): LambdaError {
+    return new LambdaError(
+      'ResourceConflictException',
+      409,
+      "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version",
+    );
+  },
+  versionUnderProvisionedAlias(): LambdaError {
+    return new LambdaError('ResourceConflictException', 409, 'Version is pointed by a Provisioned Concurrency alias');
   },
   requestTooLarge(limit: number, operation: string): LambdaError {
     return new LambdaError(

@@ -105,8 +105,7 @@ export class FrontEnd implements Invoker {
     const invokedFunctionArn = functionArn(account, ref.name, ref.qualifier);
     try {
       const limits = {
-        provisioned: 0,
-        reserved: await this.cache.reserved(record.name),
+        ...(await this.cache.limits(record.name)),
         unreservedCapacity: this.accountConcurrency - (await this.cache.totalReservedConcurrency()),
       };
       const admitted = await this.counter.withLease(record.name, limits, () =>
@@ -136,7 +135,7 @@ export class FrontEnd implements Invoker {
     await this.deps.workers.retire(functionName);
   }
 
-  /** Call after an alias or a reservation changed: re-read them, keep the warm sandboxes. */
+  /** Call after an alias, a reservation or provisioned concurrency changed: re-read them, keep the warm sandboxes. */
   refresh(functionName: string): void {
     this.cache.drop(functionName);
   }

@@ -1,6 +1,6 @@
 // What the invoke path needs to know about functions, cached so that a warm invoke makes no store
-// round trip: records by version, aliases, each function's reservation and the account's total of
-// reservations. The control plane calls drop(name) after every change; a read that a drop
+// round trip: records by version, aliases, each function's reservation and provisioned total, and
+// the account's total of committed concurrency (reservations, and provisioned concurrency without one). The control plane calls drop(name) after every change; a read that a drop
 // overtook while it was in flight is not cached, so nothing stale survives a change.
 import type { AliasRecord } from '../control-plane/alias-record.js';
 import type { FunctionRecord } from '../control-plane/function-record.js';
@@ -10,9 +10,14 @@ interface CachedFunction {
   readonly records: Map<string, FunctionRecord>;
   readonly aliases: Map<string, AliasRecord>;
   readonly reserved: number | undefined;
+  /** The sum of the function's provisioned concurrency configurations. */
+  readonly provisioned: number;
 }
 
-export type CacheStore = Pick<FunctionStore, 'get' | 'getAlias' | 'reservedConcurrency' | 'totalReservedConcurrency'>;
+export type CacheStore = Pick<
+  FunctionStore,
+  'get' | 'getAlias' | 'reservedConcurrency' | 'totalReservedConcurrency' | 'listProvisionedConcurrency'
+>;
 
 export class FunctionCache {
   private readonly functions = new Map<string, CachedFunction>();
@@ -45,11 +50,11 @@ export class FunctionCache {
     return alias;
   }
 
-  /** The function's reservation; call after record() found the function. */
-  async reserved(name: string): Promise<number | undefined> {
-    const cached = this.functions.get(name);
-    if (cached) return cached.reserved;
-    return (await this.entry(name, this.generation))?.reserved ?? (await this.store.reservedConcurrency(name));
+  /** The function's reservation and provisioned total; call after record() found the function. */
+  async limits(name: string): Promise<{ reserved: number | undefined; provisioned: number }> {
+    const cached = this.functions.get(name) ?? (await this.entry(name, this.generation));
+    if (cached) return cached;
+    return { reserved: await this.store.reservedConcurrency(name), provisioned: await this.provisionedOf(name) };
   }
 
   async totalReservedConcurrency(): Promise<number> {
@@ -65,9 +70,15 @@ export class FunctionCache {
     const existing = this.functions.get(name);
     if (existing || generation !== this.generation) return existing;
     const reserved = await this.store.reservedConcurrency(name);
+    const provisioned = await this.provisionedOf(name);
     if (generation !== this.generation) return undefined;
-    const created = this.functions.get(name) ?? { records: new Map(), aliases: new Map(), reserved };
+    const created = this.functions.get(name) ?? { records: new Map(), aliases: new Map(), reserved, provisioned };
     this.functions.set(name, created);
     return created;
+  }
+
+  private async provisionedOf(name: string): Promise<number> {
+    const configs = await this.store.listProvisionedConcurrency(name);
+    return configs.reduce((sum, config) => sum + config.requested, 0);
   }
 }

@@ -18,6 +18,7 @@ import { next, type EnvironmentEvent, type EnvironmentState } from './environmen
 import { exitReason } from './exit-reason.js';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from './sandbox-driver.js';
 import { reportStatus, type SandboxInvocation, type SandboxResult, type SandboxRun } from './sandbox-result.js';
+import type { InitializationType } from './sandbox-environment.js';
 
 export const ON_DEMAND_INIT_SECONDS = 10;
 const EARLIER_LINES_KEPT = 64;
@@ -32,6 +33,11 @@ export interface EnvironmentSettings {
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
   readonly logStreamName: string;
+  /**
+   * `provisioned-concurrency`: init runs ahead of any invoke, so no invoke reports its Init
+   * Duration or carries its output in the log tail (both stay in the log stream). Default on-demand.
+   */
+  readonly initializationType?: InitializationType;
   /** Defaults to max(10 s, Timeout). */
   readonly initTimeoutMs?: number;
   readonly maxOutputBytes?: number;
@@ -86,6 +92,11 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     return this.currentState;
   }
 
+  /** Why the environment failed (right after start(): why init failed); undefined while it has not. */
+  get initFailure(): SandboxResult | undefined {
+    return this.failure;
+  }
+
   /** Starts the runtime and waits for init. Never rejects for the function's own failures (they
    *  become the next invoke's result); rejects only when the platform cannot start a sandbox. */
   async start(): Promise<void> {
@@ -126,7 +137,8 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     // destroy() may have run while init was pending (shutdown, eviction).
     if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);
     if (wait.kind === 'ready') {
-      this.initDurationMs = performance.now() - startedAt;
+      if (this.settings.initializationType === 'provisioned-concurrency') this.earlierLines = [];
+      else this.initDurationMs = performance.now() - startedAt;
       // Init ran unthrottled; invocations get the driver's invoke-time limits (CPU share).
       await process.initialised?.();
       if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);

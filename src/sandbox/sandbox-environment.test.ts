@@ -18,6 +18,11 @@ const input: SandboxEnvironmentInput = {
   endpointUrl: 'http://127.0.0.1:4280',
 };
 
+test('an environment started for provisioned concurrency says so', () => {
+  const env = buildSandboxEnvironment({ ...input, initializationType: 'provisioned-concurrency' });
+  assert.equal(env['AWS_LAMBDA_INITIALIZATION_TYPE'], 'provisioned-concurrency');
+});
+
 test('the sandbox environment carries every variable Lambda defines', () => {
   const env = buildSandboxEnvironment(input);
   const expected: Record<string, string> = {

@@ -7,6 +7,9 @@
 // HOME is not set, as on Lambda. AWS_LAMBDA_RUNTIME_API is added by the driver.
 import { randomBytes } from 'node:crypto';
 
+/** How the environment was started: for one invoke, or ahead of time for provisioned concurrency. */
+export type InitializationType = 'on-demand' | 'provisioned-concurrency';
+
 export interface SandboxCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -27,6 +30,8 @@ export interface SandboxEnvironmentInput {
   readonly credentials: SandboxCredentials;
   /** Hearth's own API, so the AWS SDK inside the function reaches Hearth. */
   readonly endpointUrl: string;
+  /** AWS_LAMBDA_INITIALIZATION_TYPE; default `on-demand`. */
+  readonly initializationType?: InitializationType;
 }
 
 // Lambda's LD_LIBRARY_PATH on its Amazon Linux runtimes.
@@ -53,7 +58,7 @@ export function buildSandboxEnvironment(input: SandboxEnvironmentInput): Record<
     AWS_LAMBDA_FUNCTION_NAME: input.functionName,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(input.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: input.version,
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_LAMBDA_INITIALIZATION_TYPE: input.initializationType ?? 'on-demand',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${input.functionName}`,
     AWS_LAMBDA_LOG_STREAM_NAME: input.logStreamName,
     AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,

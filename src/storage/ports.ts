@@ -3,13 +3,16 @@
 import type { AliasRecord } from '../control-plane/alias-record.js';
 import type { FunctionPatch, FunctionRecord } from '../control-plane/function-record.js';
 import type { LayerPolicy, LayerVersionRecord } from '../control-plane/layer-record.js';
+import type { ProvisionedConcurrencyRecord } from '../control-plane/provisioned-concurrency-record.js';
 
 /**
  * A function with everything that belongs to it: its records ($LATEST and published versions),
- * its aliases and its reserved concurrency. One object per backend implements all four parts, so
- * that deleting a function removes all of it in one step; services take only the part they use.
+ * its aliases, its reserved and its provisioned concurrency. One object per backend implements
+ * all five parts, so that deleting a function removes all of it in one step; services take only
+ * the part they use.
  */
-export interface FunctionStore extends FunctionRecordStore, VersionStore, AliasStore, ReservedConcurrencyStore {}
+export interface FunctionStore
+  extends FunctionRecordStore, VersionStore, AliasStore, ReservedConcurrencyStore, ProvisionedConcurrencyStore {}
 
 export interface FunctionRecordStore {
   /** Inserts a new function version. Returns false (and changes nothing) if it already exists. */
@@ -46,7 +49,7 @@ export interface VersionStore {
   listVersions(name: string, afterVersion: number, limit: number): Promise<FunctionRecord[]>;
   /** The highest-numbered published version still stored. */
   lastVersion(name: string): Promise<FunctionRecord | undefined>;
-  /** Deletes one published version. Returns false when it did not exist. */
+  /** Deletes one published version and its provisioned concurrency. Returns false when it did not exist. */
   deleteVersion(name: string, version: string): Promise<boolean>;
 }
 
@@ -58,22 +61,50 @@ export interface AliasStore {
   listAliases(functionName: string, afterName: string | undefined, limit: number): Promise<AliasRecord[]>;
   /** Compare-and-swap on the alias's revision id; false when it is gone or the revision moved on. */
   updateAlias(alias: AliasRecord, expectedRevisionId: string): Promise<boolean>;
+  /** Deletes the alias and its provisioned concurrency. */
   deleteAlias(functionName: string, name: string): Promise<boolean>;
 }
 
-export type ReservationResult = 'set' | 'function-not-found' | 'over-limit';
+export type ReservationResult = 'set' | 'function-not-found' | 'over-limit' | 'below-provisioned';
 
+/**
+ * A function's committed concurrency is what the account's unreserved pool cannot use: its
+ * reservation when it has one, else the sum of its provisioned concurrency (which Lambda carves
+ * out of the unreserved pool, https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html).
+ */
 export interface ReservedConcurrencyStore {
   /**
-   * Sets the function's reserved concurrency if the reservations of all functions, this one's new
-   * value included, stay within `maxTotal`; the check and the write are one atomic step.
+   * Sets the function's reserved concurrency if it covers the function's provisioned concurrency
+   * and every function's committed concurrency, this one's new value included, stays within
+   * `maxTotal`; the checks and the write are one atomic step.
    */
   reserveConcurrency(name: string, value: number, maxTotal: number): Promise<ReservationResult>;
   /** Removes the reservation. Returns false when the function does not exist. */
   clearReservedConcurrency(name: string): Promise<boolean>;
   reservedConcurrency(name: string): Promise<number | undefined>;
-  /** The sum of every function's reserved concurrency. */
+  /** The sum of every function's committed concurrency (reservations, and provisioned concurrency without one). */
   totalReservedConcurrency(): Promise<number>;
+}
+
+export type ProvisionResult = 'set' | 'function-not-found' | 'over-reserved' | 'over-limit';
+
+export interface ProvisionedConcurrencyStore {
+  /**
+   * Creates or replaces the configuration of (functionName, qualifier) if the function's
+   * provisioned concurrency, this one included, stays within its reservation (`over-reserved`),
+   * or, without one, if every function's committed concurrency stays within `maxTotal`
+   * (`over-limit`). The checks and the write are one atomic step.
+   */
+  putProvisionedConcurrency(config: ProvisionedConcurrencyRecord, maxTotal: number): Promise<ProvisionResult>;
+  getProvisionedConcurrency(functionName: string, qualifier: string): Promise<ProvisionedConcurrencyRecord | undefined>;
+  /** The function's configurations ordered by qualifier, after `afterQualifier` (exclusive); all with no function name. */
+  listProvisionedConcurrency(
+    functionName: string | undefined,
+    afterQualifier?: string,
+    limit?: number,
+  ): Promise<ProvisionedConcurrencyRecord[]>;
+  /** Returns false when there was no such configuration. */
+  deleteProvisionedConcurrency(functionName: string, qualifier: string): Promise<boolean>;
 }
 
 export interface LogEvent {

@@ -6,7 +6,12 @@ import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { LogSink } from '../observability/log-sink.js';
 import type { ReadOnlyBind, SandboxDriver } from '../sandbox/sandbox-driver.js';
 import { ExecutionEnvironment } from '../sandbox/execution-environment.js';
-import { buildSandboxEnvironment, newLogStreamName, type SandboxCredentials } from '../sandbox/sandbox-environment.js';
+import {
+  buildSandboxEnvironment,
+  newLogStreamName,
+  type InitializationType,
+  type SandboxCredentials,
+} from '../sandbox/sandbox-environment.js';
 
 /** What the runtime catalog says about starting one runtime (src/runtimes/runtime-catalog.ts). */
 export interface RuntimeLaunch {
@@ -48,6 +53,7 @@ export async function createEnvironment(
   driver: SandboxDriver,
   deps: EnvironmentFactoryDeps,
   onGone: () => void,
+  initializationType: InitializationType = 'on-demand',
 ): Promise<ExecutionEnvironment> {
   const launch = deps.launchFor(fn.runtime);
   const optDir = await deps.layersDirFor?.(fn);
@@ -64,6 +70,7 @@ export async function createEnvironment(
     logStreamName,
     credentials,
     endpointUrl: deps.endpointUrl(),
+    initializationType,
   });
   return new ExecutionEnvironment(
     {
@@ -72,6 +79,7 @@ export async function createEnvironment(
       memorySizeMb: fn.memorySize,
       timeoutSeconds: fn.timeout,
       logStreamName,
+      initializationType,
       ...(deps.initTimeoutMs !== undefined ? { initTimeoutMs: deps.initTimeoutMs } : {}),
       spec: {
         id: `${fn.name}-${randomUUID()}`,

@@ -23,6 +23,10 @@ const entry = (name: string, k: SandboxKey, busy: boolean, lastUsedAt: number, r
   lastUsedAt,
   retired,
 });
+const provisioned = (name: string, k: SandboxKey, busy: boolean, lastUsedAt: number): PoolEntry<string> => ({
+  ...entry(name, k, busy, lastUsedAt),
+  provisionedFor: `${k.functionName}:live`,
+});
 
 test('warm selection: an idle sandbox of exactly the key, most recently used first', () => {
   const table: Array<[string, PoolEntry<string>[], SandboxKey, string | undefined]> = [
@@ -39,6 +43,24 @@ test('warm selection: an idle sandbox of exactly the key, most recently used fir
     ['other revision never', [entry('s1', key('a', 'r0'), false, 9)], key('a', 'r1'), undefined],
     ['other version never', [entry('s1', key('a', 'r1', '1'), false, 9)], key('a', 'r1', '$LATEST'), undefined],
     ['retired is skipped', [entry('s1', key('a'), false, 9, true), entry('s2', key('a'), false, 1)], key('a'), 's2'],
+    [
+      'provisioned before on-demand',
+      [entry('od', key('a'), false, 9), provisioned('pc', key('a'), false, 1)],
+      key('a'),
+      'pc',
+    ],
+    [
+      'busy provisioned: on-demand',
+      [entry('od', key('a'), false, 1), provisioned('pc', key('a'), true, 9)],
+      key('a'),
+      'od',
+    ],
+    [
+      'MRU among provisioned',
+      [provisioned('p1', key('a'), false, 1), provisioned('p2', key('a'), false, 5)],
+      key('a'),
+      'p2',
+    ],
   ];
   for (const [name, entries, k, expected] of table) assert.equal(selectWarm(entries, k)?.sandbox, expected, name);
 });
@@ -52,6 +74,8 @@ test('eviction picks the least recently used idle sandbox of any function', () =
       [entry('s1', key('a'), false, 5), entry('s2', key('b'), false, 2), entry('s3', key('c'), true, 1)],
       's2',
     ],
+    ['provisioned is never evicted', [provisioned('pc', key('a'), false, 0), entry('s1', key('b'), false, 7)], 's1'],
+    ['only provisioned idle: none', [provisioned('pc', key('a'), false, 0)], undefined],
   ];
   for (const [name, entries, expected] of table) assert.equal(selectEvictionVictim(entries)?.sandbox, expected, name);
 });
@@ -62,6 +86,7 @@ test('expiry: idle for at least the keep-alive, never busy ones', () => {
     entry('old', key('a'), false, 100),
     entry('busy-old', key('a'), true, 0),
     entry('edge', key('b'), false, 500),
+    provisioned('provisioned-old', key('c'), false, 0),
   ];
   assert.deepEqual(
     selectExpired(entries, 1000, 500).map((e) => e.sandbox),

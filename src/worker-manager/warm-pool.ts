@@ -2,7 +2,8 @@
 // ContainerPool.schedule): which idle sandbox serves a request, which is evicted, which expired.
 // A sandbox serves only its exact key — function, version and configuration revision — as on
 // Lambda ("never reused across different function versions"; a revision change means new code or
-// configuration, so new sandboxes).
+// configuration, so new sandboxes). Sandboxes kept for provisioned concurrency serve first and are
+// never expired or evicted: they go only when their configuration no longer wants them.
 
 export interface SandboxKey {
   readonly functionName: string;
@@ -18,35 +19,49 @@ export interface PoolEntry<T> {
   lastUsedAt: number;
   /** Set when the function changed or was deleted while this sandbox was busy. */
   retired: boolean;
+  /** The provisioned concurrency target (worker-manager/provisioned-plan.ts) this sandbox is kept for. */
+  provisionedFor?: string | undefined;
 }
 
 export function sameKey(a: SandboxKey, b: SandboxKey): boolean {
   return a.functionName === b.functionName && a.version === b.version && a.revisionId === b.revisionId;
 }
 
-/** The idle sandbox of exactly this key that was used most recently (its caches are warmest). */
+/**
+ * The idle sandbox of exactly this key to use: a provisioned one first (Lambda serves from
+ * provisioned concurrency before scaling on demand), then the most recently used (warmest caches).
+ */
 export function selectWarm<T>(entries: readonly PoolEntry<T>[], key: SandboxKey): PoolEntry<T> | undefined {
   let best: PoolEntry<T> | undefined;
   for (const entry of entries) {
     if (entry.busy || entry.retired || !sameKey(entry.key, key)) continue;
-    if (best === undefined || entry.lastUsedAt > best.lastUsedAt) best = entry;
+    if (best === undefined || preferred(entry, best)) best = entry;
   }
   return best;
 }
 
-/** The least recently used idle sandbox, to make room for a new one. */
+function preferred<T>(a: PoolEntry<T>, b: PoolEntry<T>): boolean {
+  const provisionedA = a.provisionedFor !== undefined;
+  const provisionedB = b.provisionedFor !== undefined;
+  if (provisionedA !== provisionedB) return provisionedA;
+  return a.lastUsedAt > b.lastUsedAt;
+}
+
+/** The least recently used idle on-demand sandbox, to make room for a new one. */
 export function selectEvictionVictim<T>(entries: readonly PoolEntry<T>[]): PoolEntry<T> | undefined {
   let victim: PoolEntry<T> | undefined;
   for (const entry of entries) {
-    if (entry.busy) continue;
+    if (entry.busy || entry.provisionedFor !== undefined) continue;
     if (victim === undefined || entry.lastUsedAt < victim.lastUsedAt) victim = entry;
   }
   return victim;
 }
 
-/** Idle sandboxes whose keep-alive ran out. */
+/** Idle on-demand sandboxes whose keep-alive ran out (provisioned ones have none). */
 export function selectExpired<T>(entries: readonly PoolEntry<T>[], now: number, idleTimeoutMs: number): PoolEntry<T>[] {
-  return entries.filter((entry) => !entry.busy && now - entry.lastUsedAt >= idleTimeoutMs);
+  return entries.filter(
+    (entry) => !entry.busy && entry.provisionedFor === undefined && now - entry.lastUsedAt >= idleTimeoutMs,
+  );
 }
 
 /** Sandboxes of the same function and version built from another revision: never to be used again. */

@@ -16,6 +16,7 @@ import { errors } from '../../errors/lambda-error.js';
 import type { ApiRequest, Route } from '../route.js';
 import { aliasRoutes } from './aliases.js';
 import { concurrencyRoutes } from './concurrency.js';
+import { provisionedConcurrencyRoutes } from './provisioned-concurrency.js';
 import { functionNameOf, maxItemsOf, qualifierOf } from './request-params.js';
 import { versionRoutes } from './versions.js';
 
@@ -121,5 +122,6 @@ export function functionRoutes(service: FunctionService, codeUrls: CodeUrlSigner
     ...versionRoutes(service.versions, account),
     ...aliasRoutes(service.aliases, account),
     ...concurrencyRoutes(service.concurrency),
+    ...provisionedConcurrencyRoutes(service.provisioned),
   ];
 }

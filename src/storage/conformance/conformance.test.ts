@@ -9,6 +9,7 @@ import { aliasStoreConformance } from './alias-store.case.js';
 import { functionStoreConformance } from './function-store.case.js';
 import { layerStoreConformance } from './layer-store.case.js';
 import { conformanceLogRetention, logStoreConformance } from './log-store.case.js';
+import { provisionedStoreConformance } from './provisioned-store.case.js';
 import { versionStoreConformance } from './version-store.case.js';
 
 const options = { logRetentionEvents: conformanceLogRetention };
@@ -25,6 +26,8 @@ versionStoreConformance('memory', openMemory);
 versionStoreConformance('sqlite', openSqlite);
 aliasStoreConformance('memory', openMemory);
 aliasStoreConformance('sqlite', openSqlite);
+provisionedStoreConformance('memory', openMemory);
+provisionedStoreConformance('sqlite', openSqlite);
 logStoreConformance('memory', openMemory);
 logStoreConformance('sqlite', openSqlite);
 layerStoreConformance('memory', openMemory);

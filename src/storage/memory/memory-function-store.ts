@@ -2,7 +2,8 @@
 // Every record handed in or out is copied, so callers never share an object with the store.
 import type { AliasRecord } from '../../control-plane/alias-record.js';
 import { LATEST, patchedRecord, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
-import type { FunctionStore, ReservationResult } from '../ports.js';
+import type { ProvisionedConcurrencyRecord } from '../../control-plane/provisioned-concurrency-record.js';
+import type { FunctionStore, ProvisionResult, ReservationResult } from '../ports.js';
 
 /** Everything stored about one function name. */
 interface Entry {
@@ -10,6 +11,8 @@ interface Entry {
   readonly aliases: Map<string, AliasRecord>;
   lastVersion: number;
   reserved: number | undefined;
+  /** Provisioned concurrency by qualifier. */
+  readonly provisioned: Map<string, ProvisionedConcurrencyRecord>;
 }
 
 function byText(a: string, b: string): number {
@@ -23,7 +26,7 @@ export class MemoryFunctionStore implements FunctionStore {
     let entry = this.functions.get(record.name);
     if (entry?.versions.has(record.version)) return false;
     if (!entry) {
-      entry = { versions: new Map(), aliases: new Map(), lastVersion: 0, reserved: undefined };
+      entry = { versions: new Map(), aliases: new Map(), lastVersion: 0, reserved: undefined, provisioned: new Map() };
       this.functions.set(record.name, entry);
     }
     entry.versions.set(record.version, structuredClone(record));
@@ -97,8 +100,10 @@ export class MemoryFunctionStore implements FunctionStore {
   }
 
   async deleteVersion(name: string, version: string): Promise<boolean> {
-    if (version === LATEST) return false;
-    return this.functions.get(name)?.versions.delete(version) ?? false;
+    const entry = this.functions.get(name);
+    if (version === LATEST || !entry?.versions.delete(version)) return false;
+    entry.provisioned.delete(version);
+    return true;
   }
 
   async insertAlias(alias: AliasRecord): Promise<boolean> {
@@ -128,15 +133,18 @@ export class MemoryFunctionStore implements FunctionStore {
   }
 
   async deleteAlias(functionName: string, name: string): Promise<boolean> {
-    return this.functions.get(functionName)?.aliases.delete(name) ?? false;
+    const entry = this.functions.get(functionName);
+    if (!entry?.aliases.delete(name)) return false;
+    entry.provisioned.delete(name);
+    return true;
   }
 
   async reserveConcurrency(name: string, value: number, maxTotal: number): Promise<ReservationResult> {
     const entry = this.functions.get(name);
     if (!entry) return 'function-not-found';
-    // No await between the check and the write: two racing reservations cannot both pass.
-    const others = this.sumReserved() - (entry.reserved ?? 0);
-    if (others + value > maxTotal) return 'over-limit';
+    // No await between the checks and the write: two racing reservations cannot both pass.
+    if (value < provisionedOf(entry)) return 'below-provisioned';
+    if (this.committedExcept(name) + value > maxTotal) return 'over-limit';
     entry.reserved = value;
     return 'set';
   }
@@ -153,12 +161,66 @@ export class MemoryFunctionStore implements FunctionStore {
   }
 
   async totalReservedConcurrency(): Promise<number> {
-    return this.sumReserved();
+    return this.committedExcept(undefined);
   }
 
-  private sumReserved(): number {
+  async putProvisionedConcurrency(config: ProvisionedConcurrencyRecord, maxTotal: number): Promise<ProvisionResult> {
+    const entry = this.functions.get(config.functionName);
+    if (!entry?.versions.has(LATEST)) return 'function-not-found';
+    const total = provisionedOf(entry, config.qualifier) + config.requested;
+    if (entry.reserved !== undefined && total > entry.reserved) return 'over-reserved';
+    if (entry.reserved === undefined && this.committedExcept(config.functionName) + total > maxTotal) {
+      return 'over-limit';
+    }
+    entry.provisioned.set(config.qualifier, { ...config });
+    return 'set';
+  }
+
+  async getProvisionedConcurrency(
+    functionName: string,
+    qualifier: string,
+  ): Promise<ProvisionedConcurrencyRecord | undefined> {
+    const config = this.functions.get(functionName)?.provisioned.get(qualifier);
+    return config && { ...config };
+  }
+
+  async listProvisionedConcurrency(
+    functionName: string | undefined,
+    afterQualifier = '',
+    limit = Number.MAX_SAFE_INTEGER,
+  ): Promise<ProvisionedConcurrencyRecord[]> {
+    if (functionName === undefined) {
+      const names = [...this.functions.keys()].sort(byText);
+      return names.flatMap((name) => sortedConfigs(this.functions.get(name)));
+    }
+    return sortedConfigs(this.functions.get(functionName))
+      .filter((config) => config.qualifier > afterQualifier)
+      .slice(0, Math.max(0, limit));
+  }
+
+  async deleteProvisionedConcurrency(functionName: string, qualifier: string): Promise<boolean> {
+    return this.functions.get(functionName)?.provisioned.delete(qualifier) ?? false;
+  }
+
+  /** Every function's committed concurrency (its reservation, else its provisioned total) but `except`'s. */
+  private committedExcept(except: string | undefined): number {
     let total = 0;
-    for (const entry of this.functions.values()) total += entry.reserved ?? 0;
+    for (const [name, entry] of this.functions) {
+      if (name !== except) total += entry.reserved ?? provisionedOf(entry);
+    }
     return total;
   }
+}
+
+function provisionedOf(entry: Entry, exceptQualifier?: string): number {
+  let total = 0;
+  for (const config of entry.provisioned.values()) {
+    if (config.qualifier !== exceptQualifier) total += config.requested;
+  }
+  return total;
+}
+
+function sortedConfigs(entry: Entry | undefined): ProvisionedConcurrencyRecord[] {
+  const configs = [...(entry?.provisioned.values() ?? [])].sort((a, b) => byText(a.qualifier, b.qualifier));
+  return configs.map((config) => ({ ...config }));
 }

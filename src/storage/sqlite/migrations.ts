@@ -52,6 +52,16 @@ export const migrations: readonly string[] = [
     last_version INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
   `,
+  `
+  -- Provisioned concurrency per published version or alias (never $LATEST).
+  CREATE TABLE provisioned_concurrency (
+    function_name TEXT NOT NULL,
+    qualifier     TEXT NOT NULL,
+    requested     INTEGER NOT NULL,
+    last_modified TEXT NOT NULL,
+    PRIMARY KEY (function_name, qualifier)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to the latest schema; refuses a database written by a newer Hearth. */

@@ -5,8 +5,10 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { AliasRecord } from '../../control-plane/alias-record.js';
 import { LATEST, patchedRecord, type FunctionPatch, type FunctionRecord } from '../../control-plane/function-record.js';
-import type { FunctionStore, ReservationResult } from '../ports.js';
+import type { ProvisionedConcurrencyRecord } from '../../control-plane/provisioned-concurrency-record.js';
+import type { FunctionStore, ProvisionResult, ReservationResult } from '../ports.js';
 import { SqliteAliases } from './sqlite-aliases.js';
+import { SqliteProvisioned } from './sqlite-provisioned.js';
 
 interface RecordRow {
   readonly record: string;
@@ -24,12 +26,15 @@ export class SqliteFunctionStore implements FunctionStore {
   private readonly selectCounter: Statement<[string, string], { n: number }>;
   private readonly saveCounter: Statement<[string, number]>;
   private readonly selectReserved: Statement<[string], { reserved: number | null }>;
-  private readonly sumReserved: Statement<[], { total: number | null }>;
   private readonly saveReserved: Statement<[string, number | null]>;
   private readonly aliases: SqliteAliases;
+  private readonly provisioned: SqliteProvisioned;
   private readonly deleteAllOf: (name: string) => boolean;
   private readonly insertVersion: (record: Omit<FunctionRecord, 'version'>) => FunctionRecord | undefined;
   private readonly reserve: (name: string, value: number, maxTotal: number) => ReservationResult;
+  private readonly provision: (config: ProvisionedConcurrencyRecord, maxTotal: number) => ProvisionResult;
+  private readonly deleteVersionAndConfig: (name: string, version: string) => boolean;
+  private readonly deleteAliasAndConfig: (functionName: string, name: string) => boolean;
 
   constructor(db: Database) {
     this.insertRow = db.prepare(
@@ -58,17 +63,18 @@ export class SqliteFunctionStore implements FunctionStore {
       'INSERT INTO function_settings (name, last_version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET last_version = excluded.last_version',
     );
     this.selectReserved = db.prepare('SELECT reserved_concurrency AS reserved FROM function_settings WHERE name = ?');
-    this.sumReserved = db.prepare('SELECT SUM(reserved_concurrency) AS total FROM function_settings');
     this.saveReserved = db.prepare(
       'INSERT INTO function_settings (name, reserved_concurrency) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET reserved_concurrency = excluded.reserved_concurrency',
     );
     this.aliases = new SqliteAliases(db);
+    this.provisioned = new SqliteProvisioned(db);
     const deleteRecords = db.prepare<[string]>('DELETE FROM functions WHERE name = ?');
     const deleteSettings = db.prepare<[string]>('DELETE FROM function_settings WHERE name = ?');
     const deleteAll = db.transaction((name: string) => {
       const existed = deleteRecords.run(name).changes > 0;
       deleteSettings.run(name);
       this.aliases.deleteAllOf(name);
+      this.provisioned.deleteAllOf(name);
       return existed;
     });
     this.deleteAllOf = (name) => deleteAll.immediate(name);
@@ -83,13 +89,37 @@ export class SqliteFunctionStore implements FunctionStore {
     this.insertVersion = (record) => insertVersion.immediate(record);
     const reserve = db.transaction((name: string, value: number, maxTotal: number): ReservationResult => {
       if (!this.selectOne.get(name, LATEST)) return 'function-not-found';
-      const total = this.sumReserved.get()?.total ?? 0;
-      const own = this.selectReserved.get(name)?.reserved ?? 0;
-      if (total - own + value > maxTotal) return 'over-limit';
+      if (value < this.provisioned.totalOf(name)) return 'below-provisioned';
+      if (this.provisioned.committedExcept(name) + value > maxTotal) return 'over-limit';
       this.saveReserved.run(name, value);
       return 'set';
     });
     this.reserve = (name, value, maxTotal) => reserve.immediate(name, value, maxTotal);
+    const provision = db.transaction((config: ProvisionedConcurrencyRecord, maxTotal: number): ProvisionResult => {
+      const { functionName, qualifier, requested } = config;
+      if (!this.selectOne.get(functionName, LATEST)) return 'function-not-found';
+      const total = this.provisioned.totalOf(functionName, qualifier) + requested;
+      const reserved = this.selectReserved.get(functionName)?.reserved ?? undefined;
+      if (reserved !== undefined && total > reserved) return 'over-reserved';
+      if (reserved === undefined && this.provisioned.committedExcept(functionName) + total > maxTotal) {
+        return 'over-limit';
+      }
+      this.provisioned.put(config);
+      return 'set';
+    });
+    this.provision = (config, maxTotal) => provision.immediate(config, maxTotal);
+    const deleteVersion = db.transaction((name: string, version: string) => {
+      if (this.deleteOneVersion.run(name, version).changes === 0) return false;
+      this.provisioned.delete(name, version);
+      return true;
+    });
+    this.deleteVersionAndConfig = (name, version) => deleteVersion.immediate(name, version);
+    const deleteAlias = db.transaction((functionName: string, name: string) => {
+      if (!this.aliases.delete(functionName, name)) return false;
+      this.provisioned.delete(functionName, name);
+      return true;
+    });
+    this.deleteAliasAndConfig = (functionName, name) => deleteAlias.immediate(functionName, name);
   }
 
   async insert(record: FunctionRecord): Promise<boolean> {
@@ -145,7 +175,7 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   async deleteVersion(name: string, version: string): Promise<boolean> {
-    return this.deleteOneVersion.run(name, version).changes > 0;
+    return this.deleteVersionAndConfig(name, version);
   }
 
   async insertAlias(alias: AliasRecord): Promise<boolean> {
@@ -166,7 +196,7 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   async deleteAlias(functionName: string, name: string): Promise<boolean> {
-    return this.aliases.delete(functionName, name);
+    return this.deleteAliasAndConfig(functionName, name);
   }
 
   async reserveConcurrency(name: string, value: number, maxTotal: number): Promise<ReservationResult> {
@@ -184,7 +214,30 @@ export class SqliteFunctionStore implements FunctionStore {
   }
 
   async totalReservedConcurrency(): Promise<number> {
-    return this.sumReserved.get()?.total ?? 0;
+    return this.provisioned.committedExcept();
+  }
+
+  async putProvisionedConcurrency(config: ProvisionedConcurrencyRecord, maxTotal: number): Promise<ProvisionResult> {
+    return this.provision(config, maxTotal);
+  }
+
+  async getProvisionedConcurrency(
+    functionName: string,
+    qualifier: string,
+  ): Promise<ProvisionedConcurrencyRecord | undefined> {
+    return this.provisioned.get(functionName, qualifier);
+  }
+
+  async listProvisionedConcurrency(
+    functionName: string | undefined,
+    afterQualifier = '',
+    limit = Number.MAX_SAFE_INTEGER,
+  ): Promise<ProvisionedConcurrencyRecord[]> {
+    return this.provisioned.list(functionName, afterQualifier, limit);
+  }
+
+  async deleteProvisionedConcurrency(functionName: string, qualifier: string): Promise<boolean> {
+    return this.provisioned.delete(functionName, qualifier);
   }
 }
 
