@@ -33,9 +33,11 @@ function probe(marker: string): Promise<Buffer> {
     'index.mjs': [
       `console.log('init ${marker}');`,
       'const initialisedAt = Date.now();',
+      // Not process.pid: every isolated sandbox has its own pid namespace, so pids repeat.
+      'const environmentId = Math.random().toString(36).slice(2);',
       'export const handler = async (event) => {',
       '  if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));',
-      `  return { marker: '${marker}', initType: process.env.AWS_LAMBDA_INITIALIZATION_TYPE, initialisedAt, pid: process.pid };`,
+      `  return { marker: '${marker}', initType: process.env.AWS_LAMBDA_INITIALIZATION_TYPE, initialisedAt, environmentId };`,
       '};',
       '',
     ].join('\n'),
@@ -46,7 +48,7 @@ interface Ran {
   readonly marker: string;
   readonly initType: string;
   readonly initialisedAt: number;
-  readonly pid: number;
+  readonly environmentId: string;
   readonly executedVersion: string | undefined;
   readonly logs: string;
   readonly requestId: string;
@@ -180,7 +182,7 @@ describe('Provisioned concurrency (SDK v3)', { timeout: 240_000 }, () => {
       assert.equal(report.initDurationMs, undefined, `no Init Duration:\n${ran.logs}`);
       assert.doesNotMatch(ran.logs, /init v1/, 'init output stays out of the invoke’s log tail');
     }
-    assert.notEqual(a.pid, b.pid, 'two environments');
+    assert.notEqual(a.environmentId, b.environmentId, 'two environments');
 
     // Version 1 directly uses the same provisioned environments; $LATEST is on demand, cold.
     const direct = await run('1');
