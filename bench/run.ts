@@ -105,6 +105,7 @@ async function benchTargets(
 ): Promise<BenchTarget[]> {
   const targets: BenchTarget[] = [];
   if (wanted('hearth')) targets.push(hearthTarget(hearthVersion()));
+  if (wanted('hearth-process')) targets.push(hearthTarget(hearthVersion(), 'hearth-process'));
   const peers = PEERS.filter(wanted);
   if (peers.length === 0) return targets;
   try {
@@ -137,7 +138,9 @@ function hearthVersion(): string {
 }
 
 function order(name: string): number {
-  return name === 'hearth' ? -1 : PEERS.indexOf(name as (typeof PEERS)[number]);
+  if (name === 'hearth') return -2;
+  if (name === 'hearth-process') return -1;
+  return PEERS.indexOf(name as (typeof PEERS)[number]);
 }
 
 await main();

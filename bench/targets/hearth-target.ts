@@ -13,24 +13,39 @@ import { startServer } from '../server-process.js';
 import { SigV4Signer } from '../sigv4-signer.js';
 import type { BenchTarget, RunningTarget, StartSpec } from './bench-target.js';
 
-export function hearthTarget(version: string): BenchTarget {
+/**
+ * `hearth`: as a user starts it (HEARTH_ISOLATION=auto: isolated sandboxes where the host allows,
+ * frozen between invocations). `hearth-process`: the same with HEARTH_ISOLATION=off, to show what
+ * isolation costs. Functions get 1,769 MB, one full vCPU under Hearth's CPU share (the peers do
+ * not limit CPU at all).
+ */
+export function hearthTarget(version: string, variant: 'hearth' | 'hearth-process' = 'hearth'): BenchTarget {
   return {
-    name: 'hearth',
+    name: variant,
     version,
-    how: 'Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations), SigV4 checked',
+    how:
+      'Lambda Invoke API (POST /2015-03-31/functions/{name}/invocations), SigV4 checked, ' +
+      (variant === 'hearth' ? 'isolated sandboxes (HEARTH_ISOLATION=auto)' : 'plain processes (HEARTH_ISOLATION=off)'),
     memoryModel: 'child-processes',
     coldRule: 'init-duration',
     capNote: 'HEARTH_MAX_SANDBOXES',
-    start: startHearthTarget,
+    start: (spec) => startHearthTarget(spec, variant === 'hearth' ? 'auto' : 'off'),
   };
 }
 
-async function startHearthTarget(spec: StartSpec): Promise<RunningTarget> {
+/** MemorySize of the benchmark's functions: one vCPU. */
+const BENCH_MEMORY_MB = 1769;
+
+async function startHearthTarget(spec: StartSpec, isolation: 'auto' | 'off'): Promise<RunningTarget> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-'));
   const keys = { accessKeyId: 'BENCH' + randomBytes(5).toString('hex').toUpperCase(), secretAccessKey: 'bench-secret' };
   const env: Record<string, string> = {
     HEARTH_ACCESS_KEY_ID: keys.accessKeyId,
     HEARTH_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    HEARTH_ISOLATION: isolation,
+    // The budget counts MemorySize, not use: room for the c=32 and many-functions runs of 1,769 MB
+    // functions whose real footprint is ~40 MB each.
+    HEARTH_SANDBOX_MEMORY_MB: String(BENCH_MEMORY_MB * 48),
   };
   if (spec.maxSandboxes !== undefined) env['HEARTH_MAX_SANDBOXES'] = String(spec.maxSandboxes);
   const server = await startServer(
@@ -55,6 +70,7 @@ async function startHearthTarget(spec: StartSpec): Promise<RunningTarget> {
           Runtime: 'nodejs20.x',
           Handler: 'index.handler',
           Role: TEST_ROLE,
+          MemorySize: BENCH_MEMORY_MB,
           Code: { ZipFile: zip },
         }),
       );
