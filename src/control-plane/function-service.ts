@@ -22,6 +22,7 @@ import { formatLastModified } from './last-modified.js';
 import type { FunctionLayer } from './layer-record.js';
 import type { LayerResolver } from './layer-resolver.js';
 import { layerProblem } from './layer-rules.js';
+import { listAllVersions } from './list-all-versions.js';
 import { decodeListMarker, encodeListMarker } from './list-marker.js';
 import { ProvisionedConcurrencyService } from './provisioned-concurrency-service.js';
 import type { Provisioning } from './provisioning.js';
@@ -229,12 +230,16 @@ export class FunctionService {
     return { record, qualifier: ref.qualifier };
   }
 
-  async list(options: { marker?: string | undefined; maxItems?: number | undefined } = {}): Promise<FunctionPage> {
+  /** ListFunctions; `allVersions` (FunctionVersion=ALL) adds every published version after its $LATEST. */
+  async list(
+    options: { marker?: string | undefined; maxItems?: number | undefined; allVersions?: boolean } = {},
+  ): Promise<FunctionPage> {
     const limit = options.maxItems ?? DEFAULT_LIST_ITEMS;
     if (limit < 1 || limit > 10000) {
       const bound = limit < 1 ? 'greater than or equal to 1' : 'less than or equal to 10000';
       throw errors.constraint(String(limit), 'maxItems', `Member must have value ${bound}`);
     }
+    if (options.allVersions === true) return listAllVersions(this.deps.store, options.marker, limit);
     const after = options.marker === undefined || options.marker === '' ? undefined : decodeListMarker(options.marker);
     const page = await this.deps.store.list(after, limit + 1);
     const functions = page.slice(0, limit);

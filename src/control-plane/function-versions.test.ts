@@ -171,3 +171,39 @@ describe('reserved concurrency', () => {
     assert.equal((await service.accountSettings()).AccountLimit.UnreservedConcurrentExecutions, 1000);
   });
 });
+
+describe('ListFunctions with FunctionVersion=ALL', () => {
+  it('lists each function’s $LATEST then its versions, and pages through them with any MaxItems', async () => {
+    const service = await setup();
+    await create(service, 'g');
+    for (const change of ['v2', 'v3']) {
+      await service.updateCode('f', { code: { zipFile: Buffer.from(change) } });
+      await service.settled();
+      await service.versions.publish('f', {});
+    }
+    await service.versions.publish('g', {});
+    const expected = ['f:$LATEST', 'f:1', 'f:2', 'g:$LATEST', 'g:1'];
+    const all = await service.list({ allVersions: true });
+    assert.deepEqual(
+      all.functions.map((r) => `${r.name}:${r.version}`),
+      expected,
+    );
+    assert.equal(all.nextMarker, undefined);
+    for (const maxItems of [1, 2, 3, 4]) {
+      const seen: string[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await service.list({ allVersions: true, maxItems, marker });
+        assert.ok(page.functions.length <= maxItems);
+        seen.push(...page.functions.map((r) => `${r.name}:${r.version}`));
+        marker = page.nextMarker;
+      } while (marker !== undefined);
+      assert.deepEqual(seen, expected, `MaxItems ${maxItems}`);
+    }
+    // Without ALL, only $LATEST.
+    assert.deepEqual(
+      (await service.list()).functions.map((r) => r.version),
+      [LATEST, LATEST],
+    );
+  });
+});

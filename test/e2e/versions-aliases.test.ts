@@ -1,6 +1,7 @@
 // Versions and aliases through the AWS SDK v3: publish (matrix row A27's CodeSha256 check),
 // version-qualified Get/Invoke/Delete, aliases with weighted routing, X-Amz-Executed-Version.
 import {
+  ListFunctionsCommand,
   CreateAliasCommand,
   DeleteFunctionCommand,
   GetAliasCommand,
@@ -110,6 +111,29 @@ describe('Versions and aliases (SDK v3)', { timeout: 240_000 }, () => {
       ['2'],
     );
     assert.equal(rest.NextMarker, undefined);
+  });
+
+  it('ListFunctions with FunctionVersion ALL lists the published versions after $LATEST', async () => {
+    const listed = [];
+    let marker: string | undefined;
+    do {
+      const page = await client.send(new ListFunctionsCommand({ FunctionVersion: 'ALL', MaxItems: 1, Marker: marker }));
+      listed.push(...(page.Functions ?? []).filter((f) => f.FunctionName === fn));
+      marker = page.NextMarker;
+    } while (marker !== undefined);
+    assert.deepEqual(
+      listed.map((f) => [f.Version, f.FunctionArn]),
+      [
+        ['$LATEST', `${ARN}:${fn}`],
+        ['1', `${ARN}:${fn}:1`],
+        ['2', `${ARN}:${fn}:2`],
+      ],
+    );
+    const latestOnly = await client.send(new ListFunctionsCommand({}));
+    assert.deepEqual(
+      latestOnly.Functions?.filter((f) => f.FunctionName === fn).map((f) => f.Version),
+      ['$LATEST'],
+    );
   });
 
   it('an unknown version or alias is 404 with the qualified ARN', async () => {

@@ -30,12 +30,13 @@ export function requestOrigin(request: ApiRequest): string {
   return `${scheme}://${request.headers.host ?? 'localhost'}`;
 }
 
-function checkFunctionVersion(request: ApiRequest): void {
+/** True for FunctionVersion=ALL (every published version too); absent lists `$LATEST` only. */
+function allVersionsAsked(request: ApiRequest): boolean {
   const version = request.query.get('FunctionVersion');
-  // Only `$LATEST` exists until versions land, so ALL lists the same functions.
   if (version !== null && version !== 'ALL') {
     throw errors.constraint(version, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
   }
+  return version === 'ALL';
 }
 
 export function functionRoutes(service: FunctionService, codeUrls: CodeUrlSigner): Route[] {
@@ -56,10 +57,10 @@ export function functionRoutes(service: FunctionService, codeUrls: CodeUrlSigner
       method: 'GET',
       path: '/2015-03-31/functions',
       handler: async (request) => {
-        checkFunctionVersion(request);
         const page = await service.list({
           marker: request.query.get('Marker') ?? undefined,
           maxItems: maxItemsOf(request),
+          allVersions: allVersionsAsked(request),
         });
         const body: Record<string, unknown> = {
           Functions: page.functions.map((r) => renderListedConfiguration(r, account)),
