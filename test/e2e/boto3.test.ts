@@ -24,8 +24,9 @@ describe('boto3', { skip: python === undefined ? 'no python3 with boto3' : false
     await server?.stop();
   });
 
-  it('create, wait active, invoke with Tail, client errors, delete', async () => {
-    const script = path.join(repoRoot(), 'test', 'python', 'boto3_lifecycle.py');
+  /** Runs one script of test/python against the server; it prints `<passed>` when every check held. */
+  async function runScript(file: string, passed: string): Promise<void> {
+    const script = path.join(repoRoot(), 'test', 'python', file);
     const result = await run(python!, [script], {
       env: childEnv({
         HEARTH_TEST_ENDPOINT: server.endpoint,
@@ -38,6 +39,14 @@ describe('boto3', { skip: python === undefined ? 'no python3 with boto3' : false
       timeoutMs: 150_000,
     });
     assert.equal(result.code, 0, describeRun(result));
-    assert.match(result.stdout, /^boto3 lifecycle passed$/m);
+    assert.match(result.stdout, new RegExp(`^${passed}$`, 'm'));
+  }
+
+  it('create, wait active, invoke with Tail, client errors, delete', async () => {
+    await runScript('boto3_lifecycle.py', 'boto3 lifecycle passed');
+  });
+
+  it('layers, versions, weighted aliases, reserved concurrency and deletes', async () => {
+    await runScript('boto3_versions.py', 'boto3 versions passed');
   });
 });
