@@ -58,13 +58,18 @@ def expect_client_error(call, code, status):
     check(False, "expected %s, but the call succeeded" % code)
 
 
-def main():
-    client = boto3.client(
+def lambda_client():
+    """A Lambda client for the server under test; one attempt, so a retried 5xx cannot hide a failure."""
+    return boto3.client(
         "lambda",
         endpoint_url=os.environ["HEARTH_TEST_ENDPOINT"],
         region_name=os.environ["AWS_REGION"],
         config=Config(retries={"max_attempts": 1, "mode": "standard"}),
     )
+
+
+def main():
+    client = lambda_client()
     name = "boto3-" + uuid.uuid4().hex[:8]
 
     created = client.create_function(

@@ -4,14 +4,10 @@ Same environment and output conventions as boto3_lifecycle.py (whose helpers it 
 """
 import io
 import json
-import os
 import uuid
 import zipfile
 
-import boto3
-from botocore.config import Config
-
-from boto3_lifecycle import ROLE, check, expect_client_error, step
+from boto3_lifecycle import ROLE, check, expect_client_error, lambda_client, step
 
 HANDLER = """
 import greeting
@@ -30,12 +26,7 @@ def zip_of(files):
 
 
 def main():
-    client = boto3.client(
-        "lambda",
-        endpoint_url=os.environ["HEARTH_TEST_ENDPOINT"],
-        region_name=os.environ["AWS_REGION"],
-        config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-    )
+    client = lambda_client()
     name = "boto3-v-" + uuid.uuid4().hex[:8]
     layer_name = "boto3-layer-" + uuid.uuid4().hex[:8]
 
