@@ -56,6 +56,8 @@ export class RuntimeApiServer implements RuntimeApiListener {
   /** The invocation handed to the runtime and not answered yet. */
   private assigned: string | undefined;
   private readonly answered: string[] = [];
+  /** Settles once the answer to `assigned` that is being read right now has been handled. */
+  private answering: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly events: RuntimeApiEvents) {}
@@ -135,6 +137,11 @@ export class RuntimeApiServer implements RuntimeApiListener {
 
   private next(request: IncomingMessage, response: ServerResponse): void {
     request.resume();
+    // A runtime may pipeline: POST …/response, then GET /next on the same connection without
+    // waiting for the 202. node:http hands us the GET while the POST's body is still being read;
+    // it follows that answer, so it is taken once the answer is handled (HTTP order, RFC 9112 §9.3.2).
+    const answering = this.answering;
+    if (answering !== undefined) return void answering.then(() => this.next(request, response));
     if (this.assigned !== undefined || this.parkedNext !== undefined) return reply(response, 403, ALREADY_ANSWERED);
     const queued = this.queued;
     if (queued !== undefined) {
@@ -184,6 +191,27 @@ export class RuntimeApiServer implements RuntimeApiListener {
         this.answered.includes(requestId) ? ALREADY_ANSWERED : INVALID_ID,
       );
     }
+    if (this.answering !== undefined) {
+      // A second answer to the same invocation while the first is still being read.
+      request.resume();
+      return reply(response, 403, ALREADY_ANSWERED);
+    }
+    let answered!: () => void;
+    this.answering = new Promise<void>((resolve) => (answered = resolve));
+    try {
+      await this.finishResult(request, response, requestId, kind);
+    } finally {
+      this.answering = undefined;
+      answered();
+    }
+  }
+
+  private async finishResult(
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+    kind: 'response' | 'error',
+  ): Promise<void> {
     const read = await readBody(request, MAX_RESPONSE_BYTES);
     if (requestId !== this.assigned) return reply(response, 403, ALREADY_ANSWERED);
     this.settle(requestId);
