@@ -150,9 +150,9 @@ export class RuntimeApiServer implements RuntimeApiListener {
     // it follows that answer, so it is taken once the answer is handled (HTTP order, RFC 9112 §9.3.2).
     const answering = this.answering;
     if (answering !== undefined) {
-      // Unless the runtime hung up meanwhile: a parked GET on a dead connection would swallow an event.
       this.pipelinedNext = request.socket;
       return void answering.then(() => {
+        // Unless the runtime hung up meanwhile: a GET parked on a dead connection would swallow an event.
         if (!request.socket.destroyed) this.next(request, response);
         else this.releaseAck();
       });
