@@ -27,6 +27,9 @@ export async function measureWarm(
   );
   const throughput: Throughput[] = [];
   for (const concurrency of plan.concurrencies) {
+    // Unmeasured first, so every concurrent loop has a warm sandbox: otherwise the run would time
+    // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32).
+    await client.concurrent(target, BODY, concurrency, concurrency * 25, plan.warmMs / 3);
     const run = await client.concurrent(target, BODY, concurrency, plan.throughputCount, plan.throughputMs);
     const perSecond = run.completed / run.seconds;
     throughput.push({

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         .map(([name, version]) => `${name}@${version}`)
         .join(', ') +
       '. Only loopback traffic.',
-    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes); ${plan.cold} cold starts; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
+    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
   ];
   for (const note of notes) console.log(`note: ${note}`);
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

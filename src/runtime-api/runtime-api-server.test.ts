@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import {
   MAX_RESPONSE_BYTES,
   RuntimeApiServer,
@@ -186,5 +187,88 @@ test('error and init error: header type, JSON body passed on, other bodies wrapp
       'error req-6 Runtime.Crash {"errorType":"Runtime.Crash","errorMessage":"not json"}',
       'init-error Runtime.ImportModuleError {"errorType":"Runtime.ImportModuleError","errorMessage":"x"}',
     ]);
+  });
+});
+
+/** Writes `raw` in one go on a new connection; resolves with everything read until `count` answers ended. */
+function rawExchange(
+  address: string,
+  raw: string,
+  answers: number,
+): { text: Promise<string>; socket: net.Socket; received: () => string } {
+  const [host, port] = address.split(':');
+  const socket = net.connect({ host, port: Number(port) });
+  let received = '';
+  const text = new Promise<string>((resolve, reject) => {
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const complete = received.split('HTTP/1.1 ').length - 1;
+      const lastBody = /Content-Length: (\d+)\r\n(?:.*\r\n)*\r\n([\s\S]*)$/i.exec(
+        received.slice(received.lastIndexOf('HTTP/1.1 ')),
+      );
+      if (
+        complete === answers &&
+        lastBody !== null &&
+        Buffer.byteLength(lastBody[2]!, 'latin1') >= Number(lastBody[1])
+      ) {
+        resolve(received);
+      }
+    });
+    socket.on('error', reject);
+  });
+  socket.write(raw);
+  return { text, socket, received: () => received };
+}
+
+test('a runtime may pipeline its answer and the next GET /next: the 202 leaves with the next invocation', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-7'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const parked = new Promise<void>((resolve) => (recorder.nextWaiting = resolve));
+    const body = '"seven"';
+    const { text, socket, received } = rawExchange(
+      address,
+      `POST /2018-06-01/runtime/invocation/req-7/response HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}` +
+        'GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n',
+      2,
+    );
+    try {
+      await Promise.race([parked, text.then((early) => assert.fail(`answered before an invocation came: ${early}`))]);
+      assert.deepEqual(recorder.events, ['response req-7 "seven"', 'next']);
+      // The 202 is held back while the runtime waits for its next event (one wake-up, not two).
+      // Two loop turns: the second comes after a poll phase, which would have read a 202 sent.
+      for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(received(), '');
+      server.deliver(invocation('req-8'));
+      const answers = await text;
+      assert.match(answers, /^HTTP\/1\.1 202 [\s\S]*\{"status":"OK"\}HTTP\/1\.1 200 /);
+      assert.match(answers, /Lambda-Runtime-Aws-Request-Id: req-8\r\n/i);
+    } finally {
+      socket.destroy();
+    }
+  });
+});
+
+test('a GET /next pipelined behind an answer that is still arriving waits for it', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-9'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const parked = new Promise<void>((resolve) => (recorder.nextWaiting = resolve));
+    const { text, socket } = rawExchange(
+      address,
+      'POST /2018-06-01/runtime/invocation/req-9/response HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n"ni\r\n',
+      2,
+    );
+    try {
+      // The rest of the body and the pipelined GET arrive only after the server has seen the start.
+      await new Promise((resolve) => setImmediate(resolve));
+      socket.write('3\r\nne"\r\n0\r\n\r\nGET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n');
+      await Promise.race([parked, text.then((early) => assert.fail(`answered before an invocation came: ${early}`))]);
+      assert.deepEqual(recorder.events, ['response req-9 "nine"', 'next']);
+      server.deliver(invocation('req-10'));
+      assert.match(await text, /Lambda-Runtime-Aws-Request-Id: req-10\r\n/i);
+    } finally {
+      socket.destroy();
+    }
   });
 });

@@ -6,7 +6,7 @@
 // runtime interface emulator (payload cap 6 MiB + 100 B, error bodies and status codes).
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { RuntimeApiListener } from '../sandbox/sandbox-driver.js';
 import { errorReport } from './error-report.js';
 import { readBody } from './request-body.js';
@@ -56,6 +56,13 @@ export class RuntimeApiServer implements RuntimeApiListener {
   /** The invocation handed to the runtime and not answered yet. */
   private assigned: string | undefined;
   private readonly answered: string[] = [];
+  /** Settles once the answer to `assigned` that is being read right now has been handled. */
+  private answering: Promise<void> | undefined;
+  /** The connection of a GET /next that came pipelined behind the answer being read. */
+  private pipelinedNext: Socket | undefined;
+  /** A 202 held back because the runtime already asked for its next event on the same connection:
+   *  it leaves with that event, so the runtime wakes once per invocation instead of twice. */
+  private heldAck: ServerResponse | undefined;
   private closed = false;
 
   constructor(private readonly events: RuntimeApiEvents) {}
@@ -101,6 +108,7 @@ export class RuntimeApiServer implements RuntimeApiListener {
     if (this.closed) return;
     this.closed = true;
     this.parkedNext = undefined;
+    this.heldAck = undefined;
     await Promise.all(
       this.servers.map(async (server) => {
         server.closeAllConnections();
@@ -111,6 +119,8 @@ export class RuntimeApiServer implements RuntimeApiListener {
 
   private handle(request: IncomingMessage, response: ServerResponse): void {
     const route = routeRuntimeApi(request.method ?? 'GET', request.url ?? '/');
+    // Anything but the pipelined GET /next (which the held 202 waits for) gets its answer in order.
+    if (route.kind !== 'next') this.releaseAck();
     switch (route.kind) {
       case 'next':
         return this.next(request, response);
@@ -135,7 +145,22 @@ export class RuntimeApiServer implements RuntimeApiListener {
 
   private next(request: IncomingMessage, response: ServerResponse): void {
     request.resume();
-    if (this.assigned !== undefined || this.parkedNext !== undefined) return reply(response, 403, ALREADY_ANSWERED);
+    // A runtime may pipeline: POST …/response, then GET /next on the same connection without
+    // waiting for the 202. node:http hands us the GET while the POST's body is still being read;
+    // it follows that answer, so it is taken once the answer is handled (HTTP order, RFC 9112 §9.3.2).
+    const answering = this.answering;
+    if (answering !== undefined) {
+      this.pipelinedNext = request.socket;
+      return void answering.then(() => {
+        // Unless the runtime hung up meanwhile: a GET parked on a dead connection would swallow an event.
+        if (!request.socket.destroyed) this.next(request, response);
+        else this.releaseAck();
+      });
+    }
+    if (this.assigned !== undefined || this.parkedNext !== undefined) {
+      this.releaseAck();
+      return reply(response, 403, ALREADY_ANSWERED);
+    }
     const queued = this.queued;
     if (queued !== undefined) {
       this.queued = undefined;
@@ -144,12 +169,15 @@ export class RuntimeApiServer implements RuntimeApiListener {
     }
     this.parkedNext = response;
     response.on('close', () => {
-      if (this.parkedNext === response) this.parkedNext = undefined;
+      if (this.parkedNext !== response) return;
+      this.parkedNext = undefined;
+      this.releaseAck();
     });
     this.events.nextRequested();
   }
 
   private send(response: ServerResponse, invocation: RuntimeInvocation): void {
+    this.releaseAck();
     this.assigned = invocation.requestId;
     const headers: string[] = [
       'Content-Type',
@@ -184,6 +212,28 @@ export class RuntimeApiServer implements RuntimeApiListener {
         this.answered.includes(requestId) ? ALREADY_ANSWERED : INVALID_ID,
       );
     }
+    if (this.answering !== undefined) {
+      // A second answer to the same invocation while the first is still being read.
+      request.resume();
+      return reply(response, 403, ALREADY_ANSWERED);
+    }
+    let answered!: () => void;
+    this.answering = new Promise<void>((resolve) => (answered = resolve));
+    try {
+      await this.finishResult(request, response, requestId, kind);
+    } finally {
+      this.answering = undefined;
+      this.pipelinedNext = undefined;
+      answered();
+    }
+  }
+
+  private async finishResult(
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+    kind: 'response' | 'error',
+  ): Promise<void> {
     const read = await readBody(request, MAX_RESPONSE_BYTES);
     if (requestId !== this.assigned) return reply(response, 403, ALREADY_ANSWERED);
     this.settle(requestId);
@@ -192,7 +242,8 @@ export class RuntimeApiServer implements RuntimeApiListener {
       this.events.responseTooLarge(requestId);
       return;
     }
-    reply(response, 202, OK);
+    if (this.pipelinedNext === request.socket) this.heldAck = response;
+    else reply(response, 202, OK);
     if (kind === 'response') {
       this.events.responded(requestId, read.body);
     } else {
@@ -207,6 +258,14 @@ export class RuntimeApiServer implements RuntimeApiListener {
     const body = read.kind === 'ok' ? read.body : Buffer.alloc(0);
     const report = errorReport(headerValue(request, 'lambda-runtime-function-error-type'), body);
     this.events.initFailed(report.errorType, report.payload);
+  }
+
+  /** Sends the held 202, if any (it must precede every later answer on its connection). */
+  private releaseAck(): void {
+    const held = this.heldAck;
+    if (held === undefined) return;
+    this.heldAck = undefined;
+    reply(held, 202, OK);
   }
 
   private settle(requestId: string): void {

@@ -3,7 +3,7 @@
 // Follows "Create a signed AWS API request" (IAM User Guide, reference_sigv-create-signed-request)
 // and the SDKs' non-S3 rules: the already-escaped path is URI-encoded again, empty and dot
 // segments are removed.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { errors } from '../../errors/lambda-error.js';
 import type { CredentialResolver } from './credentials.js';
@@ -224,7 +224,8 @@ export function toAmzDate(date: Date): string {
 }
 
 export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot hash(): no Hash object per call (this runs twice per signed request).
+  return hash('sha256', data, 'hex');
 }
 
 function signature(key: Buffer, amzDate: string, credentialScope: string, canonical: string): string {

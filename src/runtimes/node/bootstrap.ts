@@ -70,8 +70,11 @@ async function main(): Promise<void> {
   }
 
   phase = 'idle';
+  // The answer to one invocation and the GET /next for the following one go out together
+  // (pipelined on the one connection); the platform's 202 for the answer is read with the next event.
+  let answered: Promise<unknown> = Promise.resolve();
   for (;;) {
-    const invocation = await client.next();
+    const [, invocation] = await Promise.all([answered, client.next()]);
     phase = 'invoke';
     current.requestId = invocation.requestId;
     if (invocation.traceId === undefined) delete env['_X_AMZN_TRACE_ID'];
@@ -93,12 +96,13 @@ async function main(): Promise<void> {
       }
     }
     if (body !== undefined) {
-      await client.postResponse(invocation.requestId, body);
+      answered = client.postResponse(invocation.requestId, body);
     } else {
       const error = outcome.kind === 'error' ? outcome.error : undefined;
       console.error('Invoke Error', errorLogJson(error));
-      await client.postError(invocation.requestId, errorPayload(error));
+      answered = client.postError(invocation.requestId, errorPayload(error));
     }
+    // Until the next event arrives nothing is running: an uncaught error now is not this invocation's.
     phase = 'idle';
   }
 }

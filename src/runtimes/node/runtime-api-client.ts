@@ -27,7 +27,9 @@ export class RuntimeApiClient {
   constructor(hostPort: string, socketPath?: string) {
     const colon = hostPort.lastIndexOf(':');
     const host = colon > 0 ? hostPort.slice(0, colon).replace(/^\[|\]$/g, '') : hostPort;
-    this.connection = new HttpConnection(host, colon > 0 ? Number(hostPort.slice(colon + 1)) : 80, socketPath);
+    const port = colon > 0 ? Number(hostPort.slice(colon + 1)) : 80;
+    // Hearth's own Runtime API (the one behind the unix socket) takes pipelined requests.
+    this.connection = new HttpConnection(host, port, socketPath, socketPath !== undefined);
   }
 
   async next(): Promise<NextInvocation> {
