@@ -76,7 +76,10 @@ export function provisionedState(
   allocated: number,
   failure: string | undefined,
 ): ProvisionedState {
-  if (failure !== undefined) return { status: 'FAILED', statusReason: failure, available, allocated };
-  const status = available >= requested ? 'READY' : 'IN_PROGRESS';
-  return { status, statusReason: undefined, available, allocated };
+  // A surplus sandbox (briefly possible while an alias moves) is let go on the next fill; what
+  // the configuration offers is never more than it asked for.
+  const offered = Math.min(available, requested);
+  if (failure !== undefined) return { status: 'FAILED', statusReason: failure, available: offered, allocated };
+  const status = offered >= requested ? 'READY' : 'IN_PROGRESS';
+  return { status, statusReason: undefined, available: offered, allocated };
 }
