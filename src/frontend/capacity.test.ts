@@ -108,24 +108,24 @@ test('a waiter of the same function gets the freed sandbox warm, not a cold star
 
 test('still no room when the wait runs out: 429 ConcurrentInvocationLimitExceeded; a full queue throttles at once', async () => {
   const metrics = new RecordedMetrics();
-  const h = await startHarness({ sandboxMemoryMb: 128, queueWaitMs: 100, queueLength: 1, metrics });
+  const h = await startHarness({ sandboxMemoryMb: 128, queueWaitMs: 1000, queueLength: 1, metrics });
   try {
     await h.addFunction({ name: 'a', memorySize: 128 });
     await h.addFunction({ name: 'b', memorySize: 128 });
-    const busy = await running(h, 'a', 2000);
+    const busy = await running(h, 'a', 2500);
     const waited = h.invoke('b');
     await eventually(() => h.workers.capacity().queued === 1);
     const started = Date.now();
     const overflow = await h.invoke('b');
     const throttle = { kind: 'throttled', reason: 'ConcurrentInvocationLimitExceeded', retryAfterSeconds: 1 };
     assert.deepEqual(overflow, throttle, 'the queue holds one: the second waiter is turned away');
-    assert.ok(Date.now() - started < 100, 'turned away without waiting');
+    assert.ok(Date.now() - started < 500, 'turned away without waiting');
     assert.deepEqual(await waited, throttle);
     assert.deepEqual(
       metrics.waits.map((w) => w.outcome),
       ['throttled'],
     );
-    assert.ok((metrics.waits[0]?.seconds ?? 0) >= 0.09, `waited ${metrics.waits[0]?.seconds} s`);
+    assert.ok((metrics.waits[0]?.seconds ?? 0) >= 0.99, `waited ${metrics.waits[0]?.seconds} s`);
     assert.deepEqual(metrics.throttles, ['capacity', 'capacity']);
     assert.equal(h.workers.capacity().reservedMb, 128, 'never more than the budget');
     pidOf(await busy.done);

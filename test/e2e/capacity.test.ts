@@ -224,3 +224,48 @@ describe('Sandbox memory budget: the capacity queue and 429 (SDK v3)', { timeout
     assert.equal(sample(text, 'hearth_sandbox_memory_reserved_bytes'), 256 * MIB);
   });
 });
+
+describe('Scaling rate (SDK v3)', { timeout: 120_000 }, () => {
+  let server: HearthServer;
+  let client: LambdaClient;
+  const name = uniqueName('rate');
+
+  before(async () => {
+    server = await startHearth({ env: { HEARTH_SCALING_RATE: '2' } });
+    client = lambdaClient(server);
+    await createProbes(client, [name]);
+  });
+  after(async () => {
+    client?.destroy();
+    await server?.stop();
+  });
+
+  it('a function adds at most HEARTH_SCALING_RATE new environments per 10 s: the next gets 429 FunctionInvocationRateLimitExceeded', async () => {
+    const results = await Promise.allSettled([
+      run(client, name, 3000),
+      run(client, name, 3000),
+      run(client, name, 3000),
+    ]);
+    const ran = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    assert.equal(ran.length, 2);
+    assert.equal(refused.length, 1);
+    const [throttle] = refused;
+    assert.ok(throttle instanceof TooManyRequestsException, String(throttle));
+    assert.equal(throttle.$metadata.httpStatusCode, 429);
+    assert.equal(throttle.Reason, 'FunctionInvocationRateLimitExceeded');
+    assert.equal(throttle.message, 'Rate Exceeded.');
+    // 2 per 10 s refill one every 5 s; the burst used both, 3 s ago at most.
+    assert.ok(
+      ['2', '3', '4', '5'].includes(throttle.retryAfterSeconds ?? ''),
+      `Retry-After ${throttle.retryAfterSeconds}`,
+    );
+    // Warm invokes take no token.
+    const warm = await Promise.all([run(client, name), run(client, name)]);
+    assert.deepEqual(
+      warm.map((w) => w.cold),
+      [false, false],
+    );
+    assert.equal(await metric(server, 'hearth_worker_throttles_total{cause="scaling-rate"}'), 1);
+  });
+});
