@@ -16,7 +16,7 @@ import type { ExecutionEnvironment } from '../sandbox/execution-environment.js';
 import { createEnvironment, type EnvironmentFactoryDeps } from './environment-factory.js';
 import { keyOf, ProvisionedFleet, type ProvisionTarget } from './provisioned-fleet.js';
 import type { ProvisionedState } from './provisioned-plan.js';
-import { CapacityQueue, mayEnqueue } from './capacity-queue.js';
+import { CapacityQueue } from './capacity-queue.js';
 import { decideRoom } from './capacity-plan.js';
 import { MemoryBudget } from './memory-budget.js';
 import { isFull, takeToken, type Bucket } from './scaling-rate.js';
@@ -89,12 +89,10 @@ type Grant =
   | { readonly kind: 'throttled'; readonly cause: ThrottleCause; readonly retryAfterSeconds: number }
   | { readonly kind: 'unfit' };
 
-interface Waiter {
+/** An invocation waiting for room. */
+interface RoomRequest {
   readonly fn: FunctionRecord;
   readonly key: SandboxKey;
-  readonly since: number;
-  readonly timer: NodeJS.Timeout;
-  readonly resolve: (grant: Grant) => void;
 }
 
 /** Provisioned.StatusReason when the function's init fails (as Lambda reports it). */
@@ -113,22 +111,27 @@ export class WorkerManager {
   private creating = 0;
   private readonly fleet: ProvisionedFleet<ExecutionEnvironment>;
   private readonly budget: MemoryBudget;
-  private readonly queue = new CapacityQueue<Waiter>();
-  private readonly queueLimits: { readonly maxLength: number; readonly maxWaitMs: number };
+  private readonly queue: CapacityQueue<RoomRequest, Grant>;
   private readonly scalingRate: number;
   private readonly buckets = new Map<string, Bucket>();
-  private pumpScheduled = false;
 
   constructor(private readonly deps: WorkerManagerDeps) {
     this.maxSandboxes = deps.maxSandboxes ?? DEFAULT_MAX_SANDBOXES;
     this.budget = new MemoryBudget(deps.sandboxMemoryMb ?? Number.MAX_SAFE_INTEGER);
-    this.queueLimits = {
-      maxLength: deps.queueLength ?? DEFAULT_QUEUE_LENGTH,
-      maxWaitMs: deps.queueWaitMs ?? DEFAULT_QUEUE_WAIT_MS,
-    };
+    this.now = deps.now ?? Date.now;
+    this.queue = new CapacityQueue({
+      limits: {
+        maxLength: deps.queueLength ?? DEFAULT_QUEUE_LENGTH,
+        maxWaitMs: deps.queueWaitMs ?? DEFAULT_QUEUE_WAIT_MS,
+      },
+      tryServe: (request) => this.tryGrant(request.fn, request.key, true),
+      refusal: () => ({ kind: 'throttled', cause: 'capacity', retryAfterSeconds: CAPACITY_RETRY_AFTER_SECONDS }),
+      onLeave: (waitedMs, grant) =>
+        deps.metrics?.queueWait(waitedMs / 1000, grant.kind === 'throttled' ? 'throttled' : 'served'),
+      now: this.now,
+    });
     this.scalingRate = deps.scalingRate ?? DEFAULT_SCALING_RATE;
     this.idleTimeoutMs = deps.idleTimeoutSeconds * 1000;
-    this.now = deps.now ?? Date.now;
     const sweepEveryMs = Math.min(30_000, Math.max(10, this.idleTimeoutMs / 4));
     this.sweepTimer = setInterval(() => this.sweep(), sweepEveryMs);
     this.sweepTimer.unref();
@@ -173,7 +176,7 @@ export class WorkerManager {
       // Provisioned sandboxes are the fleet's to replace (the control plane re-provisions on change).
       void this.retireEntries(selectStale(entries, key).filter((stale) => stale.provisionedFor === undefined));
     }
-    const grant = this.tryGrant(fn, key, true) ?? (await this.waitForRoom(fn, key));
+    const grant = this.tryGrant(fn, key, true) ?? (await this.queue.wait({ fn, key }));
     let entry: Entry;
     switch (grant.kind) {
       case 'unfit':
@@ -234,7 +237,7 @@ export class WorkerManager {
     this.stopped = true;
     this.fleet.stop();
     clearInterval(this.sweepTimer);
-    for (const waiter of this.queue.inOrder()) this.leave(waiter, this.capacityThrottle());
+    this.queue.close();
     await Promise.all(this.pool.all().map((entry) => this.discard(entry)));
     // Sandboxes discarded earlier may still be tearing down (unmounting /tmp, removing cgroups).
     await Promise.all([...this.teardowns]);
@@ -307,49 +310,6 @@ export class WorkerManager {
     return { kind: 'create', before: Promise.all([...this.teardowns]) };
   }
 
-  /** Waits in the capacity queue for room; throttled when the queue is full or the wait runs out. */
-  private waitForRoom(fn: FunctionRecord, key: SandboxKey): Promise<Grant> {
-    if (!mayEnqueue(this.queue.length, this.queueLimits)) return Promise.resolve(this.capacityThrottle());
-    return new Promise<Grant>((resolve) => {
-      const waiter: Waiter = {
-        fn,
-        key,
-        since: this.now(),
-        resolve,
-        timer: setTimeout(() => this.leave(waiter, this.capacityThrottle()), this.queueLimits.maxWaitMs),
-      };
-      this.queue.add(waiter);
-    });
-  }
-
-  private capacityThrottle(): Grant {
-    return { kind: 'throttled', cause: 'capacity', retryAfterSeconds: CAPACITY_RETRY_AFTER_SECONDS };
-  }
-
-  private leave(waiter: Waiter, grant: Grant): void {
-    if (!this.queue.remove(waiter)) return;
-    clearTimeout(waiter.timer);
-    this.deps.metrics?.queueWait(
-      (this.now() - waiter.since) / 1000,
-      grant.kind === 'throttled' ? 'throttled' : 'served',
-    );
-    waiter.resolve(grant);
-  }
-
-  /** Room may have appeared (a sandbox went idle or left): serve waiters, first come first. */
-  private schedulePump(): void {
-    if (this.pumpScheduled || this.queue.length === 0) return;
-    this.pumpScheduled = true;
-    queueMicrotask(() => {
-      this.pumpScheduled = false;
-      if (this.stopped) return;
-      for (const waiter of this.queue.inOrder()) {
-        const grant = this.tryGrant(waiter.fn, waiter.key, true);
-        if (grant !== undefined) this.leave(waiter, grant);
-      }
-    });
-  }
-
   /** Starts a sandbox whose room tryGrant reserved (memory and a slot); gives the room back if it cannot. */
   private async create(
     fn: FunctionRecord,
@@ -378,7 +338,7 @@ export class WorkerManager {
     } catch (error) {
       this.creating -= 1;
       this.budget.release(fn.memorySize);
-      this.schedulePump();
+      this.queue.offer();
       throw error;
     }
     this.creating -= 1;
@@ -409,7 +369,7 @@ export class WorkerManager {
     entry.busy = false;
     entry.lastUsedAt = this.now();
     if (entry.retired || this.stopped || entry.sandbox.state !== 'idle') void this.discard(entry);
-    else this.schedulePump(); // a waiter of this key takes it warm; others may evict it
+    else this.queue.offer(); // a waiter of this key takes it warm; others may evict it
   }
 
   private retireEntries(entries: readonly Entry[]): Promise<void> {
@@ -438,7 +398,7 @@ export class WorkerManager {
     if (!this.pool.remove(entry)) return false;
     this.budget.release(entry.memoryMb);
     if (entry.provisionedFor !== undefined) this.fleet.refill(entry.provisionedFor, !entry.retired && !this.stopped);
-    this.schedulePump();
+    this.queue.offer();
     return true;
   }
 
