@@ -20,6 +20,7 @@ import { functionRoutes } from './api/routes/functions.js';
 import { invokeRoutes } from './api/routes/invoke.js';
 import { layerRoutes } from './api/routes/layers.js';
 import { logRoutes } from './api/routes/logs.js';
+import { metricsRoutes } from './api/routes/metrics.js';
 import { tagRoutes } from './api/routes/tags.js';
 import { createApiServer } from './api/server.js';
 import { CodeStore } from './code-store/code-store.js';
@@ -32,6 +33,7 @@ import { LayerResolver } from './control-plane/layer-resolver.js';
 import { LayerService } from './control-plane/layer-service.js';
 import { FrontEnd } from './frontend/front-end.js';
 import { LogSink } from './observability/log-sink.js';
+import { MetricsRegistry } from './observability/metrics.js';
 import { LocalPlacement } from './placement/placement.js';
 import { chooseSandboxDriver } from './sandbox/choose-driver.js';
 import {
@@ -42,6 +44,7 @@ import {
   type Interpreters,
 } from './runtimes/runtime-catalog.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { capacityGauges, capacityMetrics } from './worker-manager/capacity-metrics.js';
 import { Provisioner } from './worker-manager/provisioner.js';
 import { WorkerManager } from './worker-manager/worker-manager.js';
 
@@ -92,6 +95,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     fn.layers === undefined || fn.layers.length === 0
       ? Promise.resolve(undefined)
       : code.mergedTree(fn.layers.map((layer) => layer.codeSha256));
+  const metrics = new MetricsRegistry();
   const workers = new WorkerManager({
     placement: new LocalPlacement(driver),
     logs: logSink,
@@ -109,7 +113,13 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     endpointUrl: () => apiUrl,
     idleTimeoutSeconds: config.idleTimeoutSeconds,
     maxSandboxes: config.maxSandboxes,
+    sandboxMemoryMb: config.sandboxMemoryMb,
+    queueLength: config.queueLength,
+    queueWaitMs: config.queueWaitMs,
+    scalingRate: config.scalingRate,
+    metrics: capacityMetrics(metrics),
   });
+  capacityGauges(metrics, () => workers.capacity());
   const frontEnd = new FrontEnd({
     functions: storage.functions,
     codeDirFor: (sha) => code.treeDir(sha),
@@ -157,6 +167,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     ...accountSettingsRoutes(functions),
     ...codeDownloadRoutes(code, codeUrls),
     ...logRoutes(storage.logs, storage.functions, account),
+    ...metricsRoutes(metrics),
   ];
   const server = createApiServer({ routes, credentials, region: config.region });
   const socketServer = createApiServer({ routes, credentials, region: config.region });
@@ -168,6 +179,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   apiUrl = `http://${config.host}:${port}`;
 
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
+  log(`capacity: ${config.sandboxMemoryMb} MB for sandboxes, at most ${config.maxSandboxes} of them`);
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 
   let closing: Promise<void> | undefined;

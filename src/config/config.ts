@@ -1,5 +1,6 @@
 // Hearth's settings. This folder is the only reader of process.env; everything else receives a
 // Config. Every setting is documented in docs/configuration.md.
+import os from 'node:os';
 import path from 'node:path';
 
 /** How sandboxes are isolated: see docs/isolation.md. */
@@ -17,8 +18,15 @@ export interface Config {
   readonly secretAccessKey: string | undefined;
   /** Idle seconds after which a warm sandbox is shut down. */
   readonly idleTimeoutSeconds: number;
-  /** Most sandboxes alive at once on this host; past it the least recently used idle one goes. */
+  /** Most sandboxes alive at once on this host; past it an idle one is evicted (docs/capacity.md). */
   readonly maxSandboxes: number;
+  /** Memory (MB) all sandboxes together may be granted; never overcommitted (docs/capacity.md). */
+  readonly sandboxMemoryMb: number;
+  /** Most invocations waiting for room at once, and for how long (ms), before a 429. */
+  readonly queueLength: number;
+  readonly queueWaitMs: number;
+  /** New on-demand execution environments each function may add per 10 s (Lambda: 1,000). */
+  readonly scalingRate: number;
   /** Log events kept per function (oldest dropped first). */
   readonly logRetentionEvents: number;
   /** Interpreters used for the nodejs* and python3.* runtimes. */
@@ -45,7 +53,7 @@ export interface StartFlags {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Config {
+export function loadConfig(flags: StartFlags = {}, env: Env = process.env, hostMemoryMb = hostMemory()): Config {
   return {
     host: flags.host ?? env['HEARTH_HOST'] ?? '127.0.0.1',
     port: parsePort(flags.port ?? env['HEARTH_PORT'] ?? 4280),
@@ -63,7 +71,32 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env): Conf
     isolation: parseIsolation(flags.isolation ?? env['HEARTH_ISOLATION'] ?? 'auto'),
     freezeIdle: onOff(env['HEARTH_FREEZE_IDLE'], true, 'HEARTH_FREEZE_IDLE'),
     ...concurrencyLimits(env),
+    sandboxMemoryMb: wholeNumber(
+      env['HEARTH_SANDBOX_MEMORY_MB'],
+      defaultSandboxMemoryMb(hostMemoryMb),
+      'HEARTH_SANDBOX_MEMORY_MB',
+      128,
+    ),
+    queueLength: wholeNumber(env['HEARTH_QUEUE_LENGTH'], 100, 'HEARTH_QUEUE_LENGTH', 0),
+    queueWaitMs: wholeNumber(env['HEARTH_QUEUE_WAIT_MS'], 2000, 'HEARTH_QUEUE_WAIT_MS', 0),
+    scalingRate: wholeNumber(env['HEARTH_SCALING_RATE'], 1000, 'HEARTH_SCALING_RATE', 1),
   };
+}
+
+/** Memory Hearth keeps for itself (its Node process, SQLite, log buffers) out of the default budget. */
+export const HEARTH_OWN_MEMORY_MB = 256;
+
+/** The default sandbox memory budget: 75 % of the host's memory, minus Hearth's own; at least 128 MB. */
+export function defaultSandboxMemoryMb(hostMemoryMb: number): number {
+  return Math.max(128, Math.floor(hostMemoryMb * 0.75) - HEARTH_OWN_MEMORY_MB);
+}
+
+/** The machine's memory in MB, or the cgroup limit Hearth runs under when that is lower. */
+function hostMemory(): number {
+  const total = os.totalmem();
+  const constrained = process.constrainedMemory?.() ?? 0;
+  const limit = constrained > 0 && constrained < total ? constrained : total;
+  return Math.floor(limit / (1024 * 1024));
 }
 
 function concurrencyLimits(env: Env): Pick<Config, 'accountConcurrency' | 'minimumUnreserved'> {

@@ -296,6 +296,14 @@ export const errors = {
       { 'Retry-After': String(retryAfterSeconds) },
     );
   },
+  /** Hearth's own: a MemorySize no sandbox on this host can ever get (docs/capacity.md). */
+  largerThanSandboxBudget(memoryMb: number, budgetMb: number): LambdaError {
+    return new LambdaError(
+      'ServiceException',
+      500,
+      `The function's MemorySize (${memoryMb} MB) is larger than this host's sandbox memory budget (${budgetMb} MB, HEARTH_SANDBOX_MEMORY_MB).`,
+    );
+  },
   service(message = 'An internal error occurred. Please retry.'): LambdaError {
     return new LambdaError('ServiceException', 500, message);
   },

@@ -11,7 +11,7 @@ import { LATEST, type FunctionRecord } from '../control-plane/function-record.js
 import { functionArn, parseFunctionName, type Account, type FunctionRef } from '../control-plane/function-name.js';
 import { errors, LambdaError } from '../errors/lambda-error.js';
 import type { FunctionStore } from '../storage/ports.js';
-import type { WorkerManager } from '../worker-manager/worker-manager.js';
+import type { ThrottleCause, WorkerManager } from '../worker-manager/worker-manager.js';
 import { ConcurrencyCounter } from './concurrency-counter.js';
 import { FunctionCache } from './function-cache.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './invocation.js';
@@ -33,6 +33,17 @@ export interface FrontEndDeps {
   readonly accountConcurrency?: number;
   /** Uniform in [0, 1): picks the version of an alias with weighted routing. Default Math.random. */
   readonly random?: () => number;
+}
+
+/**
+ * The Reason of a 429 the worker manager caused. No room on the host is the node's concurrency
+ * running out (ConcurrentInvocationLimitExceeded). AWS does not document which Reason its scaling
+ * rate gives; Hearth uses the model's rate reasons: FunctionInvocationRateLimitExceeded, or
+ * ReservedFunctionInvocationRateLimitExceeded for a function with reserved concurrency.
+ */
+function throttleReason(cause: ThrottleCause, reserved: boolean): string {
+  if (cause === 'capacity') return 'ConcurrentInvocationLimitExceeded';
+  return reserved ? 'ReservedFunctionInvocationRateLimitExceeded' : 'FunctionInvocationRateLimitExceeded';
 }
 
 export class FrontEnd implements Invoker {
@@ -119,10 +130,26 @@ export class FrontEnd implements Invoker {
           }),
         ),
       );
-      const lease = admitted.kind === 'ran' ? admitted.value : admitted;
-      if (lease.kind !== 'ran')
-        return { kind: 'throttled', reason: lease.reason, retryAfterSeconds: THROTTLE_RETRY_AFTER_SECONDS };
-      return toInvokeOutcome(lease.value.result, requestId, lease.value.logTail, record.version);
+      if (admitted.kind !== 'ran') {
+        return { kind: 'throttled', reason: admitted.reason, retryAfterSeconds: THROTTLE_RETRY_AFTER_SECONDS };
+      }
+      const lease = admitted.value;
+      switch (lease.kind) {
+        case 'ran':
+          return toInvokeOutcome(lease.value.result, requestId, lease.value.logTail, record.version);
+        case 'throttled':
+          return {
+            kind: 'throttled',
+            reason: throttleReason(lease.cause, limits.reserved !== undefined),
+            retryAfterSeconds: lease.retryAfterSeconds,
+          };
+        case 'unfit':
+          return { kind: 'rejected', error: errors.largerThanSandboxBudget(lease.memoryMb, lease.budgetMb) };
+        default: {
+          const never: never = lease;
+          throw new Error(`unknown lease ${JSON.stringify(never)}`);
+        }
+      }
     } catch (error) {
       this.deps.onPlatformError?.(error);
       return { kind: 'rejected', error: errors.service() };

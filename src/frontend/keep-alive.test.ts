@@ -37,7 +37,7 @@ test('an idle sandbox is destroyed after the idle timeout and its credentials re
 });
 
 test('at the sandbox cap: busy everywhere throttles, an idle sandbox of another function is evicted', async () => {
-  const h = await startHarness({ maxSandboxes: 1 });
+  const h = await startHarness({ maxSandboxes: 1, queueWaitMs: 0 });
   try {
     await h.addFunction({ name: 'a' });
     await h.addFunction({ name: 'b' });

@@ -84,7 +84,19 @@ export interface Harness {
 }
 
 export async function startHarness(
-  options: Partial<Pick<WorkerManagerDeps, 'idleTimeoutSeconds' | 'maxSandboxes' | 'initTimeoutMs'>> = {},
+  options: Partial<
+    Pick<
+      WorkerManagerDeps,
+      | 'idleTimeoutSeconds'
+      | 'maxSandboxes'
+      | 'initTimeoutMs'
+      | 'sandboxMemoryMb'
+      | 'queueLength'
+      | 'queueWaitMs'
+      | 'scalingRate'
+      | 'metrics'
+    >
+  > = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-datapath-'));
   const codeDir = path.join(dir, 'code');
@@ -113,9 +125,8 @@ export async function startHarness(
     },
     region: account.region,
     endpointUrl: () => 'http://127.0.0.1:4280',
+    ...options,
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 600,
-    ...(options.maxSandboxes !== undefined ? { maxSandboxes: options.maxSandboxes } : {}),
-    ...(options.initTimeoutMs !== undefined ? { initTimeoutMs: options.initTimeoutMs } : {}),
   });
   const frontEnd = new FrontEnd({ functions: storage.functions, codeDirFor: () => codeDir, workers, account });
   return {

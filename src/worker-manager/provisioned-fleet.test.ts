@@ -13,7 +13,16 @@ test('lost sandboxes are replaced, until they die too often', async () => {
     entriesFor: (id) => held.filter((e) => e.provisionedFor === id),
     startProvisioned: async (fn, _codeDir, id) => {
       started += 1;
-      held.push({ key: keyOf(fn), sandbox: started, busy: false, lastUsedAt: 0, retired: false, provisionedFor: id });
+      held.push({
+        key: keyOf(fn),
+        sandbox: started,
+        busy: false,
+        lastUsedAt: 0,
+        retired: false,
+        provisionedFor: id,
+        memoryMb: 128,
+        initCostMs: 0,
+      });
       return undefined;
     },
     letGo: (entry) => void held.splice(held.indexOf(entry), 1),
@@ -53,7 +62,16 @@ test('losses spread over more than a minute never fail the target', async () => 
   const fleet = new ProvisionedFleet<number>({
     entriesFor: () => held,
     startProvisioned: async (fn, _codeDir, id) => {
-      held.push({ key: keyOf(fn), sandbox: 0, busy: false, lastUsedAt: 0, retired: false, provisionedFor: id });
+      held.push({
+        key: keyOf(fn),
+        sandbox: 0,
+        busy: false,
+        lastUsedAt: 0,
+        retired: false,
+        provisionedFor: id,
+        memoryMb: 128,
+        initCostMs: 0,
+      });
       return undefined;
     },
     letGo: () => undefined,

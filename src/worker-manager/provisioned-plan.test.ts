@@ -11,6 +11,8 @@ const held = (name: string, k: SandboxKey, busy = false, retired = false): PoolE
   lastUsedAt: 0,
   retired,
   provisionedFor: 'f:live',
+  memoryMb: 128,
+  initCostMs: 0,
 });
 
 test('an alias splits its provisioned concurrency by the routing weights', () => {

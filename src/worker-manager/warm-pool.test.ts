@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decideCapacity,
-  selectEvictionVictim,
+  evictionCandidates,
   selectExpired,
   selectStale,
   selectWarm,
@@ -22,6 +21,8 @@ const entry = (name: string, k: SandboxKey, busy: boolean, lastUsedAt: number, r
   busy,
   lastUsedAt,
   retired,
+  memoryMb: 128,
+  initCostMs: 50,
 });
 const provisioned = (name: string, k: SandboxKey, busy: boolean, lastUsedAt: number): PoolEntry<string> => ({
   ...entry(name, k, busy, lastUsedAt),
@@ -65,19 +66,29 @@ test('warm selection: an idle sandbox of exactly the key, most recently used fir
   for (const [name, entries, k, expected] of table) assert.equal(selectWarm(entries, k)?.sandbox, expected, name);
 });
 
-test('eviction picks the least recently used idle sandbox of any function', () => {
-  const table: Array<[string, PoolEntry<string>[], string | undefined]> = [
-    ['none', [], undefined],
-    ['all busy', [entry('s1', key('a'), true, 1)], undefined],
+test('eviction candidates: idle on-demand sandboxes of any function, with their idle time', () => {
+  const table: Array<[string, PoolEntry<string>[], Array<[string, number]>]> = [
+    ['none', [], []],
+    ['all busy', [entry('s1', key('a'), true, 1)], []],
     [
-      'LRU idle',
+      'idle ones, busy left out',
       [entry('s1', key('a'), false, 5), entry('s2', key('b'), false, 2), entry('s3', key('c'), true, 1)],
-      's2',
+      [
+        ['s1', 5],
+        ['s2', 8],
+      ],
     ],
-    ['provisioned is never evicted', [provisioned('pc', key('a'), false, 0), entry('s1', key('b'), false, 7)], 's1'],
-    ['only provisioned idle: none', [provisioned('pc', key('a'), false, 0)], undefined],
+    [
+      'provisioned is never evicted',
+      [provisioned('pc', key('a'), false, 0), entry('s1', key('b'), false, 7)],
+      [['s1', 3]],
+    ],
+    ['retired is on its way out already', [entry('s1', key('a'), false, 1, true)], []],
   ];
-  for (const [name, entries, expected] of table) assert.equal(selectEvictionVictim(entries)?.sandbox, expected, name);
+  for (const [name, entries, expected] of table) {
+    const got = evictionCandidates(entries, 10).map((c) => [c.item.sandbox, c.idleMs]);
+    assert.deepEqual(got, expected, name);
+  }
 });
 
 test('expiry: idle for at least the keep-alive, never busy ones', () => {
@@ -104,18 +115,6 @@ test('stale: same function and version, other revision', () => {
     selectStale(entries, key('a', 'r2')).map((e) => e.sandbox),
     ['stale'],
   );
-});
-
-test('capacity: create under the cap, evict at it when something is idle, else throttle', () => {
-  const table: Array<[number, number, boolean, string]> = [
-    [0, 64, false, 'create'],
-    [63, 64, true, 'create'],
-    [64, 64, true, 'evict-then-create'],
-    [64, 64, false, 'throttle'],
-    [70, 64, false, 'throttle'],
-  ];
-  for (const [total, cap, idle, expected] of table)
-    assert.equal(decideCapacity(total, cap, idle), expected, `${total}/${cap} idle=${idle}`);
 });
 
 test('the pool indexes entries by function and counts them', () => {

@@ -1,9 +1,12 @@
 // The pool of sandboxes on this host and the pure decisions over it (after OpenWhisk's
-// ContainerPool.schedule): which idle sandbox serves a request, which is evicted, which expired.
+// ContainerPool.schedule): which idle sandbox serves a request, which may be evicted (the order is
+// capacity-plan.ts's), which expired.
 // A sandbox serves only its exact key — function, version and configuration revision — as on
 // Lambda ("never reused across different function versions"; a revision change means new code or
 // configuration, so new sandboxes). Sandboxes kept for provisioned concurrency serve first and are
 // never expired or evicted: they go only when their configuration no longer wants them.
+
+import type { EvictionCandidate } from './capacity-plan.js';
 
 export interface SandboxKey {
   readonly functionName: string;
@@ -21,6 +24,10 @@ export interface PoolEntry<T> {
   retired: boolean;
   /** The provisioned concurrency target (worker-manager/provisioned-plan.ts) this sandbox is kept for. */
   provisionedFor?: string | undefined;
+  /** Its MemorySize, reserved in the host's sandbox memory budget while it is in the pool. */
+  readonly memoryMb: number;
+  /** How long its init took (ms); 0 until initialised. What evicting it would cost the next caller. */
+  initCostMs: number;
 }
 
 export function sameKey(a: SandboxKey, b: SandboxKey): boolean {
@@ -47,14 +54,19 @@ function preferred<T>(a: PoolEntry<T>, b: PoolEntry<T>): boolean {
   return a.lastUsedAt > b.lastUsedAt;
 }
 
-/** The least recently used idle on-demand sandbox, to make room for a new one. */
-export function selectEvictionVictim<T>(entries: readonly PoolEntry<T>[]): PoolEntry<T> | undefined {
-  let victim: PoolEntry<T> | undefined;
-  for (const entry of entries) {
-    if (entry.busy || entry.provisionedFor !== undefined) continue;
-    if (victim === undefined || entry.lastUsedAt < victim.lastUsedAt) victim = entry;
-  }
-  return victim;
+/** Idle on-demand sandboxes that may be evicted to make room (provisioned ones never are). */
+export function evictionCandidates<T>(
+  entries: readonly PoolEntry<T>[],
+  now: number,
+): EvictionCandidate<PoolEntry<T>>[] {
+  return entries
+    .filter((entry) => !entry.busy && !entry.retired && entry.provisionedFor === undefined)
+    .map((entry) => ({
+      item: entry,
+      memoryMb: entry.memoryMb,
+      idleMs: Math.max(0, now - entry.lastUsedAt),
+      initCostMs: entry.initCostMs,
+    }));
 }
 
 /** Idle on-demand sandboxes whose keep-alive ran out (provisioned ones have none). */
@@ -72,19 +84,6 @@ export function selectStale<T>(entries: readonly PoolEntry<T>[], key: SandboxKey
       entry.key.version === key.version &&
       entry.key.revisionId !== key.revisionId,
   );
-}
-
-export type CapacityDecision = 'create' | 'evict-then-create' | 'throttle';
-
-/**
- * Room for one more sandbox? Under the cap: create. At the cap with an idle sandbox: evict the LRU
- * one. All busy: throttle at once (429 ConcurrentInvocationLimitExceeded, as Lambda does when
- * concurrency runs out) rather than queue — a caller that waits gets no useful feedback and a
- * queue hides overload. Concurrency limits per function land here later.
- */
-export function decideCapacity(total: number, cap: number, hasIdle: boolean): CapacityDecision {
-  if (total < cap) return 'create';
-  return hasIdle ? 'evict-then-create' : 'throttle';
 }
 
 /** The entries of one host, indexed by function name so selection scans one function's list. */

@@ -5,15 +5,23 @@
 // or retire(name) ends a function's on-demand sandboxes; shutdown() ends all of them.
 // Provisioned concurrency: provision(target) keeps a configuration's sandboxes initialised ahead
 // of any invoke (provisioned-fleet.ts); they serve first and never expire.
+// Capacity: a new sandbox needs room in the host's sandbox memory budget and under the count cap
+// (capacity-plan.ts decides, evicting idle on-demand sandboxes least valuable first); a new
+// on-demand sandbox also needs a token of its function's scaling rate (scaling-rate.ts). Without
+// room the invocation waits in a bounded queue (capacity-queue.ts) and is throttled past the wait.
+// A grant is decided and recorded in one synchronous step (tryGrant), so a burst cannot overcommit.
 import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { Placement } from '../placement/placement.js';
 import type { ExecutionEnvironment } from '../sandbox/execution-environment.js';
 import { createEnvironment, type EnvironmentFactoryDeps } from './environment-factory.js';
 import { keyOf, ProvisionedFleet, type ProvisionTarget } from './provisioned-fleet.js';
 import type { ProvisionedState } from './provisioned-plan.js';
+import { CapacityQueue } from './capacity-queue.js';
+import { decideRoom } from './capacity-plan.js';
+import { MemoryBudget } from './memory-budget.js';
+import { isFull, takeToken, type Bucket } from './scaling-rate.js';
 import {
-  decideCapacity,
-  selectEvictionVictim,
+  evictionCandidates,
   selectExpired,
   selectStale,
   selectWarm,
@@ -23,19 +31,69 @@ import {
 } from './warm-pool.js';
 
 export const DEFAULT_MAX_SANDBOXES = 64;
+/** Defaults match config.ts; a worker manager made without a budget (tests) has a practically unlimited one. */
+export const DEFAULT_QUEUE_LENGTH = 100;
+export const DEFAULT_QUEUE_WAIT_MS = 2000;
+export const DEFAULT_SCALING_RATE = 1000;
+/** Retry-After of a capacity throttle: room usually appears within a second (a release, a teardown). */
+const CAPACITY_RETRY_AFTER_SECONDS = 1;
 
 export interface WorkerManagerDeps extends EnvironmentFactoryDeps {
   readonly placement: Placement;
   readonly idleTimeoutSeconds: number;
+  /** Most sandboxes at once on this host (HEARTH_MAX_SANDBOXES). */
   readonly maxSandboxes?: number;
+  /** Memory all sandboxes together may be granted (HEARTH_SANDBOX_MEMORY_MB). */
+  readonly sandboxMemoryMb?: number;
+  /** Most invocations waiting for room at once (HEARTH_QUEUE_LENGTH). */
+  readonly queueLength?: number;
+  /** Longest wait for room before a 429 (HEARTH_QUEUE_WAIT_MS). */
+  readonly queueWaitMs?: number;
+  /** New on-demand sandboxes per function per 10 s (HEARTH_SCALING_RATE). */
+  readonly scalingRate?: number;
+  readonly metrics?: CapacityMetrics;
   readonly now?: () => number;
 }
 
+/** What the worker manager reports about capacity (wired to observability/metrics.ts in main.ts). */
+export interface CapacityMetrics {
+  /** A waiter left the queue: served (room appeared) or throttled (waited too long, or shut down). */
+  queueWait(seconds: number, outcome: 'served' | 'throttled'): void;
+  evicted(): void;
+  throttled(cause: ThrottleCause): void;
+}
+
+/** capacity: no room on the host (even after waiting); scaling-rate: the function scales too fast. */
+export type ThrottleCause = 'capacity' | 'scaling-rate';
+
 export type Lease<T> =
   | { readonly kind: 'ran'; readonly value: T; readonly coldStart: boolean }
-  | { readonly kind: 'throttled'; readonly reason: 'ConcurrentInvocationLimitExceeded' };
+  | { readonly kind: 'throttled'; readonly cause: ThrottleCause; readonly retryAfterSeconds: number }
+  /** The function's MemorySize is larger than the whole sandbox memory budget: it can never run here. */
+  | { readonly kind: 'unfit'; readonly memoryMb: number; readonly budgetMb: number };
+
+export interface CapacityState {
+  readonly budgetMb: number;
+  readonly reservedMb: number;
+  readonly sandboxes: number;
+  readonly queued: number;
+}
 
 type Entry = PoolEntry<ExecutionEnvironment>;
+
+/** The outcome of asking for room: a warm sandbox, leave to create one, or a refusal. */
+type Grant =
+  | { readonly kind: 'warm'; readonly entry: Entry }
+  /** Memory is reserved; start the sandbox once `before` (teardowns under way) has settled. */
+  | { readonly kind: 'create'; readonly before: Promise<unknown> }
+  | { readonly kind: 'throttled'; readonly cause: ThrottleCause; readonly retryAfterSeconds: number }
+  | { readonly kind: 'unfit' };
+
+/** An invocation waiting for room. */
+interface RoomRequest {
+  readonly fn: FunctionRecord;
+  readonly key: SandboxKey;
+}
 
 /** Provisioned.StatusReason when the function's init fails (as Lambda reports it). */
 export const INIT_FAILURE_REASON = 'FUNCTION_ERROR_INIT_FAILURE';
@@ -49,14 +107,31 @@ export class WorkerManager {
   private stopped = false;
   /** Teardowns under way, awaited by shutdown() so nothing outlives Hearth. */
   private readonly teardowns = new Set<Promise<void>>();
-  /** Sandboxes being created but not in the pool yet; they count against the cap. */
+  /** Sandboxes granted room but not in the pool yet; they count against the cap and the budget. */
   private creating = 0;
   private readonly fleet: ProvisionedFleet<ExecutionEnvironment>;
+  private readonly budget: MemoryBudget;
+  private readonly queue: CapacityQueue<RoomRequest, Grant>;
+  private readonly scalingRate: number;
+  private readonly buckets = new Map<string, Bucket>();
 
   constructor(private readonly deps: WorkerManagerDeps) {
     this.maxSandboxes = deps.maxSandboxes ?? DEFAULT_MAX_SANDBOXES;
-    this.idleTimeoutMs = deps.idleTimeoutSeconds * 1000;
+    this.budget = new MemoryBudget(deps.sandboxMemoryMb ?? Number.MAX_SAFE_INTEGER);
     this.now = deps.now ?? Date.now;
+    this.queue = new CapacityQueue({
+      limits: {
+        maxLength: deps.queueLength ?? DEFAULT_QUEUE_LENGTH,
+        maxWaitMs: deps.queueWaitMs ?? DEFAULT_QUEUE_WAIT_MS,
+      },
+      tryServe: (request) => this.tryGrant(request.fn, request.key, true),
+      refusal: () => ({ kind: 'throttled', cause: 'capacity', retryAfterSeconds: CAPACITY_RETRY_AFTER_SECONDS }),
+      onLeave: (waitedMs, grant) =>
+        deps.metrics?.queueWait(waitedMs / 1000, grant.kind === 'throttled' ? 'throttled' : 'served'),
+      now: this.now,
+    });
+    this.scalingRate = deps.scalingRate ?? DEFAULT_SCALING_RATE;
+    this.idleTimeoutMs = deps.idleTimeoutSeconds * 1000;
     const sweepEveryMs = Math.min(30_000, Math.max(10, this.idleTimeoutMs / 4));
     this.sweepTimer = setInterval(() => this.sweep(), sweepEveryMs);
     this.sweepTimer.unref();
@@ -78,6 +153,16 @@ export class WorkerManager {
     return this.pool.entriesOf(functionName).length;
   }
 
+  /** The memory budget, what is granted of it, and who waits (metrics, tests). */
+  capacity(): CapacityState {
+    return {
+      budgetMb: this.budget.totalMb,
+      reservedMb: this.budget.reservedMb,
+      sandboxes: this.pool.size + this.creating,
+      queued: this.queue.length,
+    };
+  }
+
   /** Runs `use` with a sandbox of this function's exact revision, then takes the sandbox back. */
   async withSandbox<T>(
     fn: FunctionRecord,
@@ -87,19 +172,31 @@ export class WorkerManager {
     if (this.stopped) throw new Error('The worker manager is shut down');
     const key = keyOf(fn);
     const entries = this.pool.entriesOf(fn.name);
-    let entry = selectWarm(entries, key);
-    const coldStart = entry === undefined;
-    if (entry === undefined) {
+    if (selectWarm(entries, key) === undefined) {
       // Provisioned sandboxes are the fleet's to replace (the control plane re-provisions on change).
       void this.retireEntries(selectStale(entries, key).filter((stale) => stale.provisionedFor === undefined));
-      const created = await this.create(fn, codeDir, key);
-      if (created === undefined) return { kind: 'throttled', reason: 'ConcurrentInvocationLimitExceeded' };
-      entry = created;
-    } else {
-      entry.busy = true;
+    }
+    const grant = this.tryGrant(fn, key, true) ?? (await this.queue.wait({ fn, key }));
+    let entry: Entry;
+    switch (grant.kind) {
+      case 'unfit':
+        return { kind: 'unfit', memoryMb: fn.memorySize, budgetMb: this.budget.totalMb };
+      case 'throttled':
+        this.deps.metrics?.throttled(grant.cause);
+        return { kind: 'throttled', cause: grant.cause, retryAfterSeconds: grant.retryAfterSeconds };
+      case 'warm':
+        entry = grant.entry;
+        break;
+      case 'create':
+        entry = await this.create(fn, codeDir, key, grant.before);
+        break;
+      default: {
+        const never: never = grant;
+        throw new Error(`unknown grant ${JSON.stringify(never)}`);
+      }
     }
     try {
-      return { kind: 'ran', value: await use(entry.sandbox), coldStart };
+      return { kind: 'ran', value: await use(entry.sandbox), coldStart: grant.kind === 'create' };
     } finally {
       this.release(entry);
     }
@@ -140,6 +237,7 @@ export class WorkerManager {
     this.stopped = true;
     this.fleet.stop();
     clearInterval(this.sweepTimer);
+    this.queue.close();
     await Promise.all(this.pool.all().map((entry) => this.discard(entry)));
     // Sandboxes discarded earlier may still be tearing down (unmounting /tmp, removing cgroups).
     await Promise.all([...this.teardowns]);
@@ -147,44 +245,85 @@ export class WorkerManager {
 
   /** One sandbox for a provisioned target, initialised before it serves; undefined or why it failed. */
   private async startProvisioned(fn: FunctionRecord, codeDir: string, id: string): Promise<string | undefined> {
-    let entry: Entry | undefined;
+    const grant = this.tryGrant(fn, keyOf(fn), false);
+    if (grant === undefined || grant.kind !== 'create') {
+      return `No room for another execution environment on this host (sandbox memory budget ${this.budget.totalMb} MB, HEARTH_SANDBOX_MEMORY_MB; at most ${this.maxSandboxes} sandboxes, HEARTH_MAX_SANDBOXES).`;
+    }
+    let entry: Entry;
     try {
-      entry = await this.create(fn, codeDir, keyOf(fn), id);
+      entry = await this.create(fn, codeDir, keyOf(fn), grant.before, id);
     } catch (error) {
       return `Hearth could not start an execution environment: ${error instanceof Error ? error.message : String(error)}`;
     }
-    if (entry === undefined) {
-      return `No room for another execution environment on this host (at most ${this.maxSandboxes}; HEARTH_MAX_SANDBOXES).`;
-    }
     if (entry.sandbox.state !== 'idle') {
-      this.pool.remove(entry); // init failed; the sandbox is destroying itself
+      this.takeOut(entry); // init failed; the sandbox is destroying itself
       return INIT_FAILURE_REASON;
     }
     this.release(entry);
     return undefined;
   }
 
+  /**
+   * Room for one sandbox of `fn`, decided and recorded in one synchronous step: an idle sandbox of
+   * the exact key (on-demand callers), else memory and a slot (evicting idle sandboxes if need be),
+   * else undefined (wait). On-demand sandboxes also take a token of the function's scaling rate.
+   */
+  private tryGrant(fn: FunctionRecord, key: SandboxKey, onDemand: boolean): Grant | undefined {
+    if (onDemand) {
+      const warm = selectWarm(this.pool.entriesOf(fn.name), key);
+      if (warm !== undefined) {
+        warm.busy = true;
+        return { kind: 'warm', entry: warm };
+      }
+    }
+    const now = this.now();
+    const room = decideRoom({
+      needMb: fn.memorySize,
+      budgetMb: this.budget.totalMb,
+      reservedMb: this.budget.reservedMb,
+      count: this.pool.size + this.creating,
+      maxCount: this.maxSandboxes,
+      candidates: evictionCandidates(this.pool.all(), now),
+    });
+    if (room.kind === 'never') return { kind: 'unfit' };
+    if (room.kind === 'wait') return undefined;
+    if (onDemand) {
+      const take = takeToken(this.buckets.get(fn.name), now, this.scalingRate);
+      this.buckets.set(fn.name, take.bucket);
+      if (!take.taken) {
+        return {
+          kind: 'throttled',
+          cause: 'scaling-rate',
+          retryAfterSeconds: Math.max(1, Math.ceil(take.waitMs / 1000)),
+        };
+      }
+    }
+    if (room.kind === 'evict') {
+      for (const victim of room.victims) {
+        void this.discard(victim);
+        this.deps.metrics?.evicted();
+      }
+    }
+    this.budget.reserve(fn.memorySize);
+    this.creating += 1;
+    // Evicted sandboxes' memory is granted already; their processes must be gone before this starts.
+    return { kind: 'create', before: Promise.all([...this.teardowns]) };
+  }
+
+  /** Starts a sandbox whose room tryGrant reserved (memory and a slot); gives the room back if it cannot. */
   private async create(
     fn: FunctionRecord,
     codeDir: string,
     key: SandboxKey,
+    before: Promise<unknown>,
     provisionedFor?: string,
-  ): Promise<Entry | undefined> {
-    const decision = decideCapacity(
-      this.pool.size + this.creating,
-      this.maxSandboxes,
-      selectEvictionVictim(this.pool.all()) !== undefined,
-    );
-    if (decision === 'throttle') return undefined;
-    if (decision === 'evict-then-create') {
-      const victim = selectEvictionVictim(this.pool.all());
-      if (victim !== undefined) void this.discard(victim);
-    }
-    const { driver } = this.deps.placement.place({ functionName: fn.name, memoryMb: fn.memorySize });
+  ): Promise<Entry> {
     const created: { entry?: Entry } = {};
-    this.creating += 1;
     let sandbox: ExecutionEnvironment;
     try {
+      await before;
+      if (this.stopped) throw new Error('The worker manager is shut down');
+      const { driver } = this.deps.placement.place({ functionName: fn.name, memoryMb: fn.memorySize });
       // A sandbox that dies on its own (crash while idle, timeout) leaves the pool at once.
       sandbox = await createEnvironment(
         fn,
@@ -192,22 +331,37 @@ export class WorkerManager {
         driver,
         this.deps,
         () => {
-          if (created.entry !== undefined) this.removed(created.entry);
+          if (created.entry !== undefined) this.takeOut(created.entry);
         },
         provisionedFor === undefined ? 'on-demand' : 'provisioned-concurrency',
       );
-    } finally {
+    } catch (error) {
       this.creating -= 1;
+      this.budget.release(fn.memorySize);
+      this.queue.offer();
+      throw error;
     }
-    const entry: Entry = { key, sandbox, busy: true, lastUsedAt: this.now(), retired: false, provisionedFor };
+    this.creating -= 1;
+    const entry: Entry = {
+      key,
+      sandbox,
+      busy: true,
+      lastUsedAt: this.now(),
+      retired: false,
+      provisionedFor,
+      memoryMb: fn.memorySize,
+      initCostMs: 0,
+    };
     created.entry = entry;
     this.pool.add(entry);
+    const startedAt = performance.now();
     try {
       await sandbox.start();
     } catch (error) {
-      this.pool.remove(entry);
+      this.takeOut(entry);
       throw error;
     }
+    entry.initCostMs = performance.now() - startedAt;
     return entry;
   }
 
@@ -215,6 +369,7 @@ export class WorkerManager {
     entry.busy = false;
     entry.lastUsedAt = this.now();
     if (entry.retired || this.stopped || entry.sandbox.state !== 'idle') void this.discard(entry);
+    else this.queue.offer(); // a waiter of this key takes it warm; others may evict it
   }
 
   private retireEntries(entries: readonly Entry[]): Promise<void> {
@@ -227,7 +382,7 @@ export class WorkerManager {
   }
 
   private discard(entry: Entry): Promise<void> {
-    this.removed(entry);
+    this.takeOut(entry);
     // Tearing down is best effort: a sandbox that fails to clean up must not fail an invocation.
     const teardown = entry.sandbox.destroy().catch(() => undefined);
     this.teardowns.add(teardown);
@@ -235,14 +390,21 @@ export class WorkerManager {
     return teardown;
   }
 
-  /** Takes an entry out of the pool; a provisioned target that lost one starts a replacement if it wants one. */
-  private removed(entry: Entry): void {
-    if (this.pool.remove(entry) && entry.provisionedFor !== undefined) {
-      this.fleet.refill(entry.provisionedFor, !entry.retired && !this.stopped);
-    }
+  /**
+   * Takes an entry out of the pool and gives its memory back (once: false when it was gone); a
+   * provisioned target that lost one starts a replacement if it wants one.
+   */
+  private takeOut(entry: Entry): boolean {
+    if (!this.pool.remove(entry)) return false;
+    this.budget.release(entry.memoryMb);
+    if (entry.provisionedFor !== undefined) this.fleet.refill(entry.provisionedFor, !entry.retired && !this.stopped);
+    this.queue.offer();
+    return true;
   }
 
   private sweep(): void {
-    for (const entry of selectExpired(this.pool.all(), this.now(), this.idleTimeoutMs)) void this.discard(entry);
+    const now = this.now();
+    for (const entry of selectExpired(this.pool.all(), now, this.idleTimeoutMs)) void this.discard(entry);
+    for (const [name, bucket] of this.buckets) if (isFull(bucket, now, this.scalingRate)) this.buckets.delete(name);
   }
 }

@@ -1,5 +1,6 @@
 // Reserved concurrency and throttling through the AWS SDK v3: matrix rows C1 (a burst of 50 sync
-// invokes against reserved concurrency 10), C3 (reserved 0) and A28 (the unreserved minimum).
+// invokes against reserved concurrency 10), C2 (a burst over the account limit, reservations
+// kept), C3 (reserved 0) and A28 (the unreserved minimum).
 import {
   DeleteFunctionConcurrencyCommand,
   GetAccountSettingsCommand,
@@ -104,11 +105,14 @@ describe('Reserved concurrency and throttling (SDK v3)', { timeout: 240_000 }, (
 
   it('C3: reserved concurrency 0 throttles every synchronous invoke', async () => {
     await client.send(new PutFunctionConcurrencyCommand({ FunctionName: other, ReservedConcurrentExecutions: 0 }));
-    await expectLambdaError(client.send(new InvokeCommand({ FunctionName: other })), {
+    const throttle = await expectLambdaError(client.send(new InvokeCommand({ FunctionName: other })), {
       name: 'TooManyRequestsException',
       status: 429,
       message: 'Rate Exceeded.',
     });
+    assert.ok(throttle instanceof TooManyRequestsException);
+    assert.equal(throttle.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+    assert.equal(throttle.retryAfterSeconds, '1');
     await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: other }));
     const after = await client.send(new GetFunctionConcurrencyCommand({ FunctionName: other }));
     assert.equal(after.ReservedConcurrentExecutions, undefined);
@@ -130,5 +134,61 @@ describe('Reserved concurrency and throttling (SDK v3)', { timeout: 240_000 }, (
     const settings = await client.send(new GetAccountSettingsCommand({}));
     assert.equal(settings.AccountLimit?.ConcurrentExecutions, 1000);
     assert.equal(settings.AccountLimit?.UnreservedConcurrentExecutions, 100);
+  });
+});
+
+describe('C2: a burst above the account limit (SDK v3)', { timeout: 240_000 }, () => {
+  let server: HearthServer;
+  let client: LambdaClient;
+  const unreserved = uniqueName('unreserved');
+  const reserved = uniqueName('reserved');
+
+  before(async () => {
+    // Account concurrency 15: a reservation of 5 leaves 10 for every other function.
+    server = await startHearth({ env: { HEARTH_ACCOUNT_CONCURRENCY: '15', HEARTH_MINIMUM_UNRESERVED: '5' } });
+    client = lambdaClient(server);
+    const code = await nodeSource({
+      'index.mjs':
+        'export const handler = async () => { const start = Date.now(); await new Promise((r) => setTimeout(r, 2000)); return { start, end: Date.now() }; };\n',
+    });
+    for (const name of [unreserved, reserved]) {
+      await createAndWait(client, {
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Code: { ZipFile: code },
+      });
+    }
+    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: reserved, ReservedConcurrentExecutions: 5 }));
+  });
+  after(async () => {
+    client?.destroy();
+    await server?.stop();
+  });
+
+  it('30 invokes of an unreserved function: exactly 10 run, 20 get 429 ConcurrentInvocationLimitExceeded; the reserved function keeps its 5', async () => {
+    const settings = await client.send(new GetAccountSettingsCommand({}));
+    assert.equal(settings.AccountLimit?.ConcurrentExecutions, 15);
+    assert.equal(settings.AccountLimit?.UnreservedConcurrentExecutions, 10);
+    const send = (name: string) => client.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{}') }));
+    const [burst, kept] = await Promise.all([
+      Promise.allSettled(Array.from({ length: 30 }, () => send(unreserved))),
+      Promise.allSettled(Array.from({ length: 5 }, () => send(reserved))),
+    ]);
+    const ran = burst.filter((r) => r.status === 'fulfilled');
+    const throttled = burst.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    assert.equal(ran.length, 10, 'the unreserved pool holds 10');
+    assert.equal(throttled.length, 20);
+    for (const error of throttled) {
+      assert.ok(error instanceof TooManyRequestsException, String(error));
+      assert.equal(error.$metadata.httpStatusCode, 429);
+      assert.equal(error.Reason, 'ConcurrentInvocationLimitExceeded');
+      assert.equal(error.retryAfterSeconds, '1');
+    }
+    assert.deepEqual(
+      kept.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'],
+      'every invoke of the function with reserved concurrency ran during the burst',
+    );
   });
 });
