@@ -272,3 +272,27 @@ test('a GET /next pipelined behind an answer that is still arriving waits for it
     }
   });
 });
+
+test('a runtime that hangs up in the middle of its answer neither answers the invocation nor brings the server down', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-20'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const { socket } = rawExchange(
+      address,
+      'POST /2018-06-01/runtime/invocation/req-20/response HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"partial":',
+      1,
+    );
+    // The request line, headers and part of the body go out first, then the connection ends.
+    socket.end();
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    // The server still serves: a later, complete answer for the same invocation is taken.
+    const answered = await call(
+      address,
+      'POST',
+      '/2018-06-01/runtime/invocation/req-20/response',
+      Buffer.from('"whole"'),
+    );
+    assert.equal(answered.status, 202);
+    assert.deepEqual(recorder.events, ['response req-20 "whole"']);
+  });
+});

@@ -235,6 +235,7 @@ export class RuntimeApiServer implements RuntimeApiListener {
     kind: 'response' | 'error',
   ): Promise<void> {
     const read = await readBody(request, MAX_RESPONSE_BYTES);
+    if (read.kind === 'aborted') return; // the runtime hung up; its exit ends the invocation
     if (requestId !== this.assigned) return reply(response, 403, ALREADY_ANSWERED);
     this.settle(requestId);
     if (read.kind === 'too-large') {
@@ -254,6 +255,7 @@ export class RuntimeApiServer implements RuntimeApiListener {
 
   private async initError(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const read = await readBody(request, MAX_RESPONSE_BYTES);
+    if (read.kind === 'aborted') return; // the runtime hung up; its exit ends init
     reply(response, 202, OK);
     const body = read.kind === 'ok' ? read.body : Buffer.alloc(0);
     const report = errorReport(headerValue(request, 'lambda-runtime-function-error-type'), body);
