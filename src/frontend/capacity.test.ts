@@ -1,7 +1,7 @@
 // The sandbox memory budget, eviction, the capacity queue and the scaling rate, through the front
 // end with real runtime processes (the tiny runtime fixture).
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { CapacityMetrics, ThrottleCause } from '../worker-manager/worker-manager.js';
@@ -47,6 +47,16 @@ async function running(h: Harness, name: string, sleepMs: number): Promise<{ don
   const done = h.invoke(name, { sleepMs, touch: marker });
   await eventually(() => existsSync(marker));
   return { done };
+}
+
+/** An invocation that has started and stays busy until release() is called. */
+async function held(h: Harness, name: string): Promise<{ done: Promise<InvokeOutcome>; release(): void }> {
+  markers += 1;
+  const marker = path.join(h.dir, `running-${markers}`);
+  const gate = path.join(h.dir, `release-${markers}`);
+  const done = h.invoke(name, { touch: marker, holdUntil: gate });
+  await eventually(() => existsSync(marker));
+  return { done, release: () => writeFileSync(gate, '') };
 }
 
 test('budget full of idle sandboxes: the least valuable one is evicted for a new function', async () => {
@@ -176,11 +186,13 @@ test('scaling rate: a function adds at most N new sandboxes per 10 s; warm invok
   const h = await startHarness({ scalingRate: 2, metrics });
   try {
     await h.addFunction({ name: 'r' });
-    const first = await running(h, 'r', 300);
-    const second = await running(h, 'r', 300);
+    const first = await held(h, 'r');
+    const second = await held(h, 'r');
     const third = await h.invoke('r');
     // Two tokens at 2 per 10 s: the next arrives in 5 s.
     assert.deepEqual(third, { kind: 'throttled', reason: 'FunctionInvocationRateLimitExceeded', retryAfterSeconds: 5 });
+    first.release();
+    second.release();
     const pids = [pidOf(await first.done), pidOf(await second.done)];
     // Warm reuse takes no token.
     assert.ok(pids.includes(pidOf(await h.invoke('r'))));
@@ -188,13 +200,14 @@ test('scaling rate: a function adds at most N new sandboxes per 10 s; warm invok
 
     await h.storage.functions.reserveConcurrency('r', 5, 1000);
     h.frontEnd.refresh('r');
-    const busy = await Promise.all([running(h, 'r', 300), running(h, 'r', 300)]);
+    const busy = await Promise.all([held(h, 'r'), held(h, 'r')]);
     const reserved = await h.invoke('r');
     assert.deepEqual(reserved, {
       kind: 'throttled',
       reason: 'ReservedFunctionInvocationRateLimitExceeded',
       retryAfterSeconds: 5,
     });
+    for (const invoke of busy) invoke.release();
     for (const invoke of busy) pidOf(await invoke.done);
   } finally {
     await h.close();

@@ -16,7 +16,7 @@ import type { InvokeOutcome, InvokeRequest } from './invocation.js';
 
 const RUNTIME = String.raw`
 import http from 'node:http';
-import { appendFileSync, writeSync } from 'node:fs';
+import { appendFileSync, existsSync, writeSync } from 'node:fs';
 // Like Lambda's own runtime clients, write logs synchronously, so they are out before the result.
 const log = (text) => writeSync(1, text + '\n');
 const logError = (text) => writeSync(2, text + '\n');
@@ -54,6 +54,8 @@ for (;;) {
   if (event.flood) for (let i = 0; i < event.flood; i++) log(i + ' ' + 'x'.repeat(200));
   if (event.touch) appendFileSync(event.touch, 'running\n');
   if (event.sleepMs) await new Promise((resolve) => setTimeout(resolve, event.sleepMs));
+  // Busy until the test says so: a condition, not a guess at how long the test needs.
+  while (event.holdUntil && !existsSync(event.holdUntil)) await new Promise((resolve) => setTimeout(resolve, 5));
   if (event.exit !== undefined) process.exit(event.exit);
   if (event.kill) process.kill(process.pid, event.kill);
   if (event.fail) {
