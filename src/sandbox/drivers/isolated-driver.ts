@@ -29,6 +29,7 @@ import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
 import { cpuQuota, DEFAULT_CPU_POLICY, MB, sandboxLimits, type CpuPolicy } from '../isolation/resource-limits.js';
 import { sandboxExit } from '../isolation/sandbox-exit.js';
+import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
@@ -49,7 +50,13 @@ export interface IsolatedDriverOptions {
   readonly freezeIdle?: boolean;
   readonly hostCores?: number;
   readonly uids?: UidPool;
+  /** Run every sandbox under Hearth's seccomp filter (isolation/seccomp-filter.ts). Default true. */
+  readonly seccomp?: boolean;
 }
+
+/** The fd on which bwrap reads its options, and the one with the seccomp filter. */
+const ARGS_FD = 3;
+const SECCOMP_FD = 4;
 
 /** The launcher run as root: join every cgroup, cap open files, become the next command. */
 const JOIN_CGROUP_AND_EXEC =
@@ -64,13 +71,16 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly instance = instanceName();
   private readonly layout: HostLayout = readHostLayout();
   /** Closes what Hearth inherited without close-on-exec, before anything else runs. */
-  private readonly closeInherited = closeFdsScript(inheritedFds());
+  private readonly closeInherited = closeFdsScript(inheritedFds(SECCOMP_FD));
+  /** The encoded filter, built once; undefined when disabled or on an architecture without one. */
+  private readonly seccomp: Buffer | undefined;
   private readonly uids: UidPool;
   private readonly socketDir: string;
   private hearthApiSocketReady: Promise<void> | undefined;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.uids = options.uids ?? new UidPool();
+    this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
   }
 
@@ -147,6 +157,7 @@ export class IsolatedDriver implements SandboxDriver {
         runtimeApiSocket: socket,
         ...(this.options.hearthApiSocket !== undefined ? { hearthApiSocket: this.options.hearthApiSocket } : {}),
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),
+        ...(this.seccomp !== undefined ? { seccompFd: SECCOMP_FD } : {}),
       });
       return this.launch(cgroup, limits.nofile, args, release, () =>
         cgroup.setCpu(cpuQuota(spec.memoryMb, hostCores, 'invoke', policy)),
@@ -176,16 +187,20 @@ export class IsolatedDriver implements SandboxDriver {
         String(nofile),
         bwrap,
         '--args',
-        '3',
+        String(ARGS_FD),
         '--',
         ...bwrapCommand.command,
       ],
-      { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], cwd: '/' },
+      { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe', this.seccomp !== undefined ? 'pipe' : 'ignore'], cwd: '/' },
     );
-    // bwrap reads its arguments NUL-separated from fd 3 and closes it.
-    const argsPipe = child.stdio[3] as Writable;
-    argsPipe.on('error', () => undefined);
-    argsPipe.end(bwrapCommand.options.map((arg) => `${arg}\0`).join(''));
+    // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
+    const feed = (fd: number, data: Buffer | string): void => {
+      const pipe = child.stdio[fd] as Writable;
+      pipe.on('error', () => undefined);
+      pipe.end(data);
+    };
+    feed(ARGS_FD, bwrapCommand.options.map((arg) => `${arg}\0`).join(''));
+    if (this.seccomp !== undefined) feed(SECCOMP_FD, this.seccomp);
 
     const exited = new Promise<SandboxExit>((resolve) => {
       child.once('exit', (code, signal) => resolve(sandboxExit(code, signal)));

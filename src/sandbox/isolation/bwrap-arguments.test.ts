@@ -22,6 +22,15 @@ const input: BwrapInput = {
 describe('bwrapArguments', () => {
   const { options, command } = bwrapArguments(input);
 
+  it('passes the seccomp filter fd only when given one', () => {
+    const withFilter = bwrapArguments({ ...input, seccompFd: 4 }).options;
+    assert.deepEqual(withFilter.slice(withFilter.indexOf('--seccomp'), withFilter.indexOf('--seccomp') + 2), [
+      '--seccomp',
+      '4',
+    ]);
+    assert.ok(!options.includes('--seccomp'));
+  });
+
   it('starts from an empty environment holding only the spec', () => {
     assert.ok(options.indexOf('--clearenv') < options.indexOf('--setenv'));
     assert.deepEqual(options.slice(options.indexOf('--setenv'), options.indexOf('--setenv') + 3), [

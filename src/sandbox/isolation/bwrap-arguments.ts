@@ -47,6 +47,8 @@ export interface BwrapInput {
   readonly hearthApiSocket?: string;
   /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets; undefined: no forwarder. */
   readonly socat?: string;
+  /** An fd from which bwrap reads the seccomp filter (isolation/seccomp-filter.ts); undefined: none. */
+  readonly seccompFd?: number;
 }
 
 /** True when the runtime is one of Hearth's own clients, which use the socket and need no forwarder first. */
@@ -85,6 +87,8 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     'localhost',
     '--clearenv',
   ];
+  // Installed last, just before bwrap execs the command: setpriv and everything after run under it.
+  if (input.seccompFd !== undefined) args.push('--seccomp', String(input.seccompFd));
   for (const [name, value] of Object.entries(input.env)) args.push('--setenv', name, value);
   // bwrap (as root) creates missing parents of a mount point as 0700, which the sandbox's user could
   // not traverse: every parent is made first, 0755.
