@@ -46,6 +46,11 @@ export interface SandboxSpec {
   /** More host directories, read-only at the given sandbox paths (e.g. the AWS SDK for Node). */
   readonly readOnlyBinds?: readonly ReadOnlyBind[];
   readonly memoryMb: number;
+  /**
+   * hearth:memory-burst: the memory limit in MB when it is above memoryMb (docs/tags.md). The CPU
+   * share still follows memoryMb. Undefined: the limit is memoryMb.
+   */
+  readonly memoryBurstMb?: number;
   readonly ephemeralStorageMb: number;
   readonly runtimeApi: RuntimeApiListener;
 }

@@ -95,7 +95,7 @@ export class IsolatedDriver implements SandboxDriver {
     const short = String(++sandboxCounter);
     const stateDir = path.join(this.options.stateDir, this.instance, short);
     const socket = path.join(this.socketDir, `${short}.sock`);
-    const limits = sandboxLimits(spec.memoryMb, spec.ephemeralStorageMb);
+    const limits = sandboxLimits(spec.memoryBurstMb ?? spec.memoryMb, spec.ephemeralStorageMb);
     const hostCores = this.options.hostCores ?? availableParallelism();
     const policy = this.options.cpuPolicy ?? DEFAULT_CPU_POLICY;
     const held: { cgroup?: SandboxCgroup; disk?: ScratchDisk } = {};
