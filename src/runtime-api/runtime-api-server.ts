@@ -114,12 +114,14 @@ export class RuntimeApiServer implements RuntimeApiListener {
     switch (route.kind) {
       case 'next':
         return this.next(request, response);
+      // A runtime that hangs up in the middle of a body (it crashed, or it means harm) rejects the
+      // read: that connection is dropped, and nothing else happens (no unhandled rejection).
       case 'response':
-        return void this.result(request, response, route.requestId, 'response');
+        return void this.result(request, response, route.requestId, 'response').catch(() => response.destroy());
       case 'error':
-        return void this.result(request, response, route.requestId, 'error');
+        return void this.result(request, response, route.requestId, 'error').catch(() => response.destroy());
       case 'init-error':
-        return void this.initError(request, response);
+        return void this.initError(request, response).catch(() => response.destroy());
       case 'not-found':
         request.resume();
         return reply(response, 404, NOT_FOUND);
