@@ -4,15 +4,30 @@ import { hearthTagSettings, parseHearthTags, touchesHearthTags } from './hearth-
 
 describe('parseHearthTags', () => {
   const cases: ReadonlyArray<{ tags: Record<string, string>; memory?: number; settings?: object; error?: RegExp }> = [
-    { tags: {}, settings: { unboundedTimeout: false, memoryBurstMb: undefined } },
-    { tags: { team: 'a', 'aws:x': 'y' }, settings: { unboundedTimeout: false, memoryBurstMb: undefined } },
-    { tags: { 'hearth:timeout': 'none' }, settings: { unboundedTimeout: true, memoryBurstMb: undefined } },
+    { tags: {}, settings: { unboundedTimeout: false, memoryBurstMb: undefined, internet: false } },
+    {
+      tags: { team: 'a', 'aws:x': 'y' },
+      settings: { unboundedTimeout: false, memoryBurstMb: undefined, internet: false },
+    },
+    {
+      tags: { 'hearth:timeout': 'none' },
+      settings: { unboundedTimeout: true, memoryBurstMb: undefined, internet: false },
+    },
     { tags: { 'hearth:timeout': 'None' }, error: /hearth:timeout must be 'none'.*got 'None'/ },
     { tags: { 'hearth:timeout': '900' }, error: /hearth:timeout must be 'none'/ },
-    { tags: { 'hearth:memory-burst': '512' }, settings: { unboundedTimeout: false, memoryBurstMb: 512 } },
-    { tags: { 'hearth:memory-burst': '10240' }, settings: { unboundedTimeout: false, memoryBurstMb: 10240 } },
+    {
+      tags: { 'hearth:memory-burst': '512' },
+      settings: { unboundedTimeout: false, memoryBurstMb: 512, internet: false },
+    },
+    {
+      tags: { 'hearth:memory-burst': '10240' },
+      settings: { unboundedTimeout: false, memoryBurstMb: 10240, internet: false },
+    },
     // Equal to MemorySize is allowed and means no burst.
-    { tags: { 'hearth:memory-burst': '128' }, settings: { unboundedTimeout: false, memoryBurstMb: undefined } },
+    {
+      tags: { 'hearth:memory-burst': '128' },
+      settings: { unboundedTimeout: false, memoryBurstMb: undefined, internet: false },
+    },
     { tags: { 'hearth:memory-burst': '64' }, error: /from the function's MemorySize \(128\) to 10240; got '64'/ },
     { tags: { 'hearth:memory-burst': '600' }, memory: 1024, error: /MemorySize \(1024\)/ },
     { tags: { 'hearth:memory-burst': '10241' }, error: /got '10241'/ },
@@ -22,8 +37,17 @@ describe('parseHearthTags', () => {
     { tags: { 'hearth:memory-burst': '1e3' }, error: /whole number of MB/ },
     {
       tags: { 'hearth:timeout': 'none', 'hearth:memory-burst': '2048' },
-      settings: { unboundedTimeout: true, memoryBurstMb: 2048 },
+      settings: { unboundedTimeout: true, memoryBurstMb: 2048, internet: false },
     },
+    {
+      tags: { 'hearth:network': 'internet' },
+      settings: { unboundedTimeout: false, memoryBurstMb: undefined, internet: true },
+    },
+    {
+      tags: { 'hearth:network': 'none' },
+      settings: { unboundedTimeout: false, memoryBurstMb: undefined, internet: false },
+    },
+    { tags: { 'hearth:network': 'public' }, error: /hearth:network must be 'internet' or 'none'; got 'public'/ },
     { tags: { 'hearth:timeouts': 'none' }, error: /Unknown Hearth tag 'hearth:timeouts'/ },
   ];
   for (const c of cases)
@@ -41,14 +65,17 @@ describe('hearthTagSettings', () => {
     assert.deepEqual(hearthTagSettings({ 'hearth:memory-burst': '512' }, 1024), {
       unboundedTimeout: false,
       memoryBurstMb: undefined,
+      internet: false,
     });
     assert.deepEqual(hearthTagSettings({ 'hearth:memory-burst': 'lots', 'hearth:timeout': 'yes' }, 128), {
       unboundedTimeout: false,
       memoryBurstMb: undefined,
+      internet: false,
     });
     assert.deepEqual(hearthTagSettings({ 'hearth:memory-burst': '512', 'hearth:timeout': 'none' }, 128), {
       unboundedTimeout: true,
       memoryBurstMb: 512,
+      internet: false,
     });
   });
 

@@ -3,6 +3,7 @@
 // so changing one retires the function's warm sandboxes and the next invoke starts with it.
 //   hearth:timeout=none      no Timeout for synchronous invokes: the caller's connection bounds the run
 //   hearth:memory-burst=MB   the sandbox's memory limit is MB instead of MemorySize
+//   hearth:network=internet  outbound internet (isolated sandboxes have none by default)
 // Values are checked at CreateFunction and TagResource; an unknown `hearth:` key is an error, so a
 // typo does not silently do nothing.
 
@@ -11,7 +12,8 @@ import { errors } from '../errors/lambda-error.js';
 export const HEARTH_TAG_PREFIX = 'hearth:';
 export const TIMEOUT_TAG = 'hearth:timeout';
 export const MEMORY_BURST_TAG = 'hearth:memory-burst';
-const KNOWN_TAGS = [TIMEOUT_TAG, MEMORY_BURST_TAG];
+export const NETWORK_TAG = 'hearth:network';
+const KNOWN_TAGS = [TIMEOUT_TAG, MEMORY_BURST_TAG, NETWORK_TAG];
 /** Lambda's largest MemorySize; a burst cannot go past it. */
 export const MAX_MEMORY_BURST_MB = 10_240;
 
@@ -20,6 +22,8 @@ export interface HearthTagSettings {
   readonly unboundedTimeout: boolean;
   /** hearth:memory-burst: the sandbox's memory limit in MB (above MemorySize); undefined: MemorySize. */
   readonly memoryBurstMb: number | undefined;
+  /** hearth:network=internet: outbound internet, the host and private networks still unreachable. */
+  readonly internet: boolean;
 }
 
 export type HearthTagsParse =
@@ -29,6 +33,7 @@ export type HearthTagsParse =
 export function parseHearthTags(tags: Readonly<Record<string, string>>, memorySizeMb: number): HearthTagsParse {
   let unboundedTimeout = false;
   let memoryBurstMb: number | undefined;
+  let internet = false;
   for (const [key, value] of Object.entries(tags)) {
     if (!key.startsWith(HEARTH_TAG_PREFIX)) continue;
     switch (key) {
@@ -46,11 +51,16 @@ export function parseHearthTags(tags: Readonly<Record<string, string>>, memorySi
         memoryBurstMb = mb > memorySizeMb ? mb : undefined;
         break;
       }
+      case NETWORK_TAG:
+        if (value !== 'internet' && value !== 'none')
+          return fail(`Tag ${NETWORK_TAG} must be 'internet' or 'none'; got '${value}'.`);
+        internet = value === 'internet';
+        break;
       default:
         return fail(`Unknown Hearth tag '${key}'. Hearth's tags are ${KNOWN_TAGS.join(', ')}.`);
     }
   }
-  return { ok: true, settings: { unboundedTimeout, memoryBurstMb } };
+  return { ok: true, settings: { unboundedTimeout, memoryBurstMb, internet } };
 }
 
 /** parseHearthTags as a check: InvalidParameterValueException with the message when it fails. */
@@ -69,6 +79,7 @@ export function hearthTagSettings(tags: Readonly<Record<string, string>>, memory
   return {
     unboundedTimeout: timeout,
     memoryBurstMb: Number.isInteger(burst) && burst > memorySizeMb && burst <= MAX_MEMORY_BURST_MB ? burst : undefined,
+    internet: tags[NETWORK_TAG] === 'internet',
   };
 }
 

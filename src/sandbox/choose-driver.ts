@@ -76,6 +76,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     bwrap: support.tools.bwrap,
     setpriv: support.tools.setpriv,
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
+    ...(support.tools.network !== undefined ? { network: support.tools.network } : {}),
     hearthApiSocket: input.hearthApiSocket,
     freezeIdle: input.freezeIdle,
   });

@@ -51,6 +51,11 @@ export interface SandboxSpec {
    * share still follows memoryMb. Undefined: the limit is memoryMb.
    */
   readonly memoryBurstMb?: number;
+  /**
+   * hearth:network=internet: outbound internet through user-mode networking (isolated driver), with
+   * the host and private ranges still unreachable. The process driver has the host's network anyway.
+   */
+  readonly internet?: boolean;
   readonly ephemeralStorageMb: number;
   readonly runtimeApi: RuntimeApiListener;
 }

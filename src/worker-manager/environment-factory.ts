@@ -95,6 +95,7 @@ export async function createEnvironment(
         ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
         memoryMb: fn.memorySize,
         ...(hearth.memoryBurstMb !== undefined ? { memoryBurstMb: hearth.memoryBurstMb } : {}),
+        ...(hearth.internet ? { internet: true } : {}),
         ephemeralStorageMb: fn.ephemeralStorage,
       },
     },

@@ -10,14 +10,20 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { SigV4Signer } from '../../bench/sigv4-signer.js';
+import { detectIsolation } from '../../src/sandbox/isolation/detect-isolation.js';
 import { isolationSkipReason } from '../../src/sandbox/drivers/isolated-test-environment.js';
 import { nodeSource } from '../support/functions.js';
 import { startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, expectLambdaError, invoke, lambdaClient, TEST_ROLE, uniqueName } from '../support/lambda.js';
 
 const isolationSkip = await isolationSkipReason();
+const networkSkip =
+  isolationSkip ??
+  ((await detectIsolation()).tools?.network === undefined ? 'slirp4netns, nsenter or ip is not installed' : undefined);
 
 const SOURCE = {
   'index.mjs': `let count = 0;
@@ -94,7 +100,8 @@ describe('hearth: tags (SDK v3)', { timeout: 240_000 }, () => {
       {
         name: 'InvalidParameterValueException',
         status: 400,
-        message: "Unknown Hearth tag 'hearth:timout'. Hearth's tags are hearth:timeout, hearth:memory-burst.",
+        message:
+          "Unknown Hearth tag 'hearth:timout'. Hearth's tags are hearth:timeout, hearth:memory-burst, hearth:network.",
       },
     );
     assert.deepEqual((await client.send(new ListTagsCommand({ Resource: arnOf(name) }))).Tags ?? {}, {});
@@ -156,6 +163,54 @@ describe('hearth: tags (SDK v3)', { timeout: 240_000 }, () => {
     }
     assert.equal(JSON.parse((await invoke(client, name, {})).text).count, 1);
   });
+
+  it(
+    'hearth:network=internet opens the internet, never the host or the metadata address',
+    { skip: networkSkip },
+    async () => {
+      const name = uniqueName('tags-net');
+      await createAndWait(client, {
+        FunctionName: name,
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Timeout: 30,
+        Code: {
+          ZipFile: await nodeSource({
+            'index.mjs': `import net from 'node:net';
+const tryConnect = (host, port) => new Promise((resolve) => { const s = net.connect({ host, port, timeout: 5000 }); s.on('connect', () => { s.destroy(); resolve('connected'); }); s.on('timeout', () => { s.destroy(); resolve('timeout'); }); s.on('error', (e) => resolve(e.code)); });
+export const handler = async (event) => ({ metadata: await tryConnect('169.254.169.254', 80), host: await tryConnect(event.hostAddress, event.port), web: await tryConnect('deb.debian.org', 443) });`,
+          }),
+        },
+      });
+      const hostAddress =
+        Object.values(networkInterfaces())
+          .flatMap((infos) => infos ?? [])
+          .find((info) => info.family === 'IPv4' && !info.internal)?.address ?? '127.0.0.1';
+      const event = { hostAddress, port: server.port };
+      const closed = JSON.parse((await invoke(client, name, event)).text) as Record<string, string>;
+      assert.equal(closed['metadata'], 'ENETUNREACH');
+      assert.ok(['ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND'].includes(closed['web'] ?? ''), closed['web']);
+
+      await client.send(new TagResourceCommand({ Resource: arnOf(name), Tags: { 'hearth:network': 'internet' } }));
+      const open = JSON.parse((await invoke(client, name, event)).text) as Record<string, string>;
+      assert.equal(open['metadata'], 'EACCES');
+      assert.equal(open['host'], 'EACCES');
+      // The web is there when this host has internet at all.
+      const hostReaches = await new Promise<boolean>((resolve) => {
+        const socket = connect({ host: 'deb.debian.org', port: 443, timeout: 5000 });
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('timeout', () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      if (hostReaches) assert.equal(open['web'], 'connected');
+    },
+  );
 
   it('hearth:memory-burst raises the sandbox limit; REPORT shows the burst', { skip: isolationSkip }, async () => {
     const name = uniqueName('tags-burst');

@@ -26,6 +26,8 @@ export interface TestFunction {
   readonly timeoutSeconds?: number;
   readonly variables?: Readonly<Record<string, string>>;
   readonly name?: string;
+  /** hearth:network=internet. */
+  readonly internet?: boolean;
 }
 
 export interface TestEnvironment {
@@ -65,6 +67,7 @@ export async function isolatedHarness(
     ...(options.hearthApiSocket !== undefined ? { hearthApiSocket: options.hearthApiSocket } : {}),
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
     ...(options.seccomp !== undefined ? { seccomp: options.seccomp } : {}),
+    ...(detected.tools?.network !== undefined ? { network: detected.tools.network } : {}),
   });
   // Sandboxes of test runs that died (kill -9, a crash) go first, as at Hearth's start.
   await driver.sweep();
@@ -121,6 +124,7 @@ export async function isolatedHarness(
             hostPaths: launch.hostPaths,
             ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
             memoryMb,
+            ...(fn.internet === true ? { internet: true } : {}),
             ephemeralStorageMb: fn.ephemeralStorageMb ?? 512,
           },
         },
