@@ -112,13 +112,16 @@ export class IsolatedDriver implements SandboxDriver {
     const hostCores = this.options.hostCores ?? availableParallelism();
     const policy = this.options.cpuPolicy ?? DEFAULT_CPU_POLICY;
     const held: { cgroup?: SandboxCgroup; disk?: ScratchDisk } = {};
-    const release = async (): Promise<void> => {
-      await held.cgroup?.remove();
-      await held.disk?.remove();
-      await rm(socket, { force: true });
-      await rm(stateDir, { recursive: true, force: true });
-      this.uids.release(uid);
-    };
+    // Once only: a start that fails after launching releases through destroy() and again below.
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> =>
+      (released ??= (async () => {
+        await held.cgroup?.remove();
+        await held.disk?.remove();
+        await rm(socket, { force: true });
+        await rm(stateDir, { recursive: true, force: true });
+        this.uids.release(uid);
+      })());
     try {
       await mkdir(this.socketDir, { recursive: true, mode: 0o711 });
       const [cgroup, disk] = await Promise.all([
