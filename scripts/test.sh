@@ -12,6 +12,7 @@ missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v mkfs.ext4 >/dev/null 2>&1 || missing+=(e2fsprogs)
+command -v slirp4netns >/dev/null 2>&1 || missing+=(slirp4netns)
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import boto3' >/dev/null 2>&1 || missing+=(python3-boto3)
 command -v zip >/dev/null 2>&1 || missing+=(zip)
@@ -20,7 +21,7 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$which_suites" != unit ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test.sh: installing missing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    if ! { apt-get update -qq && apt-get install -y -qq bubblewrap socat e2fsprogs awscli python3-boto3 zip >/dev/null; }; then
+    if ! { apt-get update -qq && apt-get install -y -qq bubblewrap socat e2fsprogs slirp4netns awscli python3-boto3 zip >/dev/null; }; then
       echo "test.sh: apt-get failed; the suites that need ${missing[*]} will be skipped"
     fi
   else
@@ -30,6 +31,7 @@ if [ "${#missing[@]}" -gt 0 ] && [ "$which_suites" != unit ]; then
         awscli) echo "  - test/e2e/aws-cli.test.ts and the 'hearth env' test will be skipped (no /usr/bin/aws)" ;;
         python3-boto3) echo "  - test/e2e/boto3.test.ts will be skipped unless a python3 on PATH has boto3" ;;
         bubblewrap | e2fsprogs) echo "  - sandboxes run without isolation (process driver); the isolated-driver tests are skipped" ;;
+        slirp4netns) echo "  - the hearth:network=internet tests are skipped" ;;
         socat) echo "  - isolated sandboxes cannot offer AWS_LAMBDA_RUNTIME_API over TCP to third-party runtime clients" ;;
         zip) echo "  - nothing is skipped for zip (tests build archives in memory)" ;;
       esac

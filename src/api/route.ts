@@ -14,6 +14,8 @@ export interface ApiRequest {
   readonly body: Buffer;
   /** The access key that signed the request. */
   readonly accessKeyId: string;
+  /** Aborted when the client's connection closes before the response has been sent. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ApiResponse {

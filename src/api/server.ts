@@ -53,6 +53,11 @@ export function createApiServer(options: ApiServerOptions): http.Server {
     }
     const { route, params } = match;
 
+    // A client that goes away before its answer (a disconnect, an SDK abort) cancels what waits on it.
+    const gone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
     const dispatch = async (body: Buffer): Promise<void> => {
       try {
         const accessKeyId =
@@ -70,6 +75,7 @@ export function createApiServer(options: ApiServerOptions): http.Server {
           headers: req.headers,
           body,
           accessKeyId,
+          signal: gone.signal,
         });
         send(res, requestId, response);
       } catch (error) {

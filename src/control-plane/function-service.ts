@@ -121,7 +121,7 @@ export class FunctionService {
           `hearth: activating function ${record.name} failed: ${error instanceof Error ? error.stack : String(error)}`,
         ),
     });
-    this.tags = new TagService({ store: deps.store, account: deps.account });
+    this.tags = new TagService({ store: deps.store, account: deps.account, onChanged: this.changed });
     const common = { store: deps.store, account: deps.account, newRevisionId: this.newRevisionId };
     const routingChanged = deps.onRoutingChanged ?? deps.onChanged;
     const onRoutingChanged = (name: string): void => {

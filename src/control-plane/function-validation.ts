@@ -18,6 +18,7 @@ import { checkEnvironment } from './environment-rules.js';
 import { LAYER_REFERENCE_PATTERN } from './layer-arn.js';
 import { MAX_LAYERS } from './layer-rules.js';
 import { LAMBDA_RUNTIME_ENUM } from './lambda-runtime-enum.js';
+import { checkHearthTags } from './hearth-tags.js';
 import { checkTags } from './tag-rules.js';
 
 export interface ValidationContext {
@@ -192,6 +193,7 @@ export function validateCreate(input: CreateFunctionInput, ctx: ValidationContex
   checkEnvironment(environment);
   const tags = input.tags ?? {};
   checkTags(tags);
+  checkHearthTags(tags, input.memorySize ?? DEFAULTS.memorySize);
   return {
     name: ref.name,
     runtime: input.runtime,

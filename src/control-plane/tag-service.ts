@@ -5,7 +5,8 @@ import { errors } from '../errors/lambda-error.js';
 import type { FunctionStore } from '../storage/ports.js';
 import { ConstraintViolations } from './constraint-violations.js';
 import { functionArn, parseFunctionName, type Account } from './function-name.js';
-import { LATEST } from './function-record.js';
+import { LATEST, type FunctionRecord } from './function-record.js';
+import { checkHearthTags, touchesHearthTags } from './hearth-tags.js';
 import { checkTags } from './tag-rules.js';
 
 // The model's `TaggableResource` shape.
@@ -15,6 +16,8 @@ const TAGGABLE_RESOURCE_PATTERN =
 export interface TagServiceDeps {
   readonly store: FunctionStore;
   readonly account: Account;
+  /** Called when a `hearth:` tag changed: the function's sandboxes must pick up the new settings. */
+  readonly onChanged?: (functionName: string) => void;
 }
 
 export class TagService {
@@ -22,7 +25,7 @@ export class TagService {
 
   async list(resource: string): Promise<Record<string, string>> {
     const name = this.functionName(resource);
-    return { ...(await this.current(name)) };
+    return { ...(await this.current(name)).tags };
   }
 
   async tag(resource: string, tags: Readonly<Record<string, string>> | undefined): Promise<void> {
@@ -30,9 +33,12 @@ export class TagService {
     v.required(tags, 'tags');
     v.throwIfAny();
     const name = this.functionName(resource);
-    const merged = { ...(await this.current(name)), ...tags };
+    const record = await this.current(name);
+    const merged = { ...record.tags, ...tags };
     checkTags(merged);
+    checkHearthTags(merged, record.memorySize);
     await this.save(name, merged);
+    if (touchesHearthTags(Object.keys(tags ?? {}))) this.deps.onChanged?.(name);
   }
 
   async untag(resource: string, tagKeys: readonly string[]): Promise<void> {
@@ -40,9 +46,10 @@ export class TagService {
     if (tagKeys.length === 0) v.required(undefined, 'tagKeys');
     v.throwIfAny();
     const name = this.functionName(resource);
-    const remaining = { ...(await this.current(name)) };
+    const remaining = { ...(await this.current(name)).tags };
     for (const key of tagKeys) delete remaining[key];
     await this.save(name, remaining);
+    if (touchesHearthTags(tagKeys)) this.deps.onChanged?.(name);
   }
 
   /** Checks the ARN and returns the function name it designates. */
@@ -63,10 +70,10 @@ export class TagService {
     return ref.name;
   }
 
-  private async current(name: string): Promise<Readonly<Record<string, string>>> {
+  private async current(name: string): Promise<FunctionRecord> {
     const record = await this.deps.store.get(name, LATEST);
     if (!record) throw errors.functionNotFound(functionArn(this.deps.account, name));
-    return record.tags;
+    return record;
   }
 
   private async save(name: string, tags: Readonly<Record<string, string>>): Promise<void> {

@@ -127,6 +127,7 @@ export class FrontEnd implements Invoker {
             clientContext: request.clientContext,
             invokedFunctionArn,
             keepTail: request.logType === 'Tail',
+            ...(request.signal !== undefined ? { signal: request.signal } : {}),
           }),
         ),
       );

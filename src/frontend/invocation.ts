@@ -14,6 +14,8 @@ export interface InvokeRequest {
   readonly logType: LogType;
   /** The decoded `X-Amz-Client-Context` JSON text, handed to the runtime as is. */
   readonly clientContext: string | undefined;
+  /** The caller's connection, for a synchronous invoke over HTTP (bounds hearth:timeout=none). */
+  readonly signal?: AbortSignal;
 }
 
 /** Fields every outcome of a function that actually ran carries. */

@@ -35,6 +35,15 @@ test('REPORT lines, warm, cold and failed', () => {
       { ...base, durationMs: 5, status: 'error', errorType: 'Runtime.ExitError' },
       `REPORT RequestId: ${id}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 45 MB\tStatus: error\tError Type: Runtime.ExitError\t`,
     ],
+    [
+      { ...base, durationMs: 5, memoryBurstMb: 512, maxMemoryUsedMb: 300 },
+      `REPORT RequestId: ${id}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 300 MB (burst above 128 MB)\t`,
+    ],
+    [
+      // A burst-enabled sandbox that stayed within MemorySize reads as usual.
+      { ...base, durationMs: 5, memoryBurstMb: 512 },
+      `REPORT RequestId: ${id}\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 45 MB\t`,
+    ],
   ];
   for (const [fields, line] of table) assert.equal(reportLine(fields), line);
 });

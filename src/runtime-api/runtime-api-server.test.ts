@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import { once } from 'node:events';
 import {
   MAX_RESPONSE_BYTES,
   RuntimeApiServer,
@@ -294,5 +295,29 @@ test('a runtime that hangs up in the middle of its answer neither answers the in
     );
     assert.equal(answered.status, 202);
     assert.deepEqual(recorder.events, ['response req-20 "whole"']);
+  });
+});
+
+test('a runtime that hangs up in the middle of a response body does not take the platform down', async () => {
+  await withServer(async (address, server, recorder) => {
+    server.deliver(invocation('req-cut'));
+    await call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    const [host, port] = address.split(':');
+    const socket = net.connect({ host, port: Number(port) });
+    await once(socket, 'connect');
+    // With Expect: 100-continue the server answers "100 Continue" once the request reached its
+    // handler, which is then reading the body: that is the moment to hang up.
+    socket.write(
+      'POST /2018-06-01/runtime/invocation/req-cut/response HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+    );
+    const [continued] = (await once(socket, 'data')) as [Buffer];
+    assert.match(continued.toString(), /^HTTP\/1.1 100 Continue/);
+    socket.write('{"half":');
+    socket.destroy();
+    await once(socket, 'close');
+    // Still serving: the same invocation can be answered on a new connection.
+    const ok = await call(address, 'POST', '/2018-06-01/runtime/invocation/req-cut/response', Buffer.from('"whole"'));
+    assert.equal(ok.status, 202);
+    assert.deepEqual(recorder.events, ['response req-cut "whole"']);
   });
 });

@@ -124,12 +124,14 @@ export class RuntimeApiServer implements RuntimeApiListener {
     switch (route.kind) {
       case 'next':
         return this.next(request, response);
+      // Whatever goes wrong while handling an answer drops that connection and nothing else (never
+      // an unhandled rejection); a runtime hanging up mid-body is already an `aborted` read.
       case 'response':
-        return void this.result(request, response, route.requestId, 'response');
+        return void this.result(request, response, route.requestId, 'response').catch(() => response.destroy());
       case 'error':
-        return void this.result(request, response, route.requestId, 'error');
+        return void this.result(request, response, route.requestId, 'error').catch(() => response.destroy());
       case 'init-error':
-        return void this.initError(request, response);
+        return void this.initError(request, response).catch(() => response.destroy());
       case 'not-found':
         request.resume();
         return reply(response, 404, NOT_FOUND);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { IsolatedDriver } from './drivers/isolated-driver.js';
 import { ProcessDriver } from './drivers/process-driver.js';
 import { detectIsolation, openCgroups, type IsolationSupport } from './isolation/detect-isolation.js';
+import { hostSeccompArch } from './isolation/seccomp-filter.js';
 import type { IsolationMode } from '../config/config.js';
 import type { SandboxDriver } from './sandbox-driver.js';
 
@@ -76,6 +77,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     bwrap: support.tools.bwrap,
     setpriv: support.tools.setpriv,
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
+    ...(support.tools.network !== undefined ? { network: support.tools.network } : {}),
     hearthApiSocket: input.hearthApiSocket,
     freezeIdle: input.freezeIdle,
   });
@@ -85,6 +87,6 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
   for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
   return {
     driver: isolated,
-    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${input.freezeIdle ? ', frozen between invocations' : ''})`,
+    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${hostSeccompArch() !== undefined ? ', seccomp filter' : ''}${input.freezeIdle ? ', frozen between invocations' : ''}${support.tools.network !== undefined ? ', internet by opt-in tag' : ''})`,
   };
 }

@@ -29,12 +29,24 @@ const OUTPUT_SETTLE_MS = 50;
 /** The peak memory is read (a /proc or cgroup file) at most this often; a busy sandbox's REPORT
  *  may show a peak up to this old. Reading it on every invoke was ~5% of the server's CPU. */
 const MEMORY_SAMPLE_MS = 100;
+/**
+ * The deadline an unbounded invocation (hearth:timeout=none) reports to the runtime: 24 h ahead, so
+ * getRemainingTimeInMillis() stays positive and below setTimeout's 2^31 ms limit.
+ */
+export const UNBOUNDED_DEADLINE_MS = 24 * 60 * 60 * 1000;
+/** What an invocation cancelled by its caller reports (the caller is gone and never sees it). */
+export const CANCELLED_REASON = 'Invocation cancelled: the caller disconnected';
 
 export interface EnvironmentSettings {
   readonly functionName: string;
   readonly version: string;
   readonly memorySizeMb: number;
   readonly timeoutSeconds: number;
+  /**
+   * hearth:timeout=none: an invocation given the caller's signal runs with no Timeout and is
+   * cancelled when the signal aborts; one without a signal (no caller connection) keeps the Timeout.
+   */
+  readonly unboundedTimeout?: boolean;
   readonly logStreamName: string;
   /**
    * `provisioned-concurrency`: init runs ahead of any invoke, so no invoke reports its Init
@@ -59,7 +71,7 @@ interface Running {
   readonly requestId: string;
   readonly log: InvocationLog;
   readonly startedAt: number;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: NodeJS.Timeout | undefined;
   settled: boolean;
   readonly resolve: (run: SandboxRun) => void;
 }
@@ -169,15 +181,21 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     this.move('InvokeAssigned');
     this.process?.setFrozen?.(false);
     return new Promise<SandboxRun>((resolve) => {
-      const timeoutMs = this.settings.timeoutSeconds * 1000;
+      const signal = this.settings.unboundedTimeout === true ? invocation.signal : undefined;
+      const timeoutMs = signal !== undefined ? UNBOUNDED_DEADLINE_MS : this.settings.timeoutSeconds * 1000;
       this.running = {
         requestId: invocation.requestId,
         log,
         startedAt: performance.now(),
-        timer: setTimeout(() => this.onTimeout(), timeoutMs),
+        timer: signal !== undefined ? undefined : setTimeout(() => this.onTimeout(), timeoutMs),
         settled: false,
         resolve,
       };
+      if (signal !== undefined) {
+        const cancel = (): void => this.onCancelled(invocation.requestId);
+        if (signal.aborted) setImmediate(cancel);
+        else signal.addEventListener('abort', cancel, { once: true });
+      }
       this.api.deliver({
         requestId: invocation.requestId,
         payload: invocation.payload,
@@ -259,13 +277,26 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
   }
 
   private onTimeout(): void {
+    this.abandon({ kind: 'timeout', timeoutSeconds: this.settings.timeoutSeconds });
+  }
+
+  /** The caller of an unbounded invocation went away: stop it and reset the sandbox. */
+  private onCancelled(requestId: string): void {
+    const running = this.running;
+    if (running?.requestId !== requestId || running.settled) return;
+    running.log.platform(`RequestId: ${requestId} ${CANCELLED_REASON}`);
+    this.abandon({ kind: 'exit', phase: 'invoke', reason: CANCELLED_REASON });
+  }
+
+  /** Ends the running invocation with `result` and destroys the sandbox (a timeout, a cancel). */
+  private abandon(result: SandboxResult): void {
     const running = this.running;
     if (running === undefined || running.settled) return;
     running.settled = true;
+    clearTimeout(running.timer);
     const durationMs = performance.now() - running.startedAt;
     this.running = undefined;
     this.move('InvokeFailed');
-    const result: SandboxResult = { kind: 'timeout', timeoutSeconds: this.settings.timeoutSeconds };
     void this.report(running.log, running.requestId, durationMs, result).then(running.resolve);
     void this.destroy();
   }
@@ -324,6 +355,7 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
         durationMs,
         memorySizeMb: this.settings.memorySizeMb,
         maxMemoryUsedMb: this.peakMemoryMb,
+        ...(this.settings.spec.memoryBurstMb !== undefined ? { memoryBurstMb: this.settings.spec.memoryBurstMb } : {}),
         initDurationMs: this.initDurationMs,
         status,
         errorType,

@@ -46,6 +46,16 @@ export interface SandboxSpec {
   /** More host directories, read-only at the given sandbox paths (e.g. the AWS SDK for Node). */
   readonly readOnlyBinds?: readonly ReadOnlyBind[];
   readonly memoryMb: number;
+  /**
+   * hearth:memory-burst: the memory limit in MB when it is above memoryMb (docs/tags.md). The CPU
+   * share still follows memoryMb. Undefined: the limit is memoryMb.
+   */
+  readonly memoryBurstMb?: number;
+  /**
+   * hearth:network=internet: outbound internet through user-mode networking (isolated driver), with
+   * the host and private ranges still unreachable. The process driver has the host's network anyway.
+   */
+  readonly internet?: boolean;
   readonly ephemeralStorageMb: number;
   readonly runtimeApi: RuntimeApiListener;
 }

@@ -27,6 +27,11 @@ export interface SandboxInvocation {
   /** The ARN the caller used (with its qualifier, if any), for Lambda-Runtime-Invoked-Function-Arn. */
   readonly invokedFunctionArn: string;
   readonly keepTail: boolean;
+  /**
+   * The caller's connection: aborted when it goes away. Functions tagged hearth:timeout=none run
+   * without a Timeout only when given one, and are cancelled (the sandbox reset) when it aborts.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The REPORT line's `Status` / `Error Type` for a result (none for a success or a handled error). */

@@ -3,6 +3,7 @@
 // into a SandboxSpec.
 import { randomUUID } from 'node:crypto';
 import type { FunctionRecord } from '../control-plane/function-record.js';
+import { hearthTagSettings } from '../control-plane/hearth-tags.js';
 import type { LogSink } from '../observability/log-sink.js';
 import type { ReadOnlyBind, SandboxDriver } from '../sandbox/sandbox-driver.js';
 import { ExecutionEnvironment } from '../sandbox/execution-environment.js';
@@ -59,6 +60,7 @@ export async function createEnvironment(
   const optDir = await deps.layersDirFor?.(fn);
   const credentials = await deps.issueCredentials(fn.name);
   const logStreamName = newLogStreamName(fn.version, new Date());
+  const hearth = hearthTagSettings(fn.tags, fn.memorySize);
   const env = buildSandboxEnvironment({
     functionName: fn.name,
     version: fn.version,
@@ -78,6 +80,7 @@ export async function createEnvironment(
       version: fn.version,
       memorySizeMb: fn.memorySize,
       timeoutSeconds: fn.timeout,
+      ...(hearth.unboundedTimeout ? { unboundedTimeout: true } : {}),
       logStreamName,
       initializationType,
       ...(deps.initTimeoutMs !== undefined ? { initTimeoutMs: deps.initTimeoutMs } : {}),
@@ -91,6 +94,8 @@ export async function createEnvironment(
         hostPaths: launch.hostPaths,
         ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
         memoryMb: fn.memorySize,
+        ...(hearth.memoryBurstMb !== undefined ? { memoryBurstMb: hearth.memoryBurstMb } : {}),
+        ...(hearth.internet ? { internet: true } : {}),
         ephemeralStorageMb: fn.ephemeralStorage,
       },
     },

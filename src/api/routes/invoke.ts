@@ -41,7 +41,11 @@ export function invokeRoutes(invoker: Invoker): Route[] {
           request.headers,
           request.body,
         );
-        return invokeResponse(await invoker.invoke(invoke), invoke.invocationType);
+        const signal = request.signal;
+        return invokeResponse(
+          await invoker.invoke(signal !== undefined ? { ...invoke, signal } : invoke),
+          invoke.invocationType,
+        );
       },
     },
   ];

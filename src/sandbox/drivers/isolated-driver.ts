@@ -10,9 +10,9 @@
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
 import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE } from '../sandbox-driver.js';
 import { ESM_LINK_POINTS, esmLayerFolders } from '../esm-layer-paths.js';
@@ -29,6 +29,8 @@ import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
 import { cpuQuota, DEFAULT_CPU_POLICY, MB, sandboxLimits, type CpuPolicy } from '../isolation/resource-limits.js';
 import { sandboxExit } from '../isolation/sandbox-exit.js';
+import { seccompProgram } from '../isolation/seccomp-filter.js';
+import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
@@ -49,7 +51,18 @@ export interface IsolatedDriverOptions {
   readonly freezeIdle?: boolean;
   readonly hostCores?: number;
   readonly uids?: UidPool;
+  /** Run every sandbox under Hearth's seccomp filter (isolation/seccomp-filter.ts). Default true. */
+  readonly seccomp?: boolean;
+  /** slirp4netns, nsenter and ip, for sandboxes with outbound internet; without them such sandboxes fail to start. */
+  readonly network?: NetworkTools;
 }
+
+/** The fd on which bwrap reads its options, and the one with the seccomp filter. */
+const ARGS_FD = 3;
+const SECCOMP_FD = 4;
+/** With internet: bwrap writes its sandbox's pid to one, and waits on the other until the network is up. */
+const INFO_FD = 5;
+const BLOCK_FD = 6;
 
 /** The launcher run as root: join every cgroup, cap open files, become the next command. */
 const JOIN_CGROUP_AND_EXEC =
@@ -64,13 +77,18 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly instance = instanceName();
   private readonly layout: HostLayout = readHostLayout();
   /** Closes what Hearth inherited without close-on-exec, before anything else runs. */
-  private readonly closeInherited = closeFdsScript(inheritedFds());
+  private readonly inherited = inheritedFds();
+  /** Where a sandbox with internet must never connect (isolation/sandbox-network.ts). */
+  private readonly blocked = blockedDestinations(networkInterfaces());
+  /** The encoded filter, built once; undefined when disabled or on an architecture without one. */
+  private readonly seccomp: Buffer | undefined;
   private readonly uids: UidPool;
   private readonly socketDir: string;
   private hearthApiSocketReady: Promise<void> | undefined;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.uids = options.uids ?? new UidPool();
+    this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
   }
 
@@ -85,17 +103,25 @@ export class IsolatedDriver implements SandboxDriver {
     const short = String(++sandboxCounter);
     const stateDir = path.join(this.options.stateDir, this.instance, short);
     const socket = path.join(this.socketDir, `${short}.sock`);
-    const limits = sandboxLimits(spec.memoryMb, spec.ephemeralStorageMb);
+    const internet = spec.internet === true;
+    if (internet && this.options.network === undefined)
+      throw new Error(
+        'Outbound internet (hearth:network=internet) needs slirp4netns, nsenter and ip on the host (Debian: apt-get install slirp4netns iproute2 util-linux)',
+      );
+    const limits = sandboxLimits(spec.memoryBurstMb ?? spec.memoryMb, spec.ephemeralStorageMb);
     const hostCores = this.options.hostCores ?? availableParallelism();
     const policy = this.options.cpuPolicy ?? DEFAULT_CPU_POLICY;
     const held: { cgroup?: SandboxCgroup; disk?: ScratchDisk } = {};
-    const release = async (): Promise<void> => {
-      await held.cgroup?.remove();
-      await held.disk?.remove();
-      await rm(socket, { force: true });
-      await rm(stateDir, { recursive: true, force: true });
-      this.uids.release(uid);
-    };
+    // Once only: a start that fails after launching releases through destroy() and again below.
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> =>
+      (released ??= (async () => {
+        await held.cgroup?.remove();
+        await held.disk?.remove();
+        await rm(socket, { force: true });
+        await rm(stateDir, { recursive: true, force: true });
+        this.uids.release(uid);
+      })());
     try {
       await mkdir(this.socketDir, { recursive: true, mode: 0o711 });
       const [cgroup, disk] = await Promise.all([
@@ -110,11 +136,14 @@ export class IsolatedDriver implements SandboxDriver {
       ]);
       held.cgroup = cgroup;
       held.disk = disk;
-      const etc = sandboxEtcFiles(uid, gid);
+      const etc: Record<string, string> = {
+        ...sandboxEtcFiles(uid, gid),
+        ...(internet ? { 'resolv.conf': RESOLV_CONF } : {}),
+      };
       const generatedFiles = await Promise.all(
-        (Object.keys(etc) as Array<keyof typeof etc>).map(async (name) => {
+        Object.entries(etc).map(async ([name, contents]) => {
           const host = path.join(stateDir, name);
-          await writeFile(host, etc[name], { mode: 0o644 });
+          await writeFile(host, contents, { mode: 0o644 });
           return { host, sandbox: `/etc/${name}` };
         }),
       );
@@ -147,10 +176,18 @@ export class IsolatedDriver implements SandboxDriver {
         runtimeApiSocket: socket,
         ...(this.options.hearthApiSocket !== undefined ? { hearthApiSocket: this.options.hearthApiSocket } : {}),
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),
+        ...(this.seccomp !== undefined ? { seccompFd: SECCOMP_FD } : {}),
+        ...(internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
       });
-      return this.launch(cgroup, limits.nofile, args, release, () =>
+      const [sandbox, network] = this.launch(cgroup, limits.nofile, args, release, internet, () =>
         cgroup.setCpu(cpuQuota(spec.memoryMb, hostCores, 'invoke', policy)),
       );
+      if (network !== undefined)
+        await network.catch(async (error: unknown) => {
+          await sandbox.destroy();
+          throw error;
+        });
+      return sandbox;
     } catch (error) {
       await release().catch(() => undefined);
       throw error;
@@ -162,30 +199,55 @@ export class IsolatedDriver implements SandboxDriver {
     nofile: number,
     bwrapCommand: BwrapCommand,
     release: () => Promise<void>,
+    internet: boolean,
     initialised: () => Promise<void>,
-  ): SandboxProcess {
+  ): [SandboxProcess, Promise<void> | undefined] {
     const bwrap = this.options.bwrap ?? '/usr/bin/bwrap';
+    const pipes = [
+      ARGS_FD,
+      ...(this.seccomp !== undefined ? [SECCOMP_FD] : []),
+      ...(internet ? [INFO_FD, BLOCK_FD] : []),
+    ];
+    // What Hearth inherited is closed, but for the fds the pipes below replace.
+    const closeInherited = closeFdsScript(this.inherited.filter((fd) => !pipes.includes(fd)));
+    const join = [String(cgroup.procsFiles.length), ...cgroup.procsFiles, String(nofile)];
     const child = spawn(
-      this.closeInherited.shell,
+      closeInherited.shell,
       [
         '-c',
-        this.closeInherited.script + JOIN_CGROUP_AND_EXEC,
+        closeInherited.script + JOIN_CGROUP_AND_EXEC,
         'hearth-sandbox',
-        String(cgroup.procsFiles.length),
-        ...cgroup.procsFiles,
-        String(nofile),
+        ...join,
         bwrap,
         '--args',
-        '3',
+        String(ARGS_FD),
         '--',
         ...bwrapCommand.command,
       ],
-      { env: {}, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], cwd: '/' },
+      {
+        env: {},
+        stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
+        cwd: '/',
+      },
     );
-    // bwrap reads its arguments NUL-separated from fd 3 and closes it.
-    const argsPipe = child.stdio[3] as Writable;
-    argsPipe.on('error', () => undefined);
-    argsPipe.end(bwrapCommand.options.map((arg) => `${arg}\0`).join(''));
+    // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
+    const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
+    const feed = (fd: number, data: Buffer | string): void => {
+      const pipe = stdio[fd] as Writable;
+      pipe.on('error', () => undefined);
+      pipe.end(data);
+    };
+    feed(ARGS_FD, bwrapCommand.options.map((arg) => `${arg}\0`).join(''));
+    if (this.seccomp !== undefined) feed(SECCOMP_FD, this.seccomp);
+    const network =
+      internet && this.options.network !== undefined
+        ? this.connectNetwork(stdio[INFO_FD] as Readable, stdio[BLOCK_FD] as Writable, this.options.network, {
+            shell: '/bin/sh',
+            script: JOIN_CGROUP_AND_EXEC,
+            args: join,
+          })
+        : undefined;
+    network?.catch(() => undefined);
 
     const exited = new Promise<SandboxExit>((resolve) => {
       child.once('exit', (code, signal) => resolve(sandboxExit(code, signal)));
@@ -194,7 +256,7 @@ export class IsolatedDriver implements SandboxDriver {
     // When the runtime ends, whatever it left in its cgroup ends too.
     void exited.then(() => cgroup.kill().catch(() => undefined));
     let destroying: Promise<void> | undefined;
-    return {
+    const sandbox: SandboxProcess = {
       stdout: child.stdout!,
       stderr: child.stderr!,
       exited,
@@ -214,6 +276,32 @@ export class IsolatedDriver implements SandboxDriver {
         return destroying;
       },
     };
+    return [sandbox, network];
+  }
+
+  /** bwrap's sandbox pid from --info-fd, slirp4netns and the routes for it, then --block-fd released. */
+  private async connectNetwork(
+    info: Readable,
+    block: Writable,
+    tools: NetworkTools,
+    join: { shell: string; script: string; args: readonly string[] },
+  ): Promise<void> {
+    block.on('error', () => undefined);
+    // Read on to the end (bwrap writes the rest of its JSON after the pid; a closed pipe would kill
+    // it with SIGPIPE), but go on as soon as the pid is there.
+    let text = '';
+    const pid = await new Promise<number>((resolve) => {
+      const found = (): number => Number(/"child-pid"\s*:\s*(\d+)/.exec(text)?.[1]);
+      info.on('data', (chunk: Buffer) => {
+        if (text.length < 4096) text += chunk.toString('utf8');
+        if (found() > 0) resolve(found());
+      });
+      info.on('error', () => resolve(0));
+      info.on('close', () => resolve(found()));
+    });
+    if (!(pid > 0)) throw new Error(`bwrap did not report its sandbox's pid: ${text}`);
+    await attachNetwork(pid, this.blocked, tools, join);
+    block.end('1');
   }
 
   /** Every sandbox uid must be able to connect to Hearth's API socket (done once). */

@@ -26,6 +26,8 @@ export interface TestFunction {
   readonly timeoutSeconds?: number;
   readonly variables?: Readonly<Record<string, string>>;
   readonly name?: string;
+  /** hearth:network=internet. */
+  readonly internet?: boolean;
 }
 
 export interface TestEnvironment {
@@ -54,7 +56,7 @@ export async function isolationSkipReason(): Promise<string | undefined> {
 }
 
 export async function isolatedHarness(
-  options: { hearthApiSocket?: string; freezeIdle?: boolean } = {},
+  options: { hearthApiSocket?: string; freezeIdle?: boolean; seccomp?: boolean } = {},
 ): Promise<IsolatedHarness> {
   const detected = await (support ??= detectIsolation());
   const stateDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-test-'));
@@ -64,6 +66,8 @@ export async function isolatedHarness(
     ...(detected.tools?.socat !== undefined ? { socat: detected.tools.socat } : {}),
     ...(options.hearthApiSocket !== undefined ? { hearthApiSocket: options.hearthApiSocket } : {}),
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
+    ...(options.seccomp !== undefined ? { seccomp: options.seccomp } : {}),
+    ...(detected.tools?.network !== undefined ? { network: detected.tools.network } : {}),
   });
   // Sandboxes of test runs that died (kill -9, a crash) go first, as at Hearth's start.
   await driver.sweep();
@@ -120,6 +124,7 @@ export async function isolatedHarness(
             hostPaths: launch.hostPaths,
             ...(launch.readOnlyBinds !== undefined ? { readOnlyBinds: launch.readOnlyBinds } : {}),
             memoryMb,
+            ...(fn.internet === true ? { internet: true } : {}),
             ephemeralStorageMb: fn.ephemeralStorageMb ?? 512,
           },
         },

@@ -22,6 +22,23 @@ const input: BwrapInput = {
 describe('bwrapArguments', () => {
   const { options, command } = bwrapArguments(input);
 
+  it('passes the seccomp filter fd only when given one', () => {
+    const withFilter = bwrapArguments({ ...input, seccompFd: 4 }).options;
+    assert.deepEqual(withFilter.slice(withFilter.indexOf('--seccomp'), withFilter.indexOf('--seccomp') + 2), [
+      '--seccomp',
+      '4',
+    ]);
+    assert.ok(!options.includes('--seccomp'));
+  });
+
+  it('with internet, reports the pid on the info fd and waits on the block fd', () => {
+    const withNetwork = bwrapArguments({ ...input, waitForNetwork: { infoFd: 5, blockFd: 6 } }).options;
+    const at = withNetwork.indexOf('--info-fd');
+    assert.deepEqual(withNetwork.slice(at, at + 4), ['--info-fd', '5', '--block-fd', '6']);
+    assert.ok(withNetwork.includes('--unshare-net'), 'still its own network namespace');
+    assert.ok(!options.includes('--block-fd'));
+  });
+
   it('starts from an empty environment holding only the spec', () => {
     assert.ok(options.indexOf('--clearenv') < options.indexOf('--setenv'));
     assert.deepEqual(options.slice(options.indexOf('--setenv'), options.indexOf('--setenv') + 3), [

@@ -47,6 +47,10 @@ export interface BwrapInput {
   readonly hearthApiSocket?: string;
   /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets; undefined: no forwarder. */
   readonly socat?: string;
+  /** An fd from which bwrap reads the seccomp filter (isolation/seccomp-filter.ts); undefined: none. */
+  readonly seccompFd?: number;
+  /** Outbound internet: bwrap reports its sandbox's pid on infoFd and waits on blockFd for the network. */
+  readonly waitForNetwork?: { readonly infoFd: number; readonly blockFd: number };
 }
 
 /** True when the runtime is one of Hearth's own clients, which use the socket and need no forwarder first. */
@@ -85,6 +89,10 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     'localhost',
     '--clearenv',
   ];
+  // Installed last, just before bwrap execs the command: setpriv and everything after run under it.
+  if (input.seccompFd !== undefined) args.push('--seccomp', String(input.seccompFd));
+  if (input.waitForNetwork !== undefined)
+    args.push('--info-fd', String(input.waitForNetwork.infoFd), '--block-fd', String(input.waitForNetwork.blockFd));
   for (const [name, value] of Object.entries(input.env)) args.push('--setenv', name, value);
   // bwrap (as root) creates missing parents of a mount point as 0700, which the sandbox's user could
   // not traverse: every parent is made first, 0755.

@@ -9,6 +9,7 @@ import { fileExists } from './cgroup-files.js';
 import { CgroupV1 } from './cgroup-v1.js';
 import { CgroupV2 } from './cgroup-v2.js';
 import { readHostLayout } from './host-layout.js';
+import type { NetworkTools } from './sandbox-network.js';
 
 export const DEFAULT_CGROUP_PARENT = 'hearth';
 
@@ -17,6 +18,8 @@ export interface IsolationTools {
   readonly setpriv: string;
   /** undefined when socat is not installed (AWS_LAMBDA_RUNTIME_API over TCP then does not work). */
   readonly socat: string | undefined;
+  /** undefined unless slirp4netns, nsenter and ip are all installed (hearth:network=internet needs them). */
+  readonly network?: NetworkTools | undefined;
 }
 
 export interface IsolationSupport {
@@ -70,7 +73,10 @@ export async function detectIsolation(cgroupParent: string = DEFAULT_CGROUP_PARE
           "socat is not installed: AWS_LAMBDA_RUNTIME_API (127.0.0.1:9001) does not work inside sandboxes, only Hearth's own runtimes do (Debian: apt-get install socat)",
         ]
       : [];
-  return { available: true, cgroupVersion: version, tools: { bwrap, setpriv, socat }, warnings };
+  const [slirp4netns, nsenter, ip] = await Promise.all(['slirp4netns', 'nsenter', 'ip'].map(findTool));
+  const network =
+    slirp4netns !== undefined && nsenter !== undefined && ip !== undefined ? { slirp4netns, nsenter, ip } : undefined;
+  return { available: true, cgroupVersion: version, tools: { bwrap, setpriv, socat, network }, warnings };
 }
 
 /** The host's cgroup hierarchy (v2 when it carries the controllers, else v1), Hearth's part under `parent`. */
