@@ -33,6 +33,9 @@ describe('function errors (Node, SDK v3)', { timeout: 240_000 }, () => {
       Handler: 'index.handler',
       Code: { ZipFile: await nodeEsmProbe() },
       Timeout: 1,
+      // One vCPU: isolated sandboxes get CPU in proportion to memory, and at 128 MB (7% of a core)
+      // building and sending a 7 MB response can outlast the 1 s timeout on a busy host.
+      MemorySize: 1769,
     });
   });
   after(async () => {
@@ -125,6 +128,6 @@ describe('function errors (Node, SDK v3)', { timeout: 240_000 }, () => {
   it('a failed invocation still writes its REPORT line', async () => {
     const result = await invoke(client, probe, { action: 'throw' }, { logType: 'Tail' });
     functionError(result);
-    assertInvocationLines(result.logs, startRequestId(result.logs));
+    assertInvocationLines(result.logs, startRequestId(result.logs), 1769);
   });
 });
