@@ -54,7 +54,7 @@ export async function isolationSkipReason(): Promise<string | undefined> {
 }
 
 export async function isolatedHarness(
-  options: { hearthApiSocket?: string; freezeIdle?: boolean } = {},
+  options: { hearthApiSocket?: string; freezeIdle?: boolean; poolSize?: number } = {},
 ): Promise<IsolatedHarness> {
   const detected = await (support ??= detectIsolation());
   const stateDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-test-'));
@@ -64,6 +64,7 @@ export async function isolatedHarness(
     ...(detected.tools?.socat !== undefined ? { socat: detected.tools.socat } : {}),
     ...(options.hearthApiSocket !== undefined ? { hearthApiSocket: options.hearthApiSocket } : {}),
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
+    ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
   });
   // Sandboxes of test runs that died (kill -9, a crash) go first, as at Hearth's start.
   await driver.sweep();
@@ -151,6 +152,7 @@ export async function isolatedHarness(
     },
     async close() {
       for (const handle of [...open]) await handle.close();
+      await driver.close();
       await rm(stateDir, { recursive: true, force: true });
     },
   };

@@ -17,6 +17,8 @@ export interface SandboxCgroup {
   /** Files a launcher writes its own pid into, before it runs anything else. */
   readonly procsFiles: readonly string[];
   setCpu(quota: CpuQuota): Promise<void>;
+  /** Changes the memory limit (no swap on top): a pre-started sandbox gets its function's MemorySize. */
+  setMemory(bytes: number): Promise<void>;
   /** Peak memory charged to the sandbox since it was created, in bytes. */
   peakMemoryBytes(): Promise<number>;
   /** How many times the kernel's OOM killer killed a process of this sandbox. */

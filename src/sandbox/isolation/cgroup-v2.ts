@@ -92,6 +92,10 @@ export class SandboxCgroupV2 implements SandboxCgroup {
     await this.setCpu(limits.cpu);
   }
 
+  async setMemory(bytes: number): Promise<void> {
+    await writeValue(this.file('memory.max'), bytes);
+  }
+
   async setCpu(quota: CpuQuota): Promise<void> {
     await writeValue(this.file('cpu.max'), `${quota.quotaUs ?? 'max'} ${quota.periodUs}`);
   }
