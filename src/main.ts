@@ -84,6 +84,8 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     dataDir: config.dataDir,
     hearthApiSocket: apiSocket,
     freezeIdle: config.freezeIdle,
+    poolSize: config.poolSize,
+    prime: [{ name: 'nodejs20.x', launch: launchFor('nodejs20.x', interpreters) }],
     log,
   });
   const driver = sandboxes.driver;
@@ -187,6 +189,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
         await rm(apiSocket, { force: true });
         await functions.settled();
         await workers.shutdown();
+        await driver.close?.();
         await logSink.close();
         await storage.close();
       })();

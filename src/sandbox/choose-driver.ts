@@ -9,6 +9,7 @@ import { IsolatedDriver } from './drivers/isolated-driver.js';
 import { ProcessDriver } from './drivers/process-driver.js';
 import { detectIsolation, openCgroups, type IsolationSupport } from './isolation/detect-isolation.js';
 import type { IsolationMode } from '../config/config.js';
+import { poolTemplate, type LaunchTemplate } from './pool/pool-template.js';
 import type { SandboxDriver } from './sandbox-driver.js';
 
 export interface DriverChoiceInput {
@@ -18,6 +19,10 @@ export interface DriverChoiceInput {
   readonly hearthApiSocket: string;
   /** Freeze isolated sandboxes between invocations. */
   readonly freezeIdle: boolean;
+  /** Most pre-started isolated sandboxes per runtime kind (0: no pool). */
+  readonly poolSize?: number;
+  /** Runtimes whose pool is filled at start-up (pool/pool-template.ts), before their first start. */
+  readonly prime?: ReadonlyArray<{ readonly name: string; readonly launch: LaunchTemplate }>;
   readonly log: (line: string) => void;
 }
 
@@ -78,13 +83,23 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
     hearthApiSocket: input.hearthApiSocket,
     freezeIdle: input.freezeIdle,
+    poolSize: input.poolSize ?? 0,
+    log: input.log,
   });
   const swept = await isolated.sweep();
   if (swept.instances.length > 0)
     input.log(`removed sandboxes left by earlier Hearth processes: ${swept.instances.join(', ')}`);
   for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
+  const poolSize = input.poolSize ?? 0;
+  for (const runtime of poolSize > 0 ? (input.prime ?? []) : []) {
+    const key = isolated.prime(poolTemplate(runtime.launch));
+    if (key === undefined) continue;
+    void isolated.poolReady(key, poolSize).then((ready) => {
+      if (ready) input.log(`pre-started pool ready: ${poolSize} × ${runtime.name}`);
+    });
+  }
   return {
     driver: isolated,
-    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${input.freezeIdle ? ', frozen between invocations' : ''})`,
+    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${input.freezeIdle ? ', frozen between invocations' : ''}, ${poolSize > 0 ? `pre-started pool of up to ${poolSize} per runtime` : 'no pre-started pool'})`,
   };
 }
