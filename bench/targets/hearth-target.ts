@@ -31,6 +31,9 @@ async function startHearthTarget(spec: StartSpec): Promise<RunningTarget> {
   const env: Record<string, string> = {
     HEARTH_ACCESS_KEY_ID: keys.accessKeyId,
     HEARTH_SECRET_ACCESS_KEY: keys.secretAccessKey,
+    // Cold starts are measured without the pre-started pool, unless the spec turns it on.
+    HEARTH_POOL_SIZE: '0',
+    ...spec.env,
   };
   if (spec.maxSandboxes !== undefined) env['HEARTH_MAX_SANDBOXES'] = String(spec.maxSandboxes);
   const server = await startServer(
