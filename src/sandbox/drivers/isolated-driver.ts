@@ -249,6 +249,7 @@ export class IsolatedDriver implements SandboxDriver {
       ]);
       held.cgroup = cgroup;
       held.disk = disk;
+      if (plan.code === undefined) await cgroup.setCpuWeight('background');
       if (slots !== undefined) {
         for (const slot of [slots.task, slots.opt]) {
           await mkdir(slot, { mode: 0o755 });

@@ -51,6 +51,7 @@ export async function specialise(
   const incoming = `${booted.socket}.function`;
   await Promise.all([
     booted.cgroup.setMemory(spec.memoryMb * MB),
+    booted.cgroup.setCpuWeight('normal'),
     mounter.bindReadOnly(spec.codeDir, `${slot('task')}-staging`, slot('task')),
     spec.optDir !== undefined
       ? mounter.bindReadOnly(spec.optDir, `${slot('opt')}-staging`, slot('opt'))

@@ -28,19 +28,30 @@ const MS_PRIVATE = 1 << 18;
 const MS_SHARED = 1 << 20;
 const MNT_DETACH = 2;
 
-/** Reads "mount|umount <args>" lines, answers "ok" or "err <errno>" per line. */
+/**
+ * Reads one batch per line: operations separated by RS (\x1e), fields by NUL, each
+ * `mount <source> <target> <flags>` or `umount <target> <flags>`; a leading `?` marks a cleanup
+ * that always runs and whose failure is ignored. Answers "ok" or "err <errno> <operation #>".
+ */
 const HELPER = `
 import ctypes, sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
 libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
-for line in sys.stdin:
-    parts = line.rstrip("\\n").split("\\0")
+def run(parts):
     if parts[0] == "mount":
-        rc = libc.mount(parts[1].encode() or None, parts[2].encode(), None, int(parts[3]), None)
-    else:
-        rc = libc.umount2(parts[1].encode(), int(parts[2]))
-    sys.stdout.write("ok\\n" if rc == 0 else "err %d\\n" % ctypes.get_errno())
+        return libc.mount(parts[1].encode() or None, parts[2].encode(), None, int(parts[3]), None)
+    return libc.umount2(parts[1].encode(), int(parts[2]))
+for line in sys.stdin:
+    answer = "ok"
+    for i, op in enumerate(line.rstrip("\\n").split("\\x1e")):
+        cleanup = op.startswith("?")
+        if answer != "ok" and not cleanup:
+            continue
+        rc = run(op.lstrip("?").split("\\0"))
+        if rc != 0 and not cleanup:
+            answer = "err %d %d" % (ctypes.get_errno(), i)
+    sys.stdout.write(answer + "\\n")
     sys.stdout.flush()
 `;
 
@@ -49,33 +60,47 @@ export function createBindMounter(): BindMounter {
   return existsSync('/usr/bin/python3') ? new HelperMounter('/usr/bin/python3') : new ExecMounter();
 }
 
+/** One mount(2) or umount2(2) call; `cleanup`: always run, failure ignored. */
+type MountOp =
+  | {
+      readonly kind: 'mount';
+      readonly source: string;
+      readonly target: string;
+      readonly flags: number;
+      readonly cleanup?: boolean;
+    }
+  | { readonly kind: 'umount'; readonly target: string; readonly flags: number; readonly cleanup?: boolean };
+
 abstract class SyscallMounter implements BindMounter {
-  protected abstract mount(source: string, target: string, flags: number): Promise<void>;
-  protected abstract umount(target: string, flags: number): Promise<void>;
+  /** Runs the operations in order; stops at the first failure (cleanups still run) and rejects. */
+  protected abstract run(ops: readonly MountOp[]): Promise<void>;
   abstract close(): void;
 
-  async makeSharedSlot(dir: string): Promise<void> {
-    await this.mount(dir, dir, MS_BIND);
-    await this.mount('', dir, MS_SHARED);
+  makeSharedSlot(dir: string): Promise<void> {
+    // Private first: the slot gets a peer group of its own, not the one of the mount it sits on.
+    return this.run([
+      { kind: 'mount', source: dir, target: dir, flags: MS_BIND },
+      { kind: 'mount', source: '', target: dir, flags: MS_PRIVATE },
+      { kind: 'mount', source: '', target: dir, flags: MS_SHARED },
+    ]);
   }
 
-  async bindReadOnly(source: string, staging: string, slot: string): Promise<void> {
-    await this.mount(source, staging, MS_BIND);
-    try {
+  bindReadOnly(source: string, staging: string, slot: string): Promise<void> {
+    return this.run([
+      { kind: 'mount', source, target: staging, flags: MS_BIND },
       // The staging point must not propagate anywhere, nor receive anything.
-      await this.mount('', staging, MS_PRIVATE);
-      await this.mount('', staging, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV);
-      await this.mount(staging, slot, MS_BIND);
-    } finally {
-      await this.umount(staging, MNT_DETACH).catch(() => undefined);
-    }
+      { kind: 'mount', source: '', target: staging, flags: MS_PRIVATE },
+      { kind: 'mount', source: '', target: staging, flags: MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV },
+      { kind: 'mount', source: staging, target: slot, flags: MS_BIND },
+      { kind: 'umount', target: staging, flags: MNT_DETACH, cleanup: true },
+    ]);
   }
 
   async unmountAll(dir: string): Promise<void> {
     // At most: the function's bind and the slot's own bind.
     for (let i = 0; i < 4; i++) {
       try {
-        await this.umount(dir, MNT_DETACH);
+        await this.run([{ kind: 'umount', target: dir, flags: MNT_DETACH }]);
       } catch {
         return;
       }
@@ -96,30 +121,33 @@ class HelperMounter extends SyscallMounter {
     super();
   }
 
-  protected mount(source: string, target: string, flags: number): Promise<void> {
-    return this.call(['mount', source, target, String(flags)], `mount ${source} ${target} ${flags}`);
-  }
-
-  protected umount(target: string, flags: number): Promise<void> {
-    return this.call(['umount', target, String(flags)], `umount ${target}`);
-  }
-
   close(): void {
     this.helper?.stdin.end();
     this.helper = undefined;
   }
 
-  private call(parts: readonly string[], what: string): Promise<void> {
+  protected run(ops: readonly MountOp[]): Promise<void> {
     const helper = (this.helper ??= this.spawnHelper());
+    const line = ops
+      .map((op) => {
+        const fields =
+          op.kind === 'mount'
+            ? ['mount', op.source, op.target, String(op.flags)]
+            : ['umount', op.target, String(op.flags)];
+        return `${op.cleanup === true ? '?' : ''}${fields.join('\0')}`;
+      })
+      .join('\x1e');
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push((line) => {
+      this.waiting.push((answer) => {
         // Only an answer still awaited keeps the event loop alive.
         if (this.waiting.length === 0) (helper.stdout as unknown as Unrefable).unref();
-        if (line === 'ok') resolve();
-        else reject(new Error(`${what}: ${line === '' ? 'mount helper died' : line}`));
+        if (answer === 'ok') return resolve();
+        const [, errno, index] = answer.split(' ');
+        const op = ops[Number(index)];
+        reject(new Error(answer === '' ? 'mount helper died' : `${JSON.stringify(op)}: errno ${errno}`));
       });
       (helper.stdout as unknown as Unrefable & { ref(): void }).ref();
-      helper.stdin.write(`${parts.join('\0')}\n`);
+      helper.stdin.write(`${line}\n`);
     });
   }
 
@@ -129,9 +157,9 @@ class HelperMounter extends SyscallMounter {
     helper.stdout.on('data', (chunk: string) => {
       this.buffered += chunk;
       for (let end = this.buffered.indexOf('\n'); end >= 0; end = this.buffered.indexOf('\n')) {
-        const line = this.buffered.slice(0, end);
+        const answer = this.buffered.slice(0, end);
         this.buffered = this.buffered.slice(end + 1);
-        this.waiting.shift()?.(line);
+        this.waiting.shift()?.(answer);
       }
     });
     helper.stdin.on('error', () => undefined);
@@ -149,23 +177,30 @@ class HelperMounter extends SyscallMounter {
 
 /** mount(8) and umount(8): correct everywhere, ~4 ms per call. */
 class ExecMounter extends SyscallMounter {
-  protected mount(source: string, target: string, flags: number): Promise<void> {
-    const args: string[] = [];
-    if (flags & MS_SHARED) args.push('--make-shared', target);
-    else if (flags & MS_PRIVATE) args.push('--make-private', target);
-    else if (flags & MS_REMOUNT) args.push('-o', 'remount,bind,ro,nosuid,nodev', target);
-    else args.push('--bind', source, target);
-    return run('mount', args);
-  }
-
-  protected umount(target: string): Promise<void> {
-    return run('umount', ['-l', target]);
+  protected async run(ops: readonly MountOp[]): Promise<void> {
+    let failure: unknown;
+    for (const op of ops) {
+      if (failure !== undefined && op.cleanup !== true) continue;
+      try {
+        await exec(op.kind, op.kind === 'umount' ? ['-l', op.target] : mountArgs(op.source, op.target, op.flags));
+      } catch (error) {
+        if (op.cleanup !== true) failure = error;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   close(): void {}
 }
 
-function run(command: string, args: readonly string[]): Promise<void> {
+function mountArgs(source: string, target: string, flags: number): string[] {
+  if (flags & MS_SHARED) return ['--make-shared', target];
+  if (flags & MS_PRIVATE) return ['--make-private', target];
+  if (flags & MS_REMOUNT) return ['-o', 'remount,bind,ro,nosuid,nodev', target];
+  return ['--bind', source, target];
+}
+
+function exec(command: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(command, args, { timeout: 30_000 }, (error, _stdout, stderr) =>
       error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`)) : resolve(),

@@ -97,6 +97,10 @@ class SandboxCgroupV1 implements SandboxCgroup {
     await this.setCpu(limits.cpu);
   }
 
+  async setCpuWeight(weight: 'background' | 'normal'): Promise<void> {
+    await writeValue(path.join(this.dir('cpu'), 'cpu.shares'), weight === 'background' ? 2 : 1024);
+  }
+
   async setMemory(bytes: number): Promise<void> {
     const memory = this.dir('memory');
     const limit = path.join(memory, 'memory.limit_in_bytes');

@@ -92,6 +92,10 @@ export class SandboxCgroupV2 implements SandboxCgroup {
     await this.setCpu(limits.cpu);
   }
 
+  async setCpuWeight(weight: 'background' | 'normal'): Promise<void> {
+    await writeValue(this.file('cpu.weight'), weight === 'background' ? 1 : 100);
+  }
+
   async setMemory(bytes: number): Promise<void> {
     await writeValue(this.file('memory.max'), bytes);
   }

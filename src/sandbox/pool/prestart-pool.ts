@@ -25,6 +25,8 @@ export class PrestartPool<T extends PoolMember> {
   private readonly kinds = new Map<string, Kind<T>>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Pre-starts in flight, awaited by close(). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly sizing: PoolSizing,
@@ -78,7 +80,7 @@ export class PrestartPool<T extends PoolMember> {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     const members = [...this.kinds.values()].flatMap((kind) => kind.ready.splice(0));
-    await Promise.all(members.map((member) => member.destroy().catch(() => undefined)));
+    await Promise.all([...members.map((member) => member.destroy().catch(() => undefined)), ...this.inFlight]);
   }
 
   private kind(key: string, generic: GenericSpec): Kind<T> {
@@ -113,10 +115,10 @@ export class PrestartPool<T extends PoolMember> {
     }
     if (kind.starting > 0 || kind.failed || kind.ready.length >= target) return;
     kind.starting += 1;
-    this.prestart(kind.generic).then(
+    const started = this.prestart(kind.generic).then(
       (member) => {
         kind.starting -= 1;
-        if (this.closed) return void member.destroy().catch(() => undefined);
+        if (this.closed) return member.destroy().catch(() => undefined);
         kind.ready.push(member);
         void member.gone.then(() => {
           const at = kind.ready.indexOf(member);
@@ -130,5 +132,7 @@ export class PrestartPool<T extends PoolMember> {
         this.log(`WARNING: pre-starting a sandbox failed (pool paused until the next start): ${String(error)}`);
       },
     );
+    this.inFlight.add(started);
+    void started.finally(() => this.inFlight.delete(started));
   }
 }
