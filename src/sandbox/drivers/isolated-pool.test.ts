@@ -111,6 +111,45 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
     assert.match(JSON.stringify(oom.result), /signal: killed/);
   });
 
+  it('specialises a pre-started Python runtime: its variables, code, and modules from its layers', async () => {
+    const files = {
+      'app.py': `import os, time
+def age():
+    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
+    return float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')
+def handler(event, context):
+    import layered
+    return {'who': os.environ.get('WHO'), 'code': open('data.txt').read(), 'layer': layered.VALUE,
+            'ageMs': age() * 1000, 'marker': os.environ.get('_HEARTH_PRESTARTED')}
+`,
+      'data.txt': 'python code',
+    };
+    const seed = await harness.start({
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      files,
+      optFiles: { 'python/layered.py': 'VALUE = 1' },
+    });
+    const pyKey = harness.driver.prime(seed.environment.settings.spec);
+    assert.ok(pyKey !== undefined && (await harness.driver.poolReady(pyKey, 1)), 'a Python sandbox became ready');
+    const askedAt = performance.now();
+    const sandbox = await harness.start({
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      files,
+      optFiles: { 'python/layered.py': 'VALUE = "from the layer"' },
+      variables: { WHO: 'python' },
+    });
+    const seen = successPayload<{ who: string; code: string; layer: string; ageMs: number; marker: null }>(
+      await sandbox.invoke({}),
+    );
+    assert.deepEqual([seen.who, seen.code, seen.layer, seen.marker], ['python', 'python code', 'from the layer', null]);
+    assert.ok(
+      seen.ageMs > performance.now() - askedAt,
+      `the runtime process is older than its start (${seen.ageMs} ms)`,
+    );
+  });
+
   it('refills in the background, and a spec it cannot serve (larger /tmp) starts cold', async () => {
     assert.ok(await harness.driver.poolReady(key, 1), 'refilled');
     const [, seen, pooled] = await startTimed({

@@ -53,6 +53,7 @@ describe('poolKey', () => {
 describe('poolRefusal', () => {
   const cases: Array<[string, Partial<typeof base>, string | undefined]> = [
     ["Hearth's Node client, 512 MB /tmp", {}, undefined],
+    ["Hearth's Python client", { argv: ['/usr/bin/python3', '-s', '/var/runtime/bootstrap.py'] }, undefined],
     ['a custom runtime', { argv: ['/var/task/bootstrap'] }, 'runtime client cannot be specialised'],
     ['a larger /tmp', { ephemeralStorageMb: 1024 }, 'EphemeralStorage is not 512 MB'],
   ];
