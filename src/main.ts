@@ -170,6 +170,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   apiUrl = `http://${config.host}:${port}`;
 
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
+  sandboxes.fillPools?.();
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 
   let closing: Promise<void> | undefined;

@@ -30,6 +30,8 @@ export interface DriverChoice {
   readonly driver: SandboxDriver;
   /** One line for the start-up log: the isolation in use. */
   readonly description: string;
+  /** Fills the pools of `prime` (call once Hearth's API socket listens: sandboxes bind it). */
+  readonly fillPools?: () => void;
 }
 
 export class IsolationRequiredError extends Error {
@@ -91,14 +93,17 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     input.log(`removed sandboxes left by earlier Hearth processes: ${swept.instances.join(', ')}`);
   for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
   const poolSize = input.poolSize ?? 0;
-  for (const runtime of poolSize > 0 ? (input.prime ?? []) : []) {
-    const key = isolated.prime(poolTemplate(runtime.launch));
-    if (key === undefined) continue;
-    void isolated.poolReady(key, poolSize).then((ready) => {
-      if (ready) input.log(`pre-started pool ready: ${poolSize} × ${runtime.name}`);
-    });
-  }
+  const fillPools = (): void => {
+    for (const runtime of poolSize > 0 ? (input.prime ?? []) : []) {
+      const key = isolated.prime(poolTemplate(runtime.launch));
+      if (key === undefined) continue;
+      void isolated.poolReady(key, poolSize).then((ready) => {
+        if (ready) input.log(`pre-started pool ready: ${poolSize} × ${runtime.name}`);
+      });
+    }
+  };
   return {
+    fillPools,
     driver: isolated,
     description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${input.freezeIdle ? ', frozen between invocations' : ''}, ${poolSize > 0 ? `pre-started pool of up to ${poolSize} per runtime` : 'no pre-started pool'})`,
   };

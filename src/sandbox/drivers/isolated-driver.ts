@@ -226,13 +226,22 @@ export class IsolatedDriver implements SandboxDriver {
     const hostCores = this.options.hostCores ?? availableParallelism();
     const policy = this.options.cpuPolicy ?? DEFAULT_CPU_POLICY;
     const held: { cgroup?: SandboxCgroup; disk?: ScratchDisk } = {};
+    // Never rejects: what cannot be removed is logged (and swept at the next start).
     const release = async (): Promise<void> => {
-      await held.cgroup?.remove();
-      // The function's code is mounted on the slots: unmount before anything is deleted.
-      if (slots !== undefined) for (const slot of [slots.task, slots.opt]) await this.mounter.unmountAll(slot);
-      await held.disk?.remove();
-      await rm(socketDir, { recursive: true, force: true });
-      await rm(stateDir, { recursive: true, force: true });
+      const warn = (error: unknown): void =>
+        this.options.log?.(`WARNING: releasing sandbox ${short}: ${String(error)}`);
+      await held.cgroup?.remove().catch(warn);
+      // The function's code is mounted on the slots: nothing is deleted while it still is.
+      let mounted = false;
+      if (slots !== undefined) {
+        for (const slot of [slots.task, slots.opt]) mounted = (await this.mounter.unmountAll(slot)) || mounted;
+      }
+      await rm(socketDir, { recursive: true, force: true }).catch(warn);
+      if (mounted) warn(new Error(`a slot under ${stateDir} is still mounted; left for the stale sweep`));
+      else {
+        await held.disk?.remove().catch(warn);
+        await rm(stateDir, { recursive: true, force: true }).catch(warn);
+      }
       this.uids.release(uid);
     };
     try {
@@ -364,7 +373,11 @@ export class IsolatedDriver implements SandboxDriver {
   private shareHearthApiSocket(): Promise<void> {
     const socket = this.options.hearthApiSocket;
     if (socket === undefined) return Promise.resolve();
-    this.hearthApiSocketReady ??= chmod(socket, 0o666);
+    // Not remembered when it fails: the socket may not exist yet, and the next start tries again.
+    this.hearthApiSocketReady ??= chmod(socket, 0o666).catch((error: unknown) => {
+      this.hearthApiSocketReady = undefined;
+      throw error;
+    });
     return this.hearthApiSocketReady;
   }
 }

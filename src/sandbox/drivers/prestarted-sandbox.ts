@@ -49,7 +49,8 @@ export async function specialise(
   const { booted, server } = sandbox;
   const slot = (name: 'task' | 'opt'): string => path.join(booted.stateDir, name);
   const incoming = `${booted.socket}.function`;
-  await Promise.all([
+  // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
+  const settled = await Promise.allSettled([
     booted.cgroup.setMemory(spec.memoryMb * MB),
     booted.cgroup.setCpuWeight('normal'),
     mounter.bindReadOnly(spec.codeDir, `${slot('task')}-staging`, slot('task')),
@@ -58,6 +59,7 @@ export async function specialise(
       : Promise.resolve(),
     spec.runtimeApi.listenUnix(incoming).then(() => chown(incoming, booted.uid, booted.uid)),
   ]);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   // Closing the pre-start listener unlinks its socket file; the function's takes the same name.
   server.stopListening();
   await rename(incoming, booted.socket);

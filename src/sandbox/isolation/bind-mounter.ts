@@ -6,15 +6,15 @@
 // A propagated mount keeps the flags the source mount had when it was bound, never a later
 // remount: the read-only view is made on a private staging point first, then bound to the slot.
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface BindMounter {
   /** Makes `dir` a mount point of its own with shared propagation (a slot). */
   makeSharedSlot(dir: string): Promise<void>;
   /** Binds `source` at `slot` read-only, nosuid, nodev, through the private point `staging`. */
   bindReadOnly(source: string, staging: string, slot: string): Promise<void>;
-  /** Lazily unmounts every mount stacked on `dir` (errors ignored: nothing mounted is fine). */
-  unmountAll(dir: string): Promise<void>;
+  /** Lazily unmounts every mount stacked on `dir`; true when something is still mounted there after. */
+  unmountAll(dir: string): Promise<boolean>;
   close(): void;
 }
 
@@ -60,6 +60,14 @@ export function createBindMounter(): BindMounter {
   return existsSync('/usr/bin/python3') ? new HelperMounter('/usr/bin/python3') : new ExecMounter();
 }
 
+/** True when `dir` is a mount point in Hearth's mount namespace. */
+function isMountPoint(dir: string): boolean {
+  const escaped = dir.replace(/ /g, '\\040');
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => line.split(' ')[4] === escaped);
+}
+
 /** One mount(2) or umount2(2) call; `cleanup`: always run, failure ignored. */
 type MountOp =
   | {
@@ -96,15 +104,16 @@ abstract class SyscallMounter implements BindMounter {
     ]);
   }
 
-  async unmountAll(dir: string): Promise<void> {
-    // At most: the function's bind and the slot's own bind.
+  async unmountAll(dir: string): Promise<boolean> {
+    // At most: the function's bind and the slot's own bind. EINVAL: no longer a mount point.
     for (let i = 0; i < 4; i++) {
       try {
         await this.run([{ kind: 'umount', target: dir, flags: MNT_DETACH }]);
       } catch {
-        return;
+        break;
       }
     }
+    return isMountPoint(dir);
   }
 }
 
@@ -163,6 +172,11 @@ class HelperMounter extends SyscallMounter {
       }
     });
     helper.stdin.on('error', () => undefined);
+    // A failed spawn (no python3, EAGAIN) ends like a dead helper: every waiting call rejects.
+    helper.on('error', () => {
+      if (this.helper === helper) this.helper = undefined;
+      for (const waiter of this.waiting.splice(0)) waiter('');
+    });
     helper.on('exit', () => {
       if (this.helper === helper) this.helper = undefined;
       for (const waiter of this.waiting.splice(0)) waiter('');
