@@ -37,6 +37,8 @@ export interface TargetResult {
   readonly warm?: WarmResult;
   /** First invoke of a new function; Hearth without its pre-started pool. */
   readonly cold?: LatencySummary;
+  /** Hearth only: the same, on a server with its pre-started pool (HEARTH_POOL_SIZE=2). */
+  readonly poolCold?: LatencySummary;
   readonly memory?: SandboxMemory;
   readonly many?: ManyFunctionsResult | { readonly skipped: string };
   /** Errors of single phases that failed while the others ran. */

@@ -1,13 +1,14 @@
 // The measurements, the same for the floor, Hearth and every peer: warm latency and throughput
 // on one function, cold starts on new functions (then the weight of their idle sandboxes), and
 // the many-functions run with room for fewer sandboxes than functions.
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ManyFunctionsResult, TargetResult, Throughput, WarmResult } from './bench-result.js';
 import { countColdStarts, decodeLogResult, type ManyInvoke } from './cold-starts.js';
 import type { InvokeClient, InvokeTarget } from './invoke-client.js';
 import type { Plan } from './plan.js';
 import { treeMemory, type TreeMemory } from './process-tree.js';
 import { sandboxMemory } from './sandbox-memory.js';
-import { ms, summarize } from './stats.js';
+import { ms, summarize, type LatencySummary } from './stats.js';
 import type { BenchTarget, RunningTarget } from './targets/bench-target.js';
 
 export const BODY = Buffer.from(JSON.stringify({ hello: 'bench', n: 1 }));
@@ -76,7 +77,10 @@ export async function measureTarget(client: InvokeClient, bench: BenchTarget, pl
       const roots = running.memoryRoots(coldFunctions);
       const before = sumTrees(roots);
       const samples: number[] = [];
-      for (const fn of coldFunctions) samples.push(await client.invoke(running.invokeTarget(fn), BODY));
+      for (const fn of coldFunctions) {
+        await delay(plan.coldGapMs);
+        samples.push(await client.invoke(running.invokeTarget(fn), BODY));
+      }
       const memory = sandboxMemory(bench.memoryModel, before, sumTrees(roots), coldFunctions.length);
       const cold = summarize(samples);
       log(
@@ -86,6 +90,24 @@ export async function measureTarget(client: InvokeClient, bench: BenchTarget, pl
       return { cold, memory };
     });
     return { ...base, warm, ...coldAndMemory, ...(Object.keys(phaseErrors).length > 0 ? { phaseErrors } : {}) };
+  } finally {
+    await running.stop();
+  }
+}
+
+/** Hearth's cold starts on a server with its pre-started pool: the same functions, gaps and client. */
+export async function measurePoolCold(client: InvokeClient, bench: BenchTarget, plan: Plan): Promise<LatencySummary> {
+  const functions = Array.from({ length: plan.cold }, (_, i) => `pooled${i}`);
+  const running = await bench.start({ functions, env: { HEARTH_POOL_SIZE: '2' } });
+  try {
+    const samples: number[] = [];
+    for (const fn of functions) {
+      await delay(plan.coldGapMs);
+      samples.push(await client.invoke(running.invokeTarget(fn), BODY));
+    }
+    const cold = summarize(samples);
+    log(bench.name, `cold with the pre-started pool p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms`);
+    return cold;
   } finally {
     await running.stop();
   }

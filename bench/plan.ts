@@ -12,6 +12,8 @@ export interface Plan {
   readonly throughputMs: number;
   /** New functions whose first invoke is a cold start; their warm sandboxes are then weighed. */
   readonly cold: number;
+  /** Pause before each cold start: a rate the pre-started pool's background refill keeps up with. */
+  readonly coldGapMs: number;
   /** The many-functions run: functions invoked round-robin, room for `room` sandboxes. */
   readonly manyFunctions: number;
   readonly manyRoom: number;
@@ -36,6 +38,7 @@ export function planFor(quick: boolean): Plan {
         throughputCount: 15_000,
         throughputMs: 3_000,
         cold: 8,
+        coldGapMs: 250,
         manyFunctions: 200,
         manyRoom: 20,
         manyRounds: 2,
@@ -48,6 +51,7 @@ export function planFor(quick: boolean): Plan {
         throughputCount: 200_000,
         throughputMs: 10_000,
         cold: 20,
+        coldGapMs: 250,
         manyFunctions: 200,
         manyRoom: 20,
         manyRounds: 3,

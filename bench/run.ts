@@ -11,7 +11,7 @@ import type { BenchResult, TargetResult } from './bench-result.js';
 import { measureInProcess } from './in-process-floor.js';
 import { InvokeClient } from './invoke-client.js';
 import { describeMachine } from './machine.js';
-import { BODY, firstLines, log, measureMany, measureTarget, measureWarm } from './measure.js';
+import { BODY, firstLines, log, measureMany, measurePoolCold, measureTarget, measureWarm } from './measure.js';
 import { parseOptions, planFor } from './plan.js';
 import { renderRun } from './report-tables.js';
 import { writeResults } from './results-file.js';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
         .map(([name, version]) => `${name}@${version}`)
         .join(', ') +
       '. Only loopback traffic.',
-    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
+    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts ${plan.coldGapMs} ms apart (Hearth: once without and once with its pre-started pool, HEARTH_POOL_SIZE=0 and 2); ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
   ];
   for (const note of notes) console.log(`note: ${note}`);
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -63,7 +63,15 @@ async function main(): Promise<void> {
 
   const targets: TargetResult[] = [];
   for (const bench of await benchTargets(root, wanted, targets)) {
-    const result = await measureTarget(client, bench, plan);
+    let result = await measureTarget(client, bench, plan);
+    if (bench.name === 'hearth' && result.error === undefined) {
+      try {
+        result = { ...result, poolCold: await measurePoolCold(client, bench, plan) };
+      } catch (error) {
+        log(bench.name, `pool cold starts failed: ${firstLines(error)}`);
+        result = { ...result, phaseErrors: { ...result.phaseErrors, poolCold: firstLines(error) } };
+      }
+    }
     if (result.error === undefined) {
       try {
         targets.push({ ...result, many: await measureMany(client, bench, plan) });

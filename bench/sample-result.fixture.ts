@@ -29,6 +29,7 @@ export function sampleResult(date = '2025-01-01T10:00:00.000Z'): BenchResult {
         how: 'Invoke API',
         warm: warm(0.4, 5_000),
         cold: summarize([30, 40]),
+        poolCold: summarize([8, 12]),
         memory: { perSandboxBytes: 40 * MiB, fitIn4GiB: 102, method: 'child processes' },
         many: {
           functions: 200,

@@ -87,6 +87,8 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     dataDir: config.dataDir,
     hearthApiSocket: apiSocket,
     freezeIdle: config.freezeIdle,
+    poolSize: config.poolSize,
+    prime: [{ name: 'nodejs20.x', launch: launchFor('nodejs20.x', interpreters) }],
     log,
   });
   const driver = sandboxes.driver;
@@ -180,6 +182,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
   log(`capacity: ${config.sandboxMemoryMb} MB for sandboxes, at most ${config.maxSandboxes} of them`);
+  sandboxes.fillPools?.();
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 
   let closing: Promise<void> | undefined;
@@ -199,6 +202,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
         await rm(apiSocket, { force: true });
         await functions.settled();
         await workers.shutdown();
+        await driver.close?.();
         await logSink.close();
         await storage.close();
       })();

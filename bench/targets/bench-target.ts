@@ -16,6 +16,8 @@ export interface StartSpec {
   readonly functions: readonly string[];
   /** Room for this many sandboxes, where the platform has such a cap. */
   readonly maxSandboxes?: number;
+  /** More environment for the server (Hearth: HEARTH_POOL_SIZE). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunningTarget {

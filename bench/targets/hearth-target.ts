@@ -46,6 +46,9 @@ async function startHearthTarget(spec: StartSpec, isolation: 'auto' | 'off'): Pr
     // The budget counts MemorySize, not use: room for the c=32 and many-functions runs of 1,769 MB
     // functions whose real footprint is ~40 MB each.
     HEARTH_SANDBOX_MEMORY_MB: String(BENCH_MEMORY_MB * 48),
+    // Cold starts are measured without the pre-started pool, unless the spec turns it on.
+    HEARTH_POOL_SIZE: '0',
+    ...spec.env,
   };
   if (spec.maxSandboxes !== undefined) env['HEARTH_MAX_SANDBOXES'] = String(spec.maxSandboxes);
   const server = await startServer(

@@ -38,6 +38,8 @@ export interface Config {
   readonly isolation: IsolationMode;
   /** Freeze isolated sandboxes between invocations (cgroup freezer), as Lambda does. */
   readonly freezeIdle: boolean;
+  /** Most pre-started isolated sandboxes kept ready per runtime kind; 0 disables the pool. */
+  readonly poolSize: number;
   /** Concurrent executions the whole account may run (Lambda's default quota: 1,000). */
   readonly accountConcurrency: number;
   /** Concurrency that reservations and provisioned concurrency must leave unreserved (Lambda: 100). */
@@ -70,6 +72,7 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env, hostM
     shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
     isolation: parseIsolation(flags.isolation ?? env['HEARTH_ISOLATION'] ?? 'auto'),
     freezeIdle: onOff(env['HEARTH_FREEZE_IDLE'], true, 'HEARTH_FREEZE_IDLE'),
+    poolSize: wholeNumber(env['HEARTH_POOL_SIZE'], 2, 'HEARTH_POOL_SIZE', 0),
     ...concurrencyLimits(env),
     sandboxMemoryMb: wholeNumber(
       env['HEARTH_SANDBOX_MEMORY_MB'],

@@ -10,6 +10,7 @@ import { ProcessDriver } from './drivers/process-driver.js';
 import { detectIsolation, openCgroups, type IsolationSupport } from './isolation/detect-isolation.js';
 import { hostSeccompArch } from './isolation/seccomp-filter.js';
 import type { IsolationMode } from '../config/config.js';
+import { poolTemplate, type LaunchTemplate } from './pool/pool-template.js';
 import type { SandboxDriver } from './sandbox-driver.js';
 
 export interface DriverChoiceInput {
@@ -19,6 +20,10 @@ export interface DriverChoiceInput {
   readonly hearthApiSocket: string;
   /** Freeze isolated sandboxes between invocations. */
   readonly freezeIdle: boolean;
+  /** Most pre-started isolated sandboxes per runtime kind (0: no pool). */
+  readonly poolSize?: number;
+  /** Runtimes whose pool is filled at start-up (pool/pool-template.ts), before their first start. */
+  readonly prime?: ReadonlyArray<{ readonly name: string; readonly launch: LaunchTemplate }>;
   readonly log: (line: string) => void;
 }
 
@@ -26,6 +31,8 @@ export interface DriverChoice {
   readonly driver: SandboxDriver;
   /** One line for the start-up log: the isolation in use. */
   readonly description: string;
+  /** Fills the pools of `prime` (call once Hearth's API socket listens: sandboxes bind it). */
+  readonly fillPools?: () => void;
 }
 
 export class IsolationRequiredError extends Error {
@@ -80,13 +87,26 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     ...(support.tools.network !== undefined ? { network: support.tools.network } : {}),
     hearthApiSocket: input.hearthApiSocket,
     freezeIdle: input.freezeIdle,
+    poolSize: input.poolSize ?? 0,
+    log: input.log,
   });
   const swept = await isolated.sweep();
   if (swept.instances.length > 0)
     input.log(`removed sandboxes left by earlier Hearth processes: ${swept.instances.join(', ')}`);
   for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
+  const poolSize = input.poolSize ?? 0;
+  const fillPools = (): void => {
+    for (const runtime of poolSize > 0 ? (input.prime ?? []) : []) {
+      const key = isolated.prime(poolTemplate(runtime.launch));
+      if (key === undefined) continue;
+      void isolated.poolReady(key, poolSize).then((ready) => {
+        if (ready) input.log(`pre-started pool ready: ${poolSize} × ${runtime.name}`);
+      });
+    }
+  };
   return {
+    fillPools,
     driver: isolated,
-    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${hostSeccompArch() !== undefined ? ', seccomp filter' : ''}${input.freezeIdle ? ', frozen between invocations' : ''}${support.tools.network !== undefined ? ', internet by opt-in tag' : ''})`,
+    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${hostSeccompArch() !== undefined ? ', seccomp filter' : ''}${input.freezeIdle ? ', frozen between invocations' : ''}${support.tools.network !== undefined ? ', internet by opt-in tag' : ''}, ${poolSize > 0 ? `pre-started pool of up to ${poolSize} per runtime` : 'no pre-started pool'})`,
   };
 }

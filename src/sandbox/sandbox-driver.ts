@@ -96,4 +96,6 @@ export interface SandboxDriver {
   /** 'process' or 'isolated'; shown at start-up and in docs. */
   readonly name: string;
   start(spec: SandboxSpec): Promise<SandboxProcess>;
+  /** Releases what the driver holds itself (pre-started sandboxes); started ones are their owners'. */
+  close?(): Promise<void>;
 }

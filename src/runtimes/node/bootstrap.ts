@@ -9,6 +9,7 @@ import { buildContext, type FunctionFacts } from './invoke-context.js';
 import { runHandler, type Outcome } from './invocation-runner.js';
 import { RuntimeApiClient } from './runtime-api-client.js';
 import { errorLogJson, errorPayload, UnhandledPromiseRejection } from './runtime-errors.js';
+import { specialiseIfPrestarted } from './specialise.js';
 
 type Phase = 'init' | 'idle' | 'invoke';
 
@@ -17,6 +18,8 @@ const EXIT_UNCAUGHT = 129;
 const EXIT_UNHANDLED_REJECTION = 128;
 
 async function main(): Promise<void> {
+  // A pre-started runtime waits here for the function it will serve (specialise.ts).
+  await specialiseIfPrestarted();
   const env = process.env;
   const runtimeApi = env['AWS_LAMBDA_RUNTIME_API'];
   if (runtimeApi === undefined || runtimeApi === '') {

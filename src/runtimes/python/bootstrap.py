@@ -14,6 +14,7 @@ import sys
 from hearth_runtime.lambda_context import LambdaContext
 from hearth_runtime.lambda_logging import CurrentRequest, log_error, setup_logging
 from hearth_runtime.runtime_api_client import RuntimeApiClient
+from hearth_runtime.specialise import specialise_if_prestarted
 
 
 class Fault(Exception):
@@ -134,6 +135,8 @@ def handle_invocation(client, handler, headers, body):
 
 
 def main():
+    # A pre-started runtime waits here for the function it will serve (hearth_runtime/specialise.py).
+    specialise_if_prestarted()
     runtime_api = os.environ.get("AWS_LAMBDA_RUNTIME_API")
     if not runtime_api:
         sys.stderr.write("AWS_LAMBDA_RUNTIME_API is not set: this program runs inside a Lambda sandbox.\n")

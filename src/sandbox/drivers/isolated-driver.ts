@@ -7,6 +7,8 @@
 //   4. inside, `setpriv` becomes the sandbox's own uid/gid — a real uid, no user namespace — with no
 //      groups, no capabilities and no_new_privs, and runs the runtime through a small launcher
 //      that starts the 127.0.0.1:9001 → Runtime API socket forwarder.
+// With the pre-started pool on, start() first takes a ready generic sandbox of the spec's kind and
+// specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
 import { spawn } from 'node:child_process';
 import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -21,8 +23,10 @@ import {
   type BwrapCommand,
   HEARTH_API_PORT,
   RUNTIME_API_PORT,
+  RUNTIME_API_SOCKET_NAME,
   SANDBOX_RUNTIME_API_SOCKET,
 } from '../isolation/bwrap-arguments.js';
+import { createBindMounter, type BindMounter } from '../isolation/bind-mounter.js';
 import type { CgroupHierarchy, SandboxCgroup } from '../isolation/cgroup-hierarchy.js';
 import { readHostLayout, sandboxEtcFiles, type HostLayout } from '../isolation/host-layout.js';
 import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
@@ -34,6 +38,11 @@ import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } fr
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
+import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
+import { DEFAULT_POOL_SIZING } from '../pool/pool-sizing.js';
+import { PrestartPool } from '../pool/prestart-pool.js';
+import { SpecialisationServer } from '../pool/specialisation-server.js';
+import { prestartedEnv, specialise, type Booted, type PrestartedSandbox } from './prestarted-sandbox.js';
 
 export interface IsolatedDriverOptions {
   /** Host directory for per-sandbox state (/tmp images, generated /etc files); on a disk, not a tmpfs. */
@@ -55,7 +64,15 @@ export interface IsolatedDriverOptions {
   readonly seccomp?: boolean;
   /** slirp4netns, nsenter and ip, for sandboxes with outbound internet; without them such sandboxes fail to start. */
   readonly network?: NetworkTools;
+  /** Most pre-started sandboxes kept ready per kind (HEARTH_POOL_SIZE); 0 or absent: no pool. */
+  readonly poolSize?: number;
+  readonly log?: (line: string) => void;
 }
+
+/** The launcher run as root: join every cgroup, cap open files, become the next command. */
+const JOIN_CGROUP_AND_EXEC =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done; ' +
+  'ulimit -n "$1" || exit 125; shift; umask 022; exec "$@"';
 
 /** The fd on which bwrap reads its options, and the one with the seccomp filter. */
 const ARGS_FD = 3;
@@ -64,13 +81,32 @@ const SECCOMP_FD = 4;
 const INFO_FD = 5;
 const BLOCK_FD = 6;
 
-/** The launcher run as root: join every cgroup, cap open files, become the next command. */
-const JOIN_CGROUP_AND_EXEC =
-  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done; ' +
-  'ulimit -n "$1" || exit 125; shift; umask 022; exec "$@"';
+/** Memory limit of a pre-started sandbox until it is given its function's MemorySize. */
+const PRESTART_MEMORY_MB = 512;
 
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
+
+/** What one launch needs beyond the driver's own settings. */
+interface BootPlan {
+  readonly argv: readonly string[];
+  /** The runtime's environment before the driver's own Runtime API variables. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly memoryMb: number;
+  /** hearth:memory-burst: the cgroup's memory limit instead of memoryMb (CPU still follows memoryMb). */
+  readonly memoryBurstMb?: number;
+  /** hearth:network=internet: outbound internet through slirp4netns. */
+  readonly internet: boolean;
+  readonly ephemeralStorageMb: number;
+  readonly runtimeDir: string;
+  readonly hostPaths: readonly string[];
+  readonly readOnlyBinds?: SandboxSpec['readOnlyBinds'];
+  /** undefined: a pre-started sandbox, whose /var/task and /opt are empty shared slots. */
+  readonly code?: { readonly codeDir: string; readonly optDir?: string };
+  /** NODE_PATH etc., for the ES module links to the layers. */
+  readonly esmEnv: Readonly<Record<string, string>>;
+  readonly listen: (socket: string) => Promise<void>;
+}
 
 export class IsolatedDriver implements SandboxDriver {
   readonly name = 'isolated';
@@ -84,12 +120,20 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly seccomp: Buffer | undefined;
   private readonly uids: UidPool;
   private readonly socketDir: string;
+  private readonly mounter: BindMounter;
+  private readonly pool: PrestartPool<PrestartedSandbox>;
   private hearthApiSocketReady: Promise<void> | undefined;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
+    this.mounter = createBindMounter();
+    this.pool = new PrestartPool(
+      { ...DEFAULT_POOL_SIZING, max: options.poolSize ?? 0 },
+      (generic) => this.prestart(generic),
+      options.log,
+    );
   }
 
   /** Removes what dead Hearth processes left behind (call once, before the first start()). */
@@ -98,47 +142,167 @@ export class IsolatedDriver implements SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
+    // Internet and a memory burst are set up when a sandbox starts: those never come from the pool.
+    const special = spec.internet === true || spec.memoryBurstMb !== undefined;
+    if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
+      const generic = genericSpec(spec);
+      const prestarted = this.pool.take(poolKey(generic), generic);
+      if (prestarted !== undefined) {
+        try {
+          return await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv());
+        } catch (error) {
+          await prestarted.destroy();
+          this.options.log?.(`WARNING: specialising a pre-started sandbox failed, starting one: ${String(error)}`);
+        }
+      }
+    }
+    const booted = await this.boot({
+      argv: spec.argv,
+      env: spec.env,
+      memoryMb: spec.memoryMb,
+      ...(spec.memoryBurstMb !== undefined ? { memoryBurstMb: spec.memoryBurstMb } : {}),
+      internet: spec.internet === true,
+      ephemeralStorageMb: spec.ephemeralStorageMb,
+      runtimeDir: spec.runtimeDir,
+      hostPaths: spec.hostPaths,
+      ...(spec.readOnlyBinds !== undefined ? { readOnlyBinds: spec.readOnlyBinds } : {}),
+      code: { codeDir: spec.codeDir, ...(spec.optDir !== undefined ? { optDir: spec.optDir } : {}) },
+      esmEnv: spec.env,
+      listen: (socket) => spec.runtimeApi.listenUnix(socket),
+    });
+    return booted.process;
+  }
+
+  /** Expects demand for this kind of sandbox (e.g. the default Node runtime at start-up): fills its pool. */
+  prime(spec: Omit<SandboxSpec, 'runtimeApi'>): string | undefined {
+    if (!this.pool.enabled || poolRefusal(spec) !== undefined) return undefined;
+    const generic = genericSpec(spec);
+    const key = poolKey(generic);
+    this.pool.prime(key, generic);
+    return key;
+  }
+
+  /** Resolves once `count` pre-started sandboxes of the kind are ready (false: gave up or timed out). */
+  poolReady(key: string, count: number, timeoutMs?: number): Promise<boolean> {
+    return this.pool.whenReady(key, count, timeoutMs);
+  }
+
+  /** Destroys the pre-started sandboxes (live ones belong to their environments). */
+  async close(): Promise<void> {
+    await this.pool.close();
+    this.mounter.close();
+  }
+
+  /** One generic sandbox of a kind, started and waiting for its function. */
+  private async prestart(generic: GenericSpec): Promise<PrestartedSandbox> {
+    const server = new SpecialisationServer();
+    const booted = await this.boot({
+      argv: generic.argv,
+      env: prestartedEnv(generic.env),
+      memoryMb: PRESTART_MEMORY_MB,
+      internet: false,
+      ephemeralStorageMb: POOLED_EPHEMERAL_STORAGE_MB,
+      runtimeDir: generic.runtimeDir,
+      hostPaths: generic.hostPaths,
+      ...(generic.readOnlyBinds !== undefined ? { readOnlyBinds: generic.readOnlyBinds } : {}),
+      esmEnv: generic.env,
+      listen: (socket) => server.listen(socket),
+    });
+    const gone = booted.process.exited;
+    const ready = await Promise.race([
+      server.requested.then(() => true),
+      gone.then(() => false),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 30_000).unref()),
+    ]);
+    if (!ready) {
+      server.close();
+      await booted.process.destroy();
+      throw new Error('the pre-started runtime did not ask for its function');
+    }
+    return {
+      booted,
+      server,
+      gone,
+      destroy: async () => {
+        server.close();
+        await booted.process.destroy();
+      },
+    };
+  }
+
+  /** AWS_LAMBDA_RUNTIME_API and friends, as every sandbox of this driver sees them. */
+  private runtimeApiEnv(): Record<string, string> {
+    const env: Record<string, string> = {
+      AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${RUNTIME_API_PORT}`,
+      [RUNTIME_API_SOCKET_VARIABLE]: SANDBOX_RUNTIME_API_SOCKET,
+    };
+    if (this.options.hearthApiSocket !== undefined) env['AWS_ENDPOINT_URL'] = `http://127.0.0.1:${HEARTH_API_PORT}`;
+    return env;
+  }
+
+  private async boot(plan: BootPlan): Promise<Booted> {
     const uid = this.uids.acquire();
     const gid = uid;
     const short = String(++sandboxCounter);
     const stateDir = path.join(this.options.stateDir, this.instance, short);
-    const socket = path.join(this.socketDir, `${short}.sock`);
-    const internet = spec.internet === true;
-    if (internet && this.options.network === undefined)
+    const socketDir = path.join(this.socketDir, short);
+    const socket = path.join(socketDir, RUNTIME_API_SOCKET_NAME);
+    const slots =
+      plan.code === undefined ? { task: path.join(stateDir, 'task'), opt: path.join(stateDir, 'opt') } : undefined;
+    if (plan.internet && this.options.network === undefined)
       throw new Error(
         'Outbound internet (hearth:network=internet) needs slirp4netns, nsenter and ip on the host (Debian: apt-get install slirp4netns iproute2 util-linux)',
       );
-    const limits = sandboxLimits(spec.memoryBurstMb ?? spec.memoryMb, spec.ephemeralStorageMb);
+    const limits = sandboxLimits(plan.memoryBurstMb ?? plan.memoryMb, plan.ephemeralStorageMb);
     const hostCores = this.options.hostCores ?? availableParallelism();
     const policy = this.options.cpuPolicy ?? DEFAULT_CPU_POLICY;
     const held: { cgroup?: SandboxCgroup; disk?: ScratchDisk } = {};
-    // Once only: a start that fails after launching releases through destroy() and again below.
+    // Never rejects: what cannot be removed is logged (and swept at the next start). Once only: a
+    // start that fails after launching releases through destroy() and again below.
     let released: Promise<void> | undefined;
-    const release = (): Promise<void> =>
-      (released ??= (async () => {
-        await held.cgroup?.remove();
-        await held.disk?.remove();
-        await rm(socket, { force: true });
-        await rm(stateDir, { recursive: true, force: true });
-        this.uids.release(uid);
-      })());
+    const release = (): Promise<void> => (released ??= releaseOnce());
+    const releaseOnce = async (): Promise<void> => {
+      const warn = (error: unknown): void =>
+        this.options.log?.(`WARNING: releasing sandbox ${short}: ${String(error)}`);
+      await held.cgroup?.remove().catch(warn);
+      // The function's code is mounted on the slots: nothing is deleted while it still is.
+      let mounted = false;
+      if (slots !== undefined) {
+        for (const slot of [slots.task, slots.opt]) mounted = (await this.mounter.unmountAll(slot)) || mounted;
+      }
+      await rm(socketDir, { recursive: true, force: true }).catch(warn);
+      if (mounted) warn(new Error(`a slot under ${stateDir} is still mounted; left for the stale sweep`));
+      else {
+        await held.disk?.remove().catch(warn);
+        await rm(stateDir, { recursive: true, force: true }).catch(warn);
+      }
+      this.uids.release(uid);
+    };
     try {
-      await mkdir(this.socketDir, { recursive: true, mode: 0o711 });
+      await mkdir(socketDir, { recursive: true, mode: 0o711 });
       const [cgroup, disk] = await Promise.all([
         this.options.cgroups.create(this.instance, short, {
           memoryBytes: limits.memoryBytes,
           pidsMax: limits.pidsMax,
-          cpu: cpuQuota(spec.memoryMb, hostCores, 'init', policy),
+          cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
         }),
         createScratchDisk(stateDir, limits.tmpBytes, uid, gid),
-        spec.runtimeApi.listenUnix(socket).then(() => chown(socket, uid, gid)),
+        plan.listen(socket).then(() => chown(socket, uid, gid)),
         this.shareHearthApiSocket(),
       ]);
       held.cgroup = cgroup;
       held.disk = disk;
+      if (plan.code === undefined) await cgroup.setCpuWeight('background');
+      if (slots !== undefined) {
+        for (const slot of [slots.task, slots.opt]) {
+          await mkdir(slot, { mode: 0o755 });
+          await mkdir(`${slot}-staging`, { mode: 0o700 });
+          await this.mounter.makeSharedSlot(slot);
+        }
+      }
       const etc: Record<string, string> = {
         ...sandboxEtcFiles(uid, gid),
-        ...(internet ? { 'resolv.conf': RESOLV_CONF } : {}),
+        ...(plan.internet ? { 'resolv.conf': RESOLV_CONF } : {}),
       };
       const generatedFiles = await Promise.all(
         Object.entries(etc).map(async ([name, contents]) => {
@@ -147,47 +311,43 @@ export class IsolatedDriver implements SandboxDriver {
           return { host, sandbox: `/etc/${name}` };
         }),
       );
-      const env: Record<string, string> = {
-        ...spec.env,
-        AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${RUNTIME_API_PORT}`,
-        [RUNTIME_API_SOCKET_VARIABLE]: SANDBOX_RUNTIME_API_SOCKET,
-      };
-      if (this.options.hearthApiSocket !== undefined) env['AWS_ENDPOINT_URL'] = `http://127.0.0.1:${HEARTH_API_PORT}`;
+      const optDir = slots?.opt ?? plan.code?.optDir;
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
         uid,
         gid,
-        argv: spec.argv,
-        env,
-        codeDir: spec.codeDir,
-        runtimeDir: spec.runtimeDir,
-        ...(spec.optDir !== undefined
+        argv: plan.argv,
+        env: { ...plan.env, ...this.runtimeApiEnv() },
+        codeDir: slots?.task ?? plan.code?.codeDir ?? '',
+        runtimeDir: plan.runtimeDir,
+        ...(optDir !== undefined
           ? {
-              optDir: spec.optDir,
-              esmLinks: esmLayerFolders(spec.env).map((target, i) => ({ target, at: ESM_LINK_POINTS[i] ?? '' })),
+              optDir,
+              esmLinks: esmLayerFolders(plan.esmEnv).map((target, i) => ({ target, at: ESM_LINK_POINTS[i] ?? '' })),
             }
           : {}),
-        hostPaths: spec.hostPaths,
-        ...(spec.readOnlyBinds !== undefined ? { readOnlyBinds: spec.readOnlyBinds } : {}),
+        hostPaths: plan.hostPaths,
+        ...(plan.readOnlyBinds !== undefined ? { readOnlyBinds: plan.readOnlyBinds } : {}),
         systemRoots: this.layout.systemRoots,
         etcPaths: this.layout.etcPaths,
         generatedFiles,
         tmpDir: disk.mountPoint,
-        runtimeApiSocket: socket,
+        runtimeApiDir: socketDir,
         ...(this.options.hearthApiSocket !== undefined ? { hearthApiSocket: this.options.hearthApiSocket } : {}),
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),
         ...(this.seccomp !== undefined ? { seccompFd: SECCOMP_FD } : {}),
-        ...(internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
+        ...(plan.internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
       });
-      const [sandbox, network] = this.launch(cgroup, limits.nofile, args, release, internet, () =>
-        cgroup.setCpu(cpuQuota(spec.memoryMb, hostCores, 'invoke', policy)),
+      const quota = { memoryMb: plan.memoryMb };
+      const [process, network] = this.launch(cgroup, limits.nofile, args, release, plan.internet, () =>
+        cgroup.setCpu(cpuQuota(quota.memoryMb, hostCores, 'invoke', policy)),
       );
       if (network !== undefined)
         await network.catch(async (error: unknown) => {
-          await sandbox.destroy();
+          await process.destroy();
           throw error;
         });
-      return sandbox;
+      return { process, cgroup, uid, stateDir, socket, quota };
     } catch (error) {
       await release().catch(() => undefined);
       throw error;
@@ -308,7 +468,11 @@ export class IsolatedDriver implements SandboxDriver {
   private shareHearthApiSocket(): Promise<void> {
     const socket = this.options.hearthApiSocket;
     if (socket === undefined) return Promise.resolve();
-    this.hearthApiSocketReady ??= chmod(socket, 0o666);
+    // Not remembered when it fails: the socket may not exist yet, and the next start tries again.
+    this.hearthApiSocketReady ??= chmod(socket, 0o666).catch((error: unknown) => {
+      this.hearthApiSocketReady = undefined;
+      throw error;
+    });
     return this.hearthApiSocketReady;
   }
 }

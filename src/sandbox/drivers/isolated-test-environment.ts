@@ -56,7 +56,7 @@ export async function isolationSkipReason(): Promise<string | undefined> {
 }
 
 export async function isolatedHarness(
-  options: { hearthApiSocket?: string; freezeIdle?: boolean; seccomp?: boolean } = {},
+  options: { hearthApiSocket?: string; freezeIdle?: boolean; seccomp?: boolean; poolSize?: number } = {},
 ): Promise<IsolatedHarness> {
   const detected = await (support ??= detectIsolation());
   const stateDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-test-'));
@@ -68,6 +68,7 @@ export async function isolatedHarness(
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
     ...(options.seccomp !== undefined ? { seccomp: options.seccomp } : {}),
     ...(detected.tools?.network !== undefined ? { network: detected.tools.network } : {}),
+    ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
   });
   // Sandboxes of test runs that died (kill -9, a crash) go first, as at Hearth's start.
   await driver.sweep();
@@ -156,6 +157,7 @@ export async function isolatedHarness(
     },
     async close() {
       for (const handle of [...open]) await handle.close();
+      await driver.close();
       await rm(stateDir, { recursive: true, force: true });
     },
   };

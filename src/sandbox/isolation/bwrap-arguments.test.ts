@@ -15,7 +15,7 @@ const input: BwrapInput = {
   etcPaths: ['/etc/ssl/certs'],
   generatedFiles: [],
   tmpDir: '/data/state/1/tmp',
-  runtimeApiSocket: '/tmp/hearth-1/1.sock',
+  runtimeApiDir: '/tmp/hearth-1/1',
   socat: '/usr/bin/socat',
 };
 

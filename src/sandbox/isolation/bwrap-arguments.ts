@@ -5,8 +5,11 @@
 // environment show in the command line of the sandbox's pid 1 (readable inside at /proc/1/cmdline);
 // the command itself must stay on bwrap's real command line (bwrap ignores one given through --args).
 
-/** Where the sandbox sees its Runtime API socket. */
-export const SANDBOX_RUNTIME_API_SOCKET = '/run/hearth/runtime-api.sock';
+/** Where the sandbox sees its Runtime API socket's directory, and the socket in it. The directory is
+ *  bound (not the socket file), so that Hearth can put another listener in the socket's place. */
+export const SANDBOX_RUNTIME_API_DIR = '/run/hearth/runtime';
+export const RUNTIME_API_SOCKET_NAME = 'api.sock';
+export const SANDBOX_RUNTIME_API_SOCKET = `${SANDBOX_RUNTIME_API_DIR}/${RUNTIME_API_SOCKET_NAME}`;
 /** Where the sandbox sees Hearth's own API socket (when the driver is given one). */
 export const SANDBOX_HEARTH_API_SOCKET = '/run/hearth/api.sock';
 /** AWS_LAMBDA_RUNTIME_API inside every sandbox, as on Lambda. */
@@ -43,7 +46,8 @@ export interface BwrapInput {
   readonly generatedFiles: ReadonlyArray<{ readonly host: string; readonly sandbox: string }>;
   /** Host mount point of the sandbox's /tmp. */
   readonly tmpDir: string;
-  readonly runtimeApiSocket: string;
+  /** Host directory holding the sandbox's Runtime API socket (named RUNTIME_API_SOCKET_NAME). */
+  readonly runtimeApiDir: string;
   readonly hearthApiSocket?: string;
   /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets; undefined: no forwarder. */
   readonly socat?: string;
@@ -129,7 +133,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
   else mount('--ro-bind', input.optDir, '/opt');
   for (const link of input.esmLinks ?? []) args.push('--symlink', link.target, link.at);
   mount('--bind', input.tmpDir, '/tmp');
-  mount('--bind', input.runtimeApiSocket, SANDBOX_RUNTIME_API_SOCKET);
+  mount('--ro-bind', input.runtimeApiDir, SANDBOX_RUNTIME_API_DIR);
   if (input.hearthApiSocket !== undefined) mount('--bind', input.hearthApiSocket, SANDBOX_HEARTH_API_SOCKET);
   args.push('--remount-ro', '/');
   args.push('--chdir', '/var/task');

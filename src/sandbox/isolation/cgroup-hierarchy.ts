@@ -17,6 +17,13 @@ export interface SandboxCgroup {
   /** Files a launcher writes its own pid into, before it runs anything else. */
   readonly procsFiles: readonly string[];
   setCpu(quota: CpuQuota): Promise<void>;
+  /**
+   * CPU weight against other sandboxes: `background` (the least) while a sandbox is pre-started
+   * for the pool, so refills never slow the starts they exist for; `normal` otherwise.
+   */
+  setCpuWeight(weight: 'background' | 'normal'): Promise<void>;
+  /** Changes the memory limit (no swap on top): a pre-started sandbox gets its function's MemorySize. */
+  setMemory(bytes: number): Promise<void>;
   /** Peak memory charged to the sandbox since it was created, in bytes. */
   peakMemoryBytes(): Promise<number>;
   /** How many times the kernel's OOM killer killed a process of this sandbox. */

@@ -97,6 +97,21 @@ class SandboxCgroupV1 implements SandboxCgroup {
     await this.setCpu(limits.cpu);
   }
 
+  async setCpuWeight(weight: 'background' | 'normal'): Promise<void> {
+    await writeValue(path.join(this.dir('cpu'), 'cpu.shares'), weight === 'background' ? 2 : 1024);
+  }
+
+  async setMemory(bytes: number): Promise<void> {
+    const memory = this.dir('memory');
+    const limit = path.join(memory, 'memory.limit_in_bytes');
+    const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
+    if (!(await exists(memsw))) return writeValue(limit, bytes);
+    // memory+swap may never be below memory: lower memory first, raise memory+swap first.
+    const lowering = bytes < (await readNumber(limit));
+    await writeValue(lowering ? limit : memsw, bytes);
+    await writeValue(lowering ? memsw : limit, bytes);
+  }
+
   async setCpu(quota: CpuQuota): Promise<void> {
     const cpu = this.dir('cpu');
     await writeValue(path.join(cpu, 'cpu.cfs_period_us'), quota.periodUs);

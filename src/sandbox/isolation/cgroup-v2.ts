@@ -92,6 +92,14 @@ export class SandboxCgroupV2 implements SandboxCgroup {
     await this.setCpu(limits.cpu);
   }
 
+  async setCpuWeight(weight: 'background' | 'normal'): Promise<void> {
+    await writeValue(this.file('cpu.weight'), weight === 'background' ? 1 : 100);
+  }
+
+  async setMemory(bytes: number): Promise<void> {
+    await writeValue(this.file('memory.max'), bytes);
+  }
+
   async setCpu(quota: CpuQuota): Promise<void> {
     await writeValue(this.file('cpu.max'), `${quota.quotaUs ?? 'max'} ${quota.periodUs}`);
   }

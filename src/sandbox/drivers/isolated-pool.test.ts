@@ -1,0 +1,163 @@
+// The pre-started pool of the isolated driver, with Hearth's real Node runtime in real sandboxes:
+// a generic sandbox specialised for one function sees that function's environment, code, layers
+// and limits, and nothing of it ever reaches another function. Needs Linux and root.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { genericSpec, poolKey } from '../pool/pool-key.js';
+import {
+  isolatedHarness,
+  isolationSkipReason,
+  successPayload,
+  type IsolatedHarness,
+  type TestEnvironment,
+} from './isolated-test-environment.js';
+
+const skip = await isolationSkipReason();
+
+/** Reports what the function sees; `performance.timeOrigin` tells when its process started. */
+const probe = {
+  'index.mjs': `import fs from 'node:fs';
+const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
+export const handler = async (event) => {
+  if (event.allocateMb) { const keep = []; for (let i = 0; i < event.allocateMb; i++) keep.push(Buffer.alloc(1024 * 1024, 1)); return keep.length; }
+  if (event.write) fs.writeFileSync('/tmp/' + event.write, 'x');
+  return {
+    processStartedAt: performance.timeOrigin,
+    uid: process.getuid(),
+    env: process.env,
+    cwd: process.cwd(),
+    code: fs.readFileSync('./data.txt', 'utf8'),
+    layer: errno(() => fs.readFileSync('/opt/layer.txt', 'utf8')) === 'ok' ? fs.readFileSync('/opt/layer.txt', 'utf8') : 'none',
+    tmp: fs.readdirSync('/tmp').sort(),
+    writeCode: errno(() => fs.writeFileSync('/var/task/x', 'x')),
+    taskMount: fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\\n').filter((l) => l.split(' ')[4] === '/var/task').pop(),
+  };
+};`,
+};
+
+interface Seen {
+  processStartedAt: number;
+  uid: number;
+  env: Record<string, string>;
+  cwd: string;
+  code: string;
+  layer: string;
+  tmp: string[];
+  writeCode: string;
+  taskMount: string;
+}
+
+describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => {
+  let harness: IsolatedHarness;
+  let key: string;
+  before(async () => {
+    harness = await isolatedHarness({ poolSize: 2 });
+    // A first (cold) start of the kind, then fill the pool to its cap and wait for it.
+    const seed = await harness.start({ files: { ...probe, 'data.txt': 'seed' } });
+    key = poolKey(genericSpec(seed.environment.settings.spec));
+    assert.ok(harness.driver.prime(seed.environment.settings.spec) === key);
+    assert.ok(await harness.driver.poolReady(key, 2), 'two pre-started sandboxes became ready');
+  });
+  after(async () => harness?.close());
+
+  /** Starts a function and says whether its runtime process existed before the start was asked for. */
+  const startTimed = async (fn: Parameters<IsolatedHarness['start']>[0]): Promise<[TestEnvironment, Seen, boolean]> => {
+    const askedAt = performance.timeOrigin + performance.now();
+    const sandbox = await harness.start(fn);
+    const seen = successPayload<Seen>(await sandbox.invoke({ write: fn.name }));
+    return [sandbox, seen, seen.processStartedAt < askedAt];
+  };
+
+  it("gives each function a pre-started sandbox with that function's environment, code, layers and limits only", async () => {
+    const [a, seenA, pooledA] = await startTimed({
+      name: 'pool-a',
+      files: { ...probe, 'data.txt': 'code of A' },
+      optFiles: { 'layer.txt': 'layer of A' },
+      variables: { WHO: 'A', ONLY_A: 'secret-a' },
+      memoryMb: 128,
+    });
+    const [, seenB, pooledB] = await startTimed({
+      name: 'pool-b',
+      files: { ...probe, 'data.txt': 'code of B' },
+      variables: { WHO: 'B' },
+      memoryMb: 256,
+    });
+    assert.ok(pooledA && pooledB, 'both runtimes were started before their functions asked');
+
+    assert.equal(seenA.env['WHO'], 'A');
+    assert.equal(seenA.env['ONLY_A'], 'secret-a');
+    assert.equal(seenA.env['AWS_LAMBDA_FUNCTION_NAME'], 'pool-a');
+    assert.equal(seenA.env['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'], '128');
+    assert.equal(seenA.env['_HEARTH_PRESTARTED'], undefined, 'no trace of the pre-start');
+    assert.equal(seenA.env['_HEARTH_RUNTIME_API_SOCKET'], undefined);
+    assert.equal(seenA.cwd, '/var/task');
+    assert.equal(seenA.code, 'code of A');
+    assert.equal(seenA.layer, 'layer of A');
+    assert.deepEqual(seenA.tmp, ['pool-a']);
+    assert.equal(seenA.writeCode, 'EROFS');
+    assert.match(seenA.taskMount, / \/var\/task ro,nosuid,nodev[ ,]/);
+
+    assert.equal(seenB.env['WHO'], 'B');
+    assert.equal(seenB.env['ONLY_A'], undefined);
+    assert.equal(seenB.code, 'code of B');
+    assert.equal(seenB.layer, 'none');
+    assert.deepEqual(seenB.tmp, ['pool-b'], "B's /tmp holds nothing of A's");
+    assert.notEqual(seenB.uid, seenA.uid);
+    assert.notEqual(seenB.processStartedAt, seenA.processStartedAt, 'B runs in another process');
+
+    // A's MemorySize (128 MB) was applied at specialisation, over the pre-start's larger limit.
+    const oom = await a.invoke({ allocateMb: 300 });
+    assert.equal(oom.result.kind, 'exit');
+    assert.match(JSON.stringify(oom.result), /signal: killed/);
+  });
+
+  it('specialises a pre-started Python runtime: its variables, code, and modules from its layers', async () => {
+    const files = {
+      'app.py': `import os, time
+def age():
+    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
+    return float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')
+def handler(event, context):
+    import layered
+    return {'who': os.environ.get('WHO'), 'code': open('data.txt').read(), 'layer': layered.VALUE,
+            'ageMs': age() * 1000, 'marker': os.environ.get('_HEARTH_PRESTARTED')}
+`,
+      'data.txt': 'python code',
+    };
+    const seed = await harness.start({
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      files,
+      optFiles: { 'python/layered.py': 'VALUE = 1' },
+    });
+    const pyKey = harness.driver.prime(seed.environment.settings.spec);
+    assert.ok(pyKey !== undefined && (await harness.driver.poolReady(pyKey, 1)), 'a Python sandbox became ready');
+    const askedAt = performance.now();
+    const sandbox = await harness.start({
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      files,
+      optFiles: { 'python/layered.py': 'VALUE = "from the layer"' },
+      variables: { WHO: 'python' },
+    });
+    const seen = successPayload<{ who: string; code: string; layer: string; ageMs: number; marker: null }>(
+      await sandbox.invoke({}),
+    );
+    assert.deepEqual([seen.who, seen.code, seen.layer, seen.marker], ['python', 'python code', 'from the layer', null]);
+    assert.ok(
+      seen.ageMs > performance.now() - askedAt,
+      `the runtime process is older than its start (${seen.ageMs} ms)`,
+    );
+  });
+
+  it('refills in the background, and a spec it cannot serve (larger /tmp) starts cold', async () => {
+    assert.ok(await harness.driver.poolReady(key, 1), 'refilled');
+    const [, seen, pooled] = await startTimed({
+      name: 'pool-big-tmp',
+      files: { ...probe, 'data.txt': 'big' },
+      ephemeralStorageMb: 1024,
+    });
+    assert.equal(pooled, false);
+    assert.equal(seen.code, 'big');
+  });
+});

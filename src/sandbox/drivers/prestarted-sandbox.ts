@@ -1,0 +1,69 @@
+// Specialising a pre-started sandbox for one function (docs/isolation.md, "Pre-started pool"):
+//   1. in parallel: the cgroup gets the function's memory limit; its code and merged layers are
+//      bound read-only, nosuid, nodev on the sandbox's /var/task and /opt slots (host mounts that
+//      propagate into the sandbox); the function's Runtime API server listens beside the socket;
+//   2. the pre-start listener stops and the function's socket is renamed into its place;
+//   3. the waiting runtime gets the function's complete environment and goes on as a cold start
+//      would: it loads the handler (init) and asks for its first event.
+// A pre-started sandbox is handed out once (prestart-pool.ts); once specialised it belongs to that
+// one environment, and so to one function version, until it is destroyed.
+import { chown, rename } from 'node:fs/promises';
+import path from 'node:path';
+import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
+import type { BindMounter } from '../isolation/bind-mounter.js';
+import { MB } from '../isolation/resource-limits.js';
+import type { PoolMember } from '../pool/prestart-pool.js';
+import type { SpecialisationServer } from '../pool/specialisation-server.js';
+import type { SandboxCgroup } from '../isolation/cgroup-hierarchy.js';
+
+/** Set in a pre-started runtime's environment: wait for the function before loading anything. */
+export const PRESTARTED_VARIABLE = '_HEARTH_PRESTARTED';
+
+/** A launched sandbox and the host-side handles the pool needs to specialise it. */
+export interface Booted {
+  readonly process: SandboxProcess;
+  readonly cgroup: SandboxCgroup;
+  readonly uid: number;
+  readonly stateDir: string;
+  readonly socket: string;
+  /** MemorySize the invoke-time CPU quota is computed from (changed at specialisation). */
+  readonly quota: { memoryMb: number };
+}
+
+export interface PrestartedSandbox extends PoolMember {
+  readonly booted: Booted;
+  readonly server: SpecialisationServer;
+}
+
+/** The environment a pre-started runtime starts with: the startup variables and the marker. */
+export function prestartedEnv(startupEnv: Readonly<Record<string, string>>): Record<string, string> {
+  return { ...startupEnv, [PRESTARTED_VARIABLE]: '1' };
+}
+
+export async function specialise(
+  sandbox: PrestartedSandbox,
+  spec: SandboxSpec,
+  mounter: BindMounter,
+  runtimeApiEnv: Readonly<Record<string, string>>,
+): Promise<SandboxProcess> {
+  const { booted, server } = sandbox;
+  const slot = (name: 'task' | 'opt'): string => path.join(booted.stateDir, name);
+  const incoming = `${booted.socket}.function`;
+  // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
+  const settled = await Promise.allSettled([
+    booted.cgroup.setMemory(spec.memoryMb * MB),
+    booted.cgroup.setCpuWeight('normal'),
+    mounter.bindReadOnly(spec.codeDir, `${slot('task')}-staging`, slot('task')),
+    spec.optDir !== undefined
+      ? mounter.bindReadOnly(spec.optDir, `${slot('opt')}-staging`, slot('opt'))
+      : Promise.resolve(),
+    spec.runtimeApi.listenUnix(incoming).then(() => chown(incoming, booted.uid, booted.uid)),
+  ]);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+  // Closing the pre-start listener unlinks its socket file; the function's takes the same name.
+  server.stopListening();
+  await rename(incoming, booted.socket);
+  booted.quota.memoryMb = spec.memoryMb;
+  server.answer({ ...spec.env, ...runtimeApiEnv });
+  return booted.process;
+}

@@ -1,0 +1,138 @@
+// The pre-started pool (issue 3 item 5): for each kind of sandbox (pool-key.ts), generic runtime
+// processes started ahead, handed out at most once each, refilled in the background one at a time
+// (so refills never crowd out the starts they exist for), and sized by recent demand
+// (pool-sizing.ts). It knows nothing of bwrap: `prestart` makes one ready sandbox of a kind.
+import { poolTarget, pruneDemand, type PoolSizing } from './pool-sizing.js';
+import type { GenericSpec } from './pool-key.js';
+
+/** A pre-started sandbox as the pool sees it. */
+export interface PoolMember {
+  /** Resolves if it dies while waiting in the pool. */
+  readonly gone: Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+interface Kind<T> {
+  readonly generic: GenericSpec;
+  readonly ready: T[];
+  demand: number[];
+  starting: number;
+  /** Set after a failed pre-start: no refill until the next demand. */
+  failed: boolean;
+}
+
+export class PrestartPool<T extends PoolMember> {
+  private readonly kinds = new Map<string, Kind<T>>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  /** Pre-starts in flight, awaited by close(). */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly sizing: PoolSizing,
+    private readonly prestart: (generic: GenericSpec) => Promise<T>,
+    private readonly log: (line: string) => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get enabled(): boolean {
+    return this.sizing.max > 0;
+  }
+
+  /** A ready sandbox of this kind (never handed out again), or undefined; counts as demand either way. */
+  take(key: string, generic: GenericSpec): T | undefined {
+    if (!this.enabled || this.closed) return undefined;
+    const kind = this.kind(key, generic);
+    kind.demand.push(this.now());
+    kind.failed = false;
+    const member = kind.ready.shift();
+    this.adjust(key, kind);
+    return member;
+  }
+
+  /** Expect demand for this kind (at start-up): fill up to the cap. */
+  prime(key: string, generic: GenericSpec): void {
+    if (!this.enabled || this.closed) return;
+    const kind = this.kind(key, generic);
+    const now = this.now();
+    for (let i = 0; i < this.sizing.max; i++) kind.demand.push(now);
+    this.adjust(key, kind);
+  }
+
+  /** Ready sandboxes of a kind (for tests and the start-up log). */
+  readyCount(key: string): number {
+    return this.kinds.get(key)?.ready.length ?? 0;
+  }
+
+  /** Resolves once `count` sandboxes of the kind are ready (or the pool gave up on it). */
+  async whenReady(key: string, count: number, timeoutMs = 30_000): Promise<boolean> {
+    const deadline = this.now() + timeoutMs;
+    while (this.readyCount(key) < count) {
+      const kind = this.kinds.get(key);
+      if (kind === undefined || kind.failed || this.closed || this.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return true;
+  }
+
+  /** Destroys every ready sandbox and starts no more. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    const members = [...this.kinds.values()].flatMap((kind) => kind.ready.splice(0));
+    await Promise.all([...members.map((member) => member.destroy().catch(() => undefined)), ...this.inFlight]);
+  }
+
+  private kind(key: string, generic: GenericSpec): Kind<T> {
+    let kind = this.kinds.get(key);
+    if (kind === undefined) {
+      kind = { generic, ready: [], demand: [], starting: 0, failed: false };
+      this.kinds.set(key, kind);
+    }
+    // Shrinking needs a clock tick even when no start comes.
+    this.timer ??= setInterval(() => this.tick(), this.sizing.windowMs).unref();
+    return kind;
+  }
+
+  private tick(): void {
+    for (const [key, kind] of this.kinds) this.adjust(key, kind);
+  }
+
+  /** Refills towards the target (one start at a time), or destroys what is beyond it. */
+  private adjust(key: string, kind: Kind<T>): void {
+    if (this.closed) return;
+    const now = this.now();
+    kind.demand = pruneDemand(this.sizing, kind.demand, now);
+    const target = poolTarget(this.sizing, kind.demand, now);
+    while (kind.ready.length > target)
+      void kind.ready
+        .pop()
+        ?.destroy()
+        .catch(() => undefined);
+    if (kind.ready.length === 0 && kind.demand.length === 0 && kind.starting === 0) {
+      this.kinds.delete(key);
+      return;
+    }
+    if (kind.starting > 0 || kind.failed || kind.ready.length >= target) return;
+    kind.starting += 1;
+    const started = this.prestart(kind.generic).then(
+      (member) => {
+        kind.starting -= 1;
+        if (this.closed) return member.destroy().catch(() => undefined);
+        kind.ready.push(member);
+        void member.gone.then(() => {
+          const at = kind.ready.indexOf(member);
+          if (at >= 0) kind.ready.splice(at, 1);
+        });
+        this.adjust(key, kind);
+      },
+      (error: unknown) => {
+        kind.starting -= 1;
+        kind.failed = true;
+        this.log(`WARNING: pre-starting a sandbox failed (pool paused until the next start): ${String(error)}`);
+      },
+    );
+    this.inFlight.add(started);
+    void started.finally(() => this.inFlight.delete(started));
+  }
+}
