@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { FREEZE_AFTER_IDLE_MS } from '../execution-environment.js';
 import { readCgroupMounts } from '../isolation/cgroup-hierarchy.js';
 import { instanceName } from '../isolation/owner-identity.js';
 import { after, before, describe, it } from 'node:test';
@@ -250,18 +251,22 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
 
   it('is frozen between invocations: background timers do not run while idle (and do without freezing)', async () => {
     // The first invocation leaves a 5 ms interval running; the second reports how many ticks fell
-    // in the idle gap between them. The gap is the behaviour under test, so it is a fixed 300 ms.
+    // in the idle gap between them, from when the freeze is due (FREEZE_AFTER_IDLE_MS after the
+    // answer) to just before the second invocation. The gap is the behaviour under test, so it is a
+    // fixed 400 ms.
     const ticker = {
       files: handler(
         `if (event.start) { globalThis.ticks = []; setInterval(() => globalThis.ticks.push(Date.now()), 5); globalThis.returnedAt = Date.now(); return 0; }
-         const idle = globalThis.ticks.filter((t) => t > globalThis.returnedAt + 20 && t < event.resumedAt - 20); return idle.length;`,
+         const idle = globalThis.ticks.filter((t) => t > globalThis.returnedAt + event.freezeAfterMs + 30 && t < event.resumedAt - 20); return idle.length;`,
       ),
       memoryMb: 1769,
     };
     const gapTicks = async (sandbox: Awaited<ReturnType<IsolatedHarness['start']>>): Promise<number> => {
       successPayload<number>(await sandbox.invoke({ start: true }));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return successPayload<number>(await sandbox.invoke({ resumedAt: Date.now() }));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      return successPayload<number>(
+        await sandbox.invoke({ resumedAt: Date.now(), freezeAfterMs: FREEZE_AFTER_IDLE_MS }),
+      );
     };
     const frozen = await harness.start(ticker);
     assert.ok((await gapTicks(frozen)) <= 2, 'a frozen sandbox ran its timers while idle');
