@@ -92,3 +92,17 @@ export async function chooseCgroupVersion(mounts: CgroupMounts): Promise<1 | 2 |
   if (V1_REQUIRED.every((name) => mounts.v1.has(name))) return 1;
   return undefined;
 }
+
+/** Applies the limits to a new cgroup; one that cannot take them is removed, never left behind. */
+export async function withLimits<T extends SandboxCgroup & { applyLimits(limits: CgroupLimits): Promise<void> }>(
+  cgroup: T,
+  limits: CgroupLimits,
+): Promise<T> {
+  try {
+    await cgroup.applyLimits(limits);
+  } catch (error) {
+    await cgroup.remove();
+    throw error;
+  }
+  return cgroup;
+}

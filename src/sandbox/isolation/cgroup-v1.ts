@@ -3,7 +3,7 @@
 // the sandbox, SIGKILLs every pid in cgroup.procs, thaws it and repeats until it is empty.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CgroupHierarchy, CgroupLimits, SandboxCgroup } from './cgroup-hierarchy.js';
+import { withLimits, type CgroupHierarchy, type CgroupLimits, type SandboxCgroup } from './cgroup-hierarchy.js';
 import {
   childCgroups,
   fileExists as exists,
@@ -41,14 +41,7 @@ export class CgroupV1 implements CgroupHierarchy {
       await mkdir(dir, { recursive: true });
       dirs.set(controller, dir);
     }
-    const cgroup = new SandboxCgroupV1(dirs);
-    try {
-      await cgroup.applyLimits(limits);
-    } catch (error) {
-      await cgroup.remove();
-      throw error;
-    }
-    return cgroup;
+    return withLimits(new SandboxCgroupV1(dirs), limits);
   }
 
   async instances(): Promise<string[]> {

@@ -5,8 +5,13 @@
 // parent must be creatable where no process lives: the hierarchy root, or a delegated subtree.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { CgroupHierarchy, CgroupLimits, SandboxCgroup } from './cgroup-hierarchy.js';
-import { V2_REQUIRED } from './cgroup-hierarchy.js';
+import {
+  V2_REQUIRED,
+  withLimits,
+  type CgroupHierarchy,
+  type CgroupLimits,
+  type SandboxCgroup,
+} from './cgroup-hierarchy.js';
 import {
   childCgroups,
   fileExists as exists,
@@ -42,14 +47,7 @@ export class CgroupV2 implements CgroupHierarchy {
     await this.delegate(instanceDir);
     const dir = path.join(instanceDir, id);
     await mkdir(dir);
-    const cgroup = new SandboxCgroupV2(dir);
-    try {
-      await cgroup.applyLimits(limits);
-    } catch (error) {
-      await cgroup.remove();
-      throw error;
-    }
-    return cgroup;
+    return withLimits(new SandboxCgroupV2(dir), limits);
   }
 
   async instances(): Promise<string[]> {
