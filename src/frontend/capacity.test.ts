@@ -6,22 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { CapacityMetrics, ThrottleCause } from '../worker-manager/worker-manager.js';
 import type { InvokeOutcome } from './invocation.js';
-import { eventually, startHarness, type Harness } from './tiny-runtime.fixture.js';
-
-function pidOf(outcome: InvokeOutcome): number {
-  assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
-  assert.ok(outcome.kind === 'success');
-  return (JSON.parse(outcome.payload.toString()) as { pid: number }).pid;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, eventually, pidOf, startHarness, type Harness } from './tiny-runtime.fixture.js';
 
 class RecordedMetrics implements CapacityMetrics {
   readonly waits: Array<{ seconds: number; outcome: string }> = [];

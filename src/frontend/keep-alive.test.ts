@@ -3,23 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { InvokeOutcome } from './invocation.js';
-import { eventually, startHarness } from './tiny-runtime.fixture.js';
-
-function pidOf(outcome: InvokeOutcome): number {
-  assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
-  assert.ok(outcome.kind === 'success');
-  return (JSON.parse(outcome.payload.toString()) as { pid: number }).pid;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, eventually, pidOf, startHarness } from './tiny-runtime.fixture.js';
 
 test('an idle sandbox is destroyed after the idle timeout and its credentials revoked', async () => {
   const h = await startHarness({ idleTimeoutSeconds: 0.2 });

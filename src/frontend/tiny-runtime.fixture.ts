@@ -1,6 +1,7 @@
 // Test fixture: a real custom runtime (a small Node script speaking the Runtime API over node:http)
 // and a wired FrontEnd + WorkerManager + ProcessDriver around it. Init behaviour follows _HANDLER
 // ('echo', 'init-error', 'exit-during-init'); per-invocation behaviour follows the event's fields.
+import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -193,5 +194,22 @@ export async function eventually(condition: () => boolean | Promise<boolean>, ms
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The runtime's pid from a successful invoke of the tiny runtime (every answer carries it). */
+export function pidOf(outcome: InvokeOutcome): number {
+  assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
+  assert.ok(outcome.kind === 'success');
+  return (JSON.parse(outcome.payload.toString()) as { pid: number }).pid;
+}
+
+/** True while a process with this pid exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -20,9 +20,13 @@ export interface Interpreters {
   readonly python: string;
 }
 
+/** How to start one runtime in a sandbox; the worker manager builds the SandboxSpec from it. */
 export interface RuntimeLaunch {
+  /** Sandbox paths, e.g. /var/runtime/bootstrap.js or /var/task/bootstrap. */
   readonly argv: readonly string[];
+  /** Host dir mounted at /var/runtime. */
   readonly runtimeDir: string;
+  /** Host directories of the interpreter, bound read-only at the same path. */
   readonly hostPaths: readonly string[];
   /** Host directories the runtime sees read-only elsewhere (the AWS SDK for Node). */
   readonly readOnlyBinds?: readonly ReadOnlyBind[];

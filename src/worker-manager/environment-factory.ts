@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import type { FunctionRecord } from '../control-plane/function-record.js';
 import { hearthTagSettings } from '../control-plane/hearth-tags.js';
 import type { LogSink } from '../observability/log-sink.js';
-import type { ReadOnlyBind, SandboxDriver } from '../sandbox/sandbox-driver.js';
+import type { RuntimeLaunch } from '../runtimes/runtime-catalog.js';
+import type { SandboxDriver } from '../sandbox/sandbox-driver.js';
 import { ExecutionEnvironment } from '../sandbox/execution-environment.js';
 import {
   buildSandboxEnvironment,
@@ -13,18 +14,6 @@ import {
   type InitializationType,
   type SandboxCredentials,
 } from '../sandbox/sandbox-environment.js';
-
-/** What the runtime catalog says about starting one runtime (src/runtimes/runtime-catalog.ts). */
-export interface RuntimeLaunch {
-  /** Sandbox paths, e.g. /var/runtime/bootstrap.js or /var/task/bootstrap. */
-  readonly argv: readonly string[];
-  /** Host dir mounted at /var/runtime. */
-  readonly runtimeDir: string;
-  readonly hostPaths: readonly string[];
-  /** More host dirs, read-only at sandbox paths (the AWS SDK for Node). */
-  readonly readOnlyBinds?: readonly ReadOnlyBind[];
-  readonly env: Readonly<Record<string, string>>;
-}
 
 export type LaunchFor = (runtime: string) => RuntimeLaunch;
 
