@@ -239,8 +239,10 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     clearTimeout(this.freezeTimer);
     if (this.currentState !== 'resetting' && this.currentState !== 'gone') this.move('Retired');
     this.destroying = (async () => {
-      await this.api.close();
+      // The runtime goes first: with its Runtime API closed under it, a live runtime would log
+      // connection errors into the function's logs before the kill reached it.
       await this.process?.destroy();
+      await this.api.close();
       this.move('Destroyed');
       this.deps.onGone?.();
     })();
