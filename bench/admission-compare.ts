@@ -21,31 +21,59 @@ export interface VariantComparison {
   readonly deltaP50: number;
   /** Pooled p99 − the baseline's pooled p99. */
   readonly deltaP99: number;
-  /** `within noise` when |delta| ≤ the baseline's own spread between rounds, else the signed delta. */
+  /** `within noise` when |delta| ≤ the noise estimate, else the signed delta. */
   readonly verdictP50: string;
   readonly verdictP99: string;
 }
 
 export interface AdmissionComparison {
-  /** The spread (max − min) of the baseline's p50 and p99 between its rounds: what noise alone moves. */
+  /** The spread (max − min) of the baseline's p50 and p99 between its rounds: what drift alone moves. */
+  readonly baselineSpreadP50: number;
+  readonly baselineSpreadP99: number;
+  /**
+   * The largest |round p50 − baseline p50 in the same round| of the A/A control (a second,
+   * identical function): what pairing leaves of the noise. NaN without a control.
+   */
+  readonly pairedNoiseP50: number;
+  /** What Δp50 is judged against: the paired noise when there is a control, else the baseline's spread. */
   readonly noiseP50: number;
+  /** What Δp99 is judged against: the baseline's spread of p99 between rounds. */
   readonly noiseP99: number;
   readonly rows: readonly VariantComparison[];
 }
 
-/** Compares every variant with the first one (the baseline). */
-export function compareToBaseline(variants: readonly VariantSamples[]): AdmissionComparison {
+/**
+ * Compares every variant with the first one (the baseline). `controlIndex` names the A/A control,
+ * whose paired differences estimate the noise of a paired Δp50.
+ */
+export function compareToBaseline(variants: readonly VariantSamples[], controlIndex?: number): AdmissionComparison {
   const baseline = variants[0];
-  if (baseline === undefined) return { noiseP50: Number.NaN, noiseP99: Number.NaN, rows: [] };
+  if (baseline === undefined) {
+    const none = Number.NaN;
+    return {
+      baselineSpreadP50: none,
+      baselineSpreadP99: none,
+      pairedNoiseP50: none,
+      noiseP50: none,
+      noiseP99: none,
+      rows: [],
+    };
+  }
   const baseP50s = baseline.rounds.map((round) => roundPercentile(round, 50));
   const baseP99s = baseline.rounds.map((round) => roundPercentile(round, 99));
-  const noiseP50 = spread(baseP50s);
-  const noiseP99 = spread(baseP99s);
+  const paired = (variant: VariantSamples): number[] =>
+    variant.rounds.map((round, i) => roundPercentile(round, 50) - (baseP50s[i] ?? Number.NaN)).filter(Number.isFinite);
+  const baselineSpreadP50 = spread(baseP50s);
+  const baselineSpreadP99 = spread(baseP99s);
+  const control = controlIndex === undefined ? undefined : variants[controlIndex];
+  const controlDeltas = control === undefined ? [] : paired(control).map(Math.abs);
+  const pairedNoiseP50 = controlDeltas.length === 0 ? Number.NaN : Math.max(...controlDeltas);
+  const noiseP50 = Number.isFinite(pairedNoiseP50) ? pairedNoiseP50 : baselineSpreadP50;
+  const noiseP99 = baselineSpreadP99;
   const basePooled = summarize(baseline.rounds.flat());
   const rows = variants.map((variant): VariantComparison => {
     const latency = summarize(variant.rounds.flat());
-    const paired = variant.rounds.map((round, i) => roundPercentile(round, 50) - (baseP50s[i] ?? Number.NaN));
-    const deltaP50 = median(paired.filter(Number.isFinite));
+    const deltaP50 = median(paired(variant));
     const deltaP99 = latency.p99 - basePooled.p99;
     return {
       name: variant.name,
@@ -57,7 +85,7 @@ export function compareToBaseline(variants: readonly VariantSamples[]): Admissio
       verdictP99: variant === baseline ? 'baseline' : verdict(deltaP99, noiseP99),
     };
   });
-  return { noiseP50, noiseP99, rows };
+  return { baselineSpreadP50, baselineSpreadP99, pairedNoiseP50, noiseP50, noiseP99, rows };
 }
 
 /** `within noise` when the delta is no larger than the noise, else the signed delta in ms. */

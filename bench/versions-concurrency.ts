@@ -50,6 +50,9 @@ interface Variant {
   readonly setup?: (sdk: LambdaClient, fn: string) => Promise<void>;
 }
 
+/** The A/A control: the second row, an identical function invoked the same way as the baseline. */
+const CONTROL_INDEX = 1;
+
 const VARIANTS: readonly Variant[] = [
   { name: '$LATEST, no concurrency settings (baseline)', fn: 'adm-plain' },
   { name: 'A/A control: a second identical function', fn: 'adm-plain-again' },
@@ -164,7 +167,7 @@ async function measureAdmission(
     invoked: variant.qualifier === undefined ? variant.fn : `${variant.fn}:${variant.qualifier}`,
     rounds: rounds[i]!,
   }));
-  const comparison = compareToBaseline(samples);
+  const comparison = compareToBaseline(samples, CONTROL_INDEX);
   for (const row of comparison.rows) {
     log(
       'hearth',

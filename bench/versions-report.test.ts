@@ -8,11 +8,15 @@ import { renderVersionsSection } from './versions-report.js';
 const same = (value: number): number[] => [value, value, value];
 
 function hearth(): TargetResult {
-  const comparison = compareToBaseline([
-    { name: '$LATEST (baseline)', invoked: 'adm-plain', rounds: [same(0.4), same(0.5)] },
-    { name: 'alias → version', invoked: 'adm-alias:live', rounds: [same(0.42), same(0.52)] },
-    { name: 'slow | path', invoked: 'adm-slow:1', rounds: [same(0.9), same(1.0)] },
-  ]);
+  const comparison = compareToBaseline(
+    [
+      { name: '$LATEST (baseline)', invoked: 'adm-plain', rounds: [same(0.4), same(0.5)] },
+      { name: 'A/A control', invoked: 'adm-plain-again', rounds: [same(0.43), same(0.47)] },
+      { name: 'alias → version', invoked: 'adm-alias:live', rounds: [same(0.42), same(0.52)] },
+      { name: 'slow | path', invoked: 'adm-slow:1', rounds: [same(0.9), same(1.0)] },
+    ],
+    1,
+  );
   return {
     name: 'hearth',
     version: 'hearth@0.1.0',
@@ -42,7 +46,8 @@ describe('renderVersionsSection', () => {
   const markdown = renderVersionsSection(hearth());
 
   it('puts each way of invoking next to the baseline with a verdict against the noise', () => {
-    assert.match(markdown, /spread of the baseline's own p50 \(0\.100 ms\)/);
+    assert.match(markdown, /Δp50 is judged against 0\.030 ms \(the A\/A control's largest paired difference/);
+    assert.match(markdown, /The baseline's p50 itself moved by 0\.100 ms between rounds/);
     assert.deepEqual(row(markdown, '`adm-plain`').slice(4), ['+0.000', '+0.000', 'baseline', 'baseline']);
     assert.deepEqual(row(markdown, '`adm-alias:live`').slice(2, 7), [
       '0.420',
@@ -51,7 +56,7 @@ describe('renderVersionsSection', () => {
       '+0.020',
       'within noise',
     ]);
-    assert.equal(row(markdown, '`adm-slow:1`')[6], '+0.500 ms beyond noise 0.100');
+    assert.equal(row(markdown, '`adm-slow:1`')[6], '+0.500 ms beyond noise 0.030');
   });
 
   it('shows whether a first invoke served by provisioned concurrency had an Init Duration, beside an on-demand one', () => {

@@ -23,8 +23,9 @@ function admissionTable(hearth: TargetResult | undefined): string {
   return [
     `Interleaved: ${a.rounds} rounds × ${a.perRound} sequential invokes of each row, the order rotated every round. ` +
       `Δp50 is the median over rounds of (row p50 − baseline p50 in the same round); Δp99 compares the pooled p99s. ` +
-      `Noise is the spread of the baseline's own p50 (${ms(a.noiseP50)} ms) and p99 (${ms(a.noiseP99)} ms) between rounds; ` +
-      'a difference no larger than that is "within noise".',
+      `Noise: Δp50 is judged against ${ms(a.noiseP50)} ms (${Number.isFinite(a.pairedNoiseP50) ? "the A/A control's largest paired difference from the baseline in any round" : "the spread of the baseline's p50 between rounds"}), ` +
+      `Δp99 against ${ms(a.noiseP99)} ms (the spread of the baseline's p99 between rounds); a difference no larger is "within noise". ` +
+      `The baseline's p50 itself moved by ${ms(a.baselineSpreadP50)} ms between rounds (drift that pairing cancels).`,
     '',
     table(
       ['invoked as', 'what', 'p50', 'p99', 'Δp50', 'Δp99', 'p50 verdict', 'p99 verdict'],
