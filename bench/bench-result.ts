@@ -4,6 +4,7 @@ import type { Machine } from './machine.js';
 import type { Plan } from './plan.js';
 import type { SandboxMemory } from './sandbox-memory.js';
 import type { LatencySummary } from './stats.js';
+import type { AdmissionRoutingResult, ProvisionedStartResult } from './versions-result.js';
 
 export interface Throughput {
   readonly concurrency: number;
@@ -41,6 +42,10 @@ export interface TargetResult {
   readonly poolCold?: LatencySummary;
   readonly memory?: SandboxMemory;
   readonly many?: ManyFunctionsResult | { readonly skipped: string };
+  /** Hearth only: the warm path through versions, aliases and concurrency settings (issue 4). */
+  readonly admission?: AdmissionRoutingResult;
+  /** Hearth only: the first invoke served by provisioned concurrency, against an on-demand one. */
+  readonly provisionedStart?: ProvisionedStartResult;
   /** Errors of single phases that failed while the others ran. */
   readonly phaseErrors?: Readonly<Record<string, string>>;
 }

@@ -2,14 +2,11 @@
 // every peer next to Hearth, as ratios from ratio.ts. Pure: a BenchResult in, Markdown out.
 import type { BenchResult, ManyFunctionsResult, TargetResult, WarmResult } from './bench-result.js';
 import { compare, ratio, times } from './ratio.js';
+import { table, type Row } from './markdown-table.js';
 import { ms } from './stats.js';
+import { renderVersionsSection } from './versions-report.js';
 
-type Row = readonly string[];
-
-export function table(header: Row, rows: readonly Row[]): string {
-  const line = (cells: Row): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
+export { table };
 
 export function renderRun(result: BenchResult): string {
   const m = result.machine;
@@ -51,6 +48,8 @@ export function renderRun(result: BenchResult): string {
     '### Many functions: 200 functions round-robin, room for 20 sandboxes',
     '',
     manyTable(result.targets, hearth),
+    '',
+    renderVersionsSection(hearth),
     '',
     '### Hearth against its goals (issue 5)',
     '',

@@ -17,6 +17,7 @@ import { renderRun } from './report-tables.js';
 import { writeResults } from './results-file.js';
 import { startServer } from './server-process.js';
 import { SigV4Signer } from './sigv4-signer.js';
+import { measureVersionsAndConcurrency } from './versions-concurrency.js';
 import { architectTarget } from './targets/architect-target.js';
 import type { BenchTarget } from './targets/bench-target.js';
 import { hearthTarget } from './targets/hearth-target.js';
@@ -71,6 +72,13 @@ async function main(): Promise<void> {
         log(bench.name, `pool cold starts failed: ${firstLines(error)}`);
         result = { ...result, phaseErrors: { ...result.phaseErrors, poolCold: firstLines(error) } };
       }
+    }
+    if (bench.name === 'hearth' && result.error === undefined) {
+      const versions = await measureVersionsAndConcurrency(client, options.quick).catch((error: unknown) => ({
+        phaseErrors: { admission: firstLines(error), provisionedStart: firstLines(error) },
+      }));
+      const phaseErrors = { ...result.phaseErrors, ...versions.phaseErrors };
+      result = { ...versions, ...result, ...(Object.keys(phaseErrors).length > 0 ? { phaseErrors } : {}) };
     }
     if (result.error === undefined) {
       try {

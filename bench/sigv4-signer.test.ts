@@ -9,12 +9,12 @@ import { SigV4Signer } from './sigv4-signer.js';
 const keys = { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench/secret+key' };
 const now = new Date('2025-06-01T12:34:56Z');
 
-function verify(headers: Record<string, string>, body: Buffer, secret = keys.secretAccessKey): string {
+function verify(headers: Record<string, string>, body: Buffer, secret = keys.secretAccessKey, rawQuery = ''): string {
   return verifySigV4(
     {
       method: 'POST',
       rawPath: '/2015-03-31/functions/bench-echo/invocations',
-      rawQuery: '',
+      rawQuery,
       headers: { host: '127.0.0.1:4280', ...headers },
       body,
     },
@@ -35,5 +35,13 @@ describe('SigV4Signer', () => {
   it('is refused for another body or another secret', () => {
     assert.throws(() => verify(headers, Buffer.from('{"hello":"other"}')));
     assert.throws(() => verify(headers, body, 'wrong-secret'));
+  });
+
+  it('signs a query (a Qualifier) that the verifier accepts, and only that query', () => {
+    const path = '/2015-03-31/functions/bench-echo/invocations?Qualifier=live';
+    const signed = signer.sign('POST', '127.0.0.1:4280', path, body, now);
+    assert.equal(verify(signed, body, keys.secretAccessKey, 'Qualifier=live'), keys.accessKeyId);
+    assert.throws(() => verify(signed, body, keys.secretAccessKey, 'Qualifier=other'));
+    assert.throws(() => verify(signed, body));
   });
 });

@@ -19,7 +19,10 @@ export class SigV4Signer {
     private readonly service = 'lambda',
   ) {}
 
-  /** Headers to add to a request with this method, host, path (already encoded) and body. */
+  /**
+   * Headers to add to a request with this method, host, path and body. The path may carry a query
+   * (`…/invocations?Qualifier=live`); its segments and query values must need no escaping.
+   */
   sign(method: string, host: string, path: string, body: Buffer, now = new Date()): Record<string, string> {
     const amzDate = now
       .toISOString()
@@ -29,7 +32,19 @@ export class SigV4Signer {
     const payloadHash = createHash('sha256').update(body).digest('hex');
     const canonicalHeaders = `host:${host}\nx-amz-content-sha256:${payloadHash}\nx-amz-date:${amzDate}\n`;
     const signedHeaders = 'host;x-amz-content-sha256;x-amz-date';
-    const canonicalRequest = [method, path, '', canonicalHeaders, signedHeaders, payloadHash].join('\n');
+    const query = path.indexOf('?');
+    const canonicalPath = query === -1 ? path : path.slice(0, query);
+    const canonicalQuery =
+      query === -1
+        ? ''
+        : path
+            .slice(query + 1)
+            .split('&')
+            .sort()
+            .join('&');
+    const canonicalRequest = [method, canonicalPath, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash].join(
+      '\n',
+    );
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
     const stringToSign = [
       'AWS4-HMAC-SHA256',

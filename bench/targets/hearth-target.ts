@@ -36,7 +36,12 @@ export function hearthTarget(version: string, variant: 'hearth' | 'hearth-proces
 /** MemorySize of the benchmark's functions: one vCPU. */
 const BENCH_MEMORY_MB = 1769;
 
-async function startHearthTarget(spec: StartSpec, isolation: 'auto' | 'off'): Promise<RunningTarget> {
+/** A running Hearth and the SDK client that set it up (for benchmarks that configure more). */
+export interface RunningHearth extends RunningTarget {
+  readonly sdk: LambdaClient;
+}
+
+export async function startHearthTarget(spec: StartSpec, isolation: 'auto' | 'off'): Promise<RunningHearth> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-'));
   const keys = { accessKeyId: 'BENCH' + randomBytes(5).toString('hex').toUpperCase(), secretAccessKey: 'bench-secret' };
   const env: Record<string, string> = {
@@ -85,6 +90,7 @@ async function startHearthTarget(spec: StartSpec, isolation: 'auto' | 'off'): Pr
   }
   const signer = new SigV4Signer(keys, region);
   return {
+    sdk,
     memoryRoots: () => [server.pid],
     invokeTarget: (fn) => ({ url: endpoint, path: `/2015-03-31/functions/${fn}/invocations`, signer }),
     stop,

@@ -1,9 +1,10 @@
 // Aliases: CreateAlias, GetAlias, UpdateAlias, DeleteAlias, ListAliases
 // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-aliases.html). An alias names a
 // published version (or `$LATEST`) and may route a share of invocations to one more version.
-// Updates are compare-and-swaps on the alias's RevisionId.
+// Updates are compare-and-swaps on the alias's RevisionId. An alias with provisioned concurrency
+// may move only where PutProvisionedConcurrencyConfig would have accepted it.
 import { errors } from '../errors/lambda-error.js';
-import type { AliasStore, FunctionRecordStore } from '../storage/ports.js';
+import type { AliasStore, FunctionRecordStore, ProvisionedConcurrencyStore } from '../storage/ports.js';
 import { checkAliasInput, checkRouting, type AliasInput } from './alias-input.js';
 import type { AliasRecord } from './alias-record.js';
 import { functionArn, parseFunctionName, type Account } from './function-name.js';
@@ -11,7 +12,9 @@ import { LATEST } from './function-record.js';
 import { decodeListMarker, encodeListMarker } from './list-marker.js';
 
 export interface AliasServiceDeps {
-  readonly store: AliasStore & Pick<FunctionRecordStore, 'get'>;
+  readonly store: AliasStore &
+    Pick<FunctionRecordStore, 'get'> &
+    Pick<ProvisionedConcurrencyStore, 'getProvisionedConcurrency'>;
   readonly account: Account;
   readonly newRevisionId: () => string;
   /** Told after every alias change, so the front end routes by the new alias at once. */
@@ -62,6 +65,7 @@ export class AliasService {
       revisionId: this.deps.newRevisionId(),
     };
     await this.checkTargets(next);
+    await this.checkProvisioned(next);
     // Lost a race with another update (or a delete): the caller's view is stale either way.
     if (!(await this.deps.store.updateAlias(next, current.revisionId))) throw errors.revisionMismatch();
     this.deps.onChanged?.(current.functionName);
@@ -108,6 +112,20 @@ export class AliasService {
     const name = this.nameOf(functionName);
     if (!(await this.deps.store.get(name, LATEST))) throw errors.functionNotFound(functionArn(this.deps.account, name));
     return name;
+  }
+
+  /**
+   * An alias with provisioned concurrency may not move onto `$LATEST`, nor route to a version that
+   * has a configuration of its own: the errors PutProvisionedConcurrencyConfig gives for the same
+   * pair (a version and an alias routing to it cannot both have one).
+   */
+  private async checkProvisioned(alias: AliasRecord): Promise<void> {
+    const { store } = this.deps;
+    if (!(await store.getProvisionedConcurrency(alias.functionName, alias.name))) return;
+    if (alias.functionVersion === LATEST) throw errors.provisionedOnUnpublished();
+    for (const version of [alias.functionVersion, ...Object.keys(alias.additionalVersionWeights)]) {
+      if (await store.getProvisionedConcurrency(alias.functionName, version)) throw errors.aliasOnProvisionedVersion();
+    }
   }
 
   /** Every version the alias names must exist; routing must follow Lambda's rules. */

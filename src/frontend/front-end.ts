@@ -115,11 +115,14 @@ export class FrontEnd implements Invoker {
     const requestId = randomUUID();
     const invokedFunctionArn = functionArn(account, ref.name, ref.qualifier);
     try {
+      const { reserved, provisionedTotal, provisionedByVersion } = await this.cache.limits(record.name);
       const limits = {
-        ...(await this.cache.limits(record.name)),
+        reserved,
+        provisionedTotal,
+        provisioned: provisionedByVersion.get(record.version) ?? 0,
         unreservedCapacity: this.accountConcurrency - (await this.cache.totalReservedConcurrency()),
       };
-      const admitted = await this.counter.withLease(record.name, limits, () =>
+      const admitted = await this.counter.withLease(record.name, record.version, limits, () =>
         this.deps.workers.withSandbox(record, this.deps.codeDirFor(record.codeSha256), (sandbox) =>
           sandbox.invoke({
             requestId,

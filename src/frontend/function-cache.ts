@@ -1,17 +1,26 @@
 // What the invoke path needs to know about functions, cached so that a warm invoke makes no store
-// round trip: records by version, aliases, each function's reservation and provisioned total, and
-// the account's total of committed concurrency (reservations, and provisioned concurrency without one). The control plane calls drop(name) after every change; a read that a drop
-// overtook while it was in flight is not cached, so nothing stale survives a change.
+// round trip: records by version, aliases, each function's reservation and provisioned concurrency
+// (per version: a version's own configuration plus its share of an alias's), and the account's total
+// of committed concurrency (reservations, and provisioned concurrency without one). The control plane
+// calls drop(name) after every change; a read that a drop overtook while it was in flight is not
+// cached, so nothing stale survives a change.
 import type { AliasRecord } from '../control-plane/alias-record.js';
 import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { FunctionStore } from '../storage/ports.js';
+import { splitByWeights } from '../worker-manager/provisioned-plan.js';
 
-interface CachedFunction {
-  readonly records: Map<string, FunctionRecord>;
-  readonly aliases: Map<string, AliasRecord>;
+/** A function's reservation and provisioned concurrency, as admission needs them. */
+export interface FunctionLimits {
   readonly reserved: number | undefined;
   /** The sum of the function's provisioned concurrency configurations. */
-  readonly provisioned: number;
+  readonly provisionedTotal: number;
+  /** Provisioned concurrency per version (absent: none). */
+  readonly provisionedByVersion: ReadonlyMap<string, number>;
+}
+
+interface CachedFunction extends FunctionLimits {
+  readonly records: Map<string, FunctionRecord>;
+  readonly aliases: Map<string, AliasRecord>;
 }
 
 export type CacheStore = Pick<
@@ -50,11 +59,11 @@ export class FunctionCache {
     return alias;
   }
 
-  /** The function's reservation and provisioned total; call after record() found the function. */
-  async limits(name: string): Promise<{ reserved: number | undefined; provisioned: number }> {
+  /** The function's reservation and provisioned concurrency; call after record() found the function. */
+  async limits(name: string): Promise<FunctionLimits> {
     const cached = this.functions.get(name) ?? (await this.entry(name, this.generation));
     if (cached) return cached;
-    return { reserved: await this.store.reservedConcurrency(name), provisioned: await this.provisionedOf(name) };
+    return { reserved: await this.store.reservedConcurrency(name), ...(await this.provisionedOf(name)) };
   }
 
   async totalReservedConcurrency(): Promise<number> {
@@ -72,13 +81,23 @@ export class FunctionCache {
     const reserved = await this.store.reservedConcurrency(name);
     const provisioned = await this.provisionedOf(name);
     if (generation !== this.generation) return undefined;
-    const created = this.functions.get(name) ?? { records: new Map(), aliases: new Map(), reserved, provisioned };
+    const created = this.functions.get(name) ?? { records: new Map(), aliases: new Map(), reserved, ...provisioned };
     this.functions.set(name, created);
     return created;
   }
 
-  private async provisionedOf(name: string): Promise<number> {
+  /** Each configuration's environments go to a version: its own, or the alias's split by weight. */
+  private async provisionedOf(name: string): Promise<Omit<FunctionLimits, 'reserved'>> {
     const configs = await this.store.listProvisionedConcurrency(name);
-    return configs.reduce((sum, config) => sum + config.requested, 0);
+    const byVersion = new Map<string, number>();
+    for (const config of configs) {
+      const alias = /^[0-9]+$/.test(config.qualifier) ? undefined : await this.store.getAlias(name, config.qualifier);
+      const shares = alias
+        ? splitByWeights(config.requested, alias.functionVersion, alias.additionalVersionWeights)
+        : [{ version: config.qualifier, count: config.requested }];
+      for (const share of shares) byVersion.set(share.version, (byVersion.get(share.version) ?? 0) + share.count);
+    }
+    const provisionedTotal = configs.reduce((sum, config) => sum + config.requested, 0);
+    return { provisionedTotal, provisionedByVersion: byVersion };
   }
 }
