@@ -77,10 +77,10 @@ export function parseInvokeRequest(
 export function invokeResponse(outcome: InvokeOutcome, invocationType: InvocationType): ApiResponse {
   switch (outcome.kind) {
     case 'success':
-      // For Event the front end reports success once the event is durably queued.
-      return invocationType === 'Event'
-        ? { status: 202, headers: { 'x-amzn-RequestId': outcome.requestId } }
-        : executed(outcome, undefined);
+      return executed(outcome, undefined);
+    case 'queued':
+      // Event: the event is durable; the same request id names every attempt (Invoke reference: 202).
+      return { status: 202, headers: { 'x-amzn-RequestId': outcome.requestId } };
     case 'function-error':
     case 'init-error':
     case 'timeout':
