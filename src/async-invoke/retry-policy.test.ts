@@ -24,7 +24,13 @@ interface Row {
 }
 
 const rows: Row[] = [
-  { name: 'success', result: 'success', event: { acceptedAt: T0, attempts: 1, throttles: 0 }, now: T0, expected: { kind: 'succeeded' } },
+  {
+    name: 'success',
+    result: 'success',
+    event: { acceptedAt: T0, attempts: 1, throttles: 0 },
+    now: T0,
+    expected: { kind: 'succeeded' },
+  },
   {
     name: '1st function error: 2nd attempt after 1 minute',
     result: 'function-error',
@@ -129,7 +135,13 @@ void describe('decideAfterAttempt', () => {
   });
 
   void it('an event is expired from its maximum age on', () => {
-    assert.equal(isExpired({ acceptedAt: T0 }, T0 + 59_999, { maximumRetryAttempts: 2, maximumEventAgeMs: 60_000 }), false);
-    assert.equal(isExpired({ acceptedAt: T0 }, T0 + 60_000, { maximumRetryAttempts: 2, maximumEventAgeMs: 60_000 }), true);
+    assert.equal(
+      isExpired({ acceptedAt: T0 }, T0 + 59_999, { maximumRetryAttempts: 2, maximumEventAgeMs: 60_000 }),
+      false,
+    );
+    assert.equal(
+      isExpired({ acceptedAt: T0 }, T0 + 60_000, { maximumRetryAttempts: 2, maximumEventAgeMs: 60_000 }),
+      true,
+    );
   });
 });

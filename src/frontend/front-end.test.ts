@@ -258,7 +258,7 @@ test('refusals: unknown function, other qualifier, not Active, Event, DryRun', a
   assert.deepEqual(await h.invoke('echo', {}, { invocationType: 'DryRun' }), { kind: 'dry-run' });
 });
 
-test('Event: the event is queued under the 202\'s request id, with the qualifier as invoked', async () => {
+test("Event: the event is queued under the 202's request id, with the qualifier as invoked", async () => {
   const queued = await h.invoke('echo', { n: 1 }, { invocationType: 'Event', qualifier: '$LATEST' });
   assert.ok(queued.kind === 'queued', JSON.stringify(queued));
   const [row] = await h.storage.asyncEvents.due(Date.now() + 1, 10);
