@@ -261,7 +261,7 @@ test('refusals: unknown function, other qualifier, not Active, Event, DryRun', a
 test("Event: the event is queued under the 202's request id, with the qualifier as invoked", async () => {
   const queued = await h.invoke('echo', { n: 1 }, { invocationType: 'Event', qualifier: '$LATEST' });
   assert.ok(queued.kind === 'queued', JSON.stringify(queued));
-  const [row] = await h.storage.asyncEvents.due(Date.now() + 1, 10);
+  const [row] = await h.storage.asyncEvents.claim([queued.requestId], Date.now() + 1, Date.now() + 1000);
   assert.deepEqual(
     [row?.requestId, row?.functionName, row?.qualifier, row?.payload.toString()],
     [queued.requestId, 'echo', '$LATEST', '{"n":1}'],

@@ -169,6 +169,13 @@ export interface QueuedEvent extends AsyncEvent {
   readonly lastResponse: string | undefined;
 }
 
+/** A candidate for claiming: `rank` 1 is its function's oldest due event, 2 the next, … */
+export interface DueEvent {
+  readonly requestId: string;
+  readonly functionName: string;
+  readonly rank: number;
+}
+
 /** Where an event goes after its last attempt when its destination could not take it (B19). */
 export interface UndeliverableEvent {
   readonly reason: string;
@@ -194,10 +201,10 @@ export interface AsyncEventQueue {
   /** Resolves only once the event is durable (fsynced); rejects when it could not be stored. */
   enqueue(event: AsyncEvent): Promise<void>;
   /**
-   * Up to `limit` events due at `now` (claims past their deadline included), interleaved across functions: every function's
-   * oldest first, then every function's second oldest, and so on (`rank` counts from 1).
+   * Up to `limit` events due at `now` (claims past their deadline included), interleaved across
+   * functions: every function's oldest first, then every function's second oldest, and so on.
    */
-  due(now: number, limit: number): Promise<(QueuedEvent & { readonly rank: number })[]>;
+  due(now: number, limit: number): Promise<DueEvent[]>;
   /**
    * Claims those of `requestIds` still due (or whose claim's deadline passed): hides them until
    * `visibleAt`, counts an attempt.

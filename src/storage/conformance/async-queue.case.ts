@@ -30,19 +30,19 @@ export function asyncQueueConformance(name: string, open: () => Promise<Storage>
       const queue = storage.asyncEvents;
       await queue.enqueue({ ...event('r1', 'fn'), qualifier: 'live', clientContext: '{"a":1}' });
       assert.deepEqual(await queue.due(T0 - 1, 10), []);
-      const [due] = await queue.due(T0, 10);
-      assert.deepEqual(due, {
+      assert.deepEqual(await queue.due(T0, 10), [{ requestId: 'r1', functionName: 'fn', rank: 1 }]);
+      const [claimed] = await queue.claim(['r1'], T0, T0 + 10);
+      assert.deepEqual(claimed, {
         requestId: 'r1',
         functionName: 'fn',
         qualifier: 'live',
         payload: Buffer.from('{"id":"r1"}'),
         clientContext: '{"a":1}',
         acceptedAt: T0,
-        dueAt: T0,
-        attempts: 0,
+        dueAt: T0 + 10,
+        attempts: 1,
         throttles: 0,
         lastResponse: undefined,
-        rank: 1,
       });
     });
 
@@ -92,8 +92,8 @@ export function asyncQueueConformance(name: string, open: () => Promise<Storage>
       await queue.claim(['r1'], T0, T0 + 60_000);
       await queue.reschedule('r1', { dueAt: T0 + 5000, attempts: 1, throttles: 3, lastResponse: '{"s":1}' });
       assert.deepEqual(await queue.due(T0 + 4999, 10), []);
-      const [due] = await queue.due(T0 + 5000, 10);
-      assert.deepEqual([due?.attempts, due?.throttles, due?.lastResponse, due?.dueAt], [1, 3, '{"s":1}', T0 + 5000]);
+      const [again] = await queue.claim(['r1'], T0 + 5000, T0 + 6000);
+      assert.deepEqual([again?.attempts, again?.throttles, again?.lastResponse], [2, 3, '{"s":1}']);
     });
 
     void it('finish removes the event; undeliverable ones are kept and counted', async () => {

@@ -3,6 +3,7 @@ import type {
   AsyncEvent,
   AsyncEventQueue,
   AsyncQueueStats,
+  DueEvent,
   FunctionQueueDepth,
   QueuedEvent,
   Reschedule,
@@ -33,7 +34,7 @@ export class MemoryAsyncQueue implements AsyncEventQueue, AsyncQueueStats {
     });
   }
 
-  async due(now: number, limit: number): Promise<(QueuedEvent & { readonly rank: number })[]> {
+  async due(now: number, limit: number): Promise<DueEvent[]> {
     const byFunction = new Map<string, Row[]>();
     for (const row of this.rows.values()) {
       if (row.dueAt > now) continue;
@@ -47,7 +48,9 @@ export class MemoryAsyncQueue implements AsyncEventQueue, AsyncQueueStats {
       list.forEach((row, i) => ranked.push({ ...row, rank: i + 1 }));
     }
     ranked.sort((a, b) => a.rank - b.rank || a.dueAt - b.dueAt || a.seq - b.seq);
-    return ranked.slice(0, Math.max(0, limit)).map(({ seq: _seq, claimed: _claimed, ...event }) => event);
+    return ranked
+      .slice(0, Math.max(0, limit))
+      .map(({ requestId, functionName, rank }) => ({ requestId, functionName, rank }));
   }
 
   async claim(requestIds: readonly string[], now: number, visibleAt: number): Promise<QueuedEvent[]> {

@@ -80,7 +80,7 @@ export const migrations: readonly string[] = [
     last_response  TEXT
   );
   CREATE INDEX async_events_due ON async_events (due_at);
-  CREATE INDEX async_events_by_function ON async_events (function_name, accepted_at);
+  CREATE INDEX async_events_by_function ON async_events (function_name, due_at);
 
   -- Events whose invocation record no destination could take (kept for replay; docs/async.md).
   CREATE TABLE async_undeliverable (
