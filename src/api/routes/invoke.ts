@@ -42,10 +42,7 @@ export function invokeRoutes(invoker: Invoker): Route[] {
           request.body,
         );
         const signal = request.signal;
-        return invokeResponse(
-          await invoker.invoke(signal !== undefined ? { ...invoke, signal } : invoke),
-          invoke.invocationType,
-        );
+        return invokeResponse(await invoker.invoke(signal !== undefined ? { ...invoke, signal } : invoke));
       },
     },
   ];
@@ -74,7 +71,7 @@ export function parseInvokeRequest(
 }
 
 /** The HTTP answer for an outcome; throttles and rejections are thrown for render-error. */
-export function invokeResponse(outcome: InvokeOutcome, invocationType: InvocationType): ApiResponse {
+export function invokeResponse(outcome: InvokeOutcome): ApiResponse {
   switch (outcome.kind) {
     case 'success':
       return executed(outcome, undefined);
