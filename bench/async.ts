@@ -28,6 +28,8 @@ export interface AsyncBacklog {
   readonly drainSeconds: number;
   /** 202 → completion per event (ms), k-th 202 paired with the k-th completion. */
   readonly completion: LatencySummary;
+  /** hearth_async_events_retried_total of the backlog's function, by cause (throttles show up here). */
+  readonly retried: Readonly<Record<string, number>>;
 }
 
 export interface AsyncBenchResult {
@@ -145,6 +147,13 @@ async function measureBacklog(
   } finally {
     done = true;
   }
+  const metrics = (await request(agent, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
+  const retried: Record<string, number> = {};
+  for (const match of metrics.matchAll(
+    /^hearth_async_events_retried_total\{function="async-backlog",cause="([^"]+)"\} (\d+)$/gm,
+  )) {
+    retried[match[1] ?? '?'] = Number(match[2]);
+  }
   accepted.sort((a, b) => a - b);
   const waits = completed.map((at, k) => Math.max(0, at - (accepted[k] ?? at)));
   const first = accepted[0] ?? started;
@@ -154,6 +163,7 @@ async function measureBacklog(
     acceptSeconds,
     drainSeconds: ((completed[completed.length - 1] ?? first) - first) / 1000,
     completion: summarize(waits),
+    retried,
   };
 }
 
@@ -199,7 +209,7 @@ export function describeAsync(result: AsyncBenchResult): string[] {
   );
   const b = result.backlog;
   lines.push(
-    `async backlog: ${b.events} events at c=${b.concurrency} accepted in ${b.acceptSeconds.toFixed(2)} s, all run ${b.drainSeconds.toFixed(2)} s after the first 202; 202→completion p50 ${b.completion.p50.toFixed(0)} ms p99 ${b.completion.p99.toFixed(0)} ms`,
+    `async backlog: ${b.events} events at c=${b.concurrency} accepted in ${b.acceptSeconds.toFixed(2)} s, all run ${b.drainSeconds.toFixed(2)} s after the first 202; 202→completion p50 ${b.completion.p50.toFixed(0)} ms p99 ${b.completion.p99.toFixed(0)} ms; retried: ${JSON.stringify(b.retried)}`,
   );
   return lines;
 }
