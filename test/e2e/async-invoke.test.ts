@@ -119,8 +119,10 @@ describe('Async invoke (SDK v3)', { timeout: 240_000 }, () => {
     assert.deepEqual(record.requestPayload, { id: 'ok-1' });
     assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: '$LATEST' });
     assert.deepEqual(record.responsePayload, { done: 'ok-1' });
-    const lines = await output(worker);
-    assert.ok(lines.includes(`RAN ok-1 ${requestId}`), lines.join('\n'));
+    await waitFor(
+      () => output(worker),
+      (lines) => lines.includes(`RAN ok-1 ${requestId}`),
+    );
   });
 
   it('B2: a failing event runs 3 times with the same request id, then RetriesExhausted with count 3', async () => {
@@ -139,7 +141,11 @@ describe('Async invoke (SDK v3)', { timeout: 240_000 }, () => {
       functionError: 'Unhandled',
     });
     assert.equal((record.responsePayload as { errorMessage: string }).errorMessage, 'boom fail-1');
-    const lines = await output(worker);
+    // Log lines are written in batches: wait for the third attempt's REPORT.
+    const lines = await waitFor(
+      () => output(worker),
+      (all) => all.filter((l) => l.startsWith(`REPORT RequestId: ${requestId}`)).length >= 3,
+    );
     assert.equal(lines.filter((l) => l === `RAN fail-1 ${requestId}`).length, 3);
     assert.equal(lines.filter((l) => l.startsWith(`REPORT RequestId: ${requestId}`)).length, 3);
   });
@@ -173,6 +179,36 @@ describe('Async invoke (SDK v3)', { timeout: 240_000 }, () => {
     });
     assert.equal(record.responseContext, undefined);
     assert.deepEqual(await functionLogLines(server, zero), [], 'no sandbox ever started');
+  });
+
+  it('C4 (small): 40 events at reserved concurrency 2 — throttled ones are retried with backoff until all ran', async () => {
+    const narrow = uniqueName('narrow');
+    await createAndWait(client, {
+      FunctionName: narrow,
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Code: {
+        ZipFile: await nodeSource({
+          'index.mjs':
+            "export const handler = async (event) => { await new Promise((r) => setTimeout(r, 50)); console.log('RAN ' + event.id); };\n",
+        }),
+      },
+    });
+    await client.send(new PutFunctionConcurrencyCommand({ FunctionName: narrow, ReservedConcurrentExecutions: 2 }));
+    const ids = Array.from({ length: 40 }, (_, i) => `n${i}`);
+    await Promise.all(ids.map((id) => sendEvent(narrow, { id })));
+    const lines = await waitFor(
+      () => output(narrow),
+      (all) => ids.every((id) => all.includes(`RAN ${id}`)),
+      120_000,
+    );
+    for (const id of ids) assert.equal(lines.filter((l) => l === `RAN ${id}`).length, 1, `${id} ran once`);
+    // The last RAN line can be stored a moment before its attempt is counted: wait for the count.
+    const text = await waitFor(
+      () => metricsText(server),
+      (t) => sample(t, `hearth_async_events_finished_total{function="${narrow}",condition="Success"}`) === 40,
+    );
+    assert.ok(sample(text, `hearth_async_events_retried_total{function="${narrow}",cause="throttled"}`) > 0, text);
   });
 
   it('A5: a 1,048,577-byte event is 413 and queues nothing; A10: no 202 for a missing function', async () => {
