@@ -1,5 +1,6 @@
 // The shape of one benchmark run, as written to bench/results/<date>.json and rendered into
 // docs/benchmarks.md.
+import type { AsyncBenchResult } from './async.js';
 import type { Machine } from './machine.js';
 import type { Plan } from './plan.js';
 import type { SandboxMemory } from './sandbox-memory.js';
@@ -63,4 +64,6 @@ export interface BenchResult {
   readonly floor: WarmResult;
   /** Hearth first, then the peers. */
   readonly targets: readonly TargetResult[];
+  /** Async invocation: events accepted per second and 202 → completion (bench/async.ts). */
+  readonly async?: AsyncBenchResult;
 }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hearthBin, repoRoot } from '../test/support/repo-root.js';
+import { ASYNC_PLAN, ASYNC_QUICK_PLAN, describeAsync, measureAsync, type AsyncBenchResult } from './async.js';
 import type { BenchResult, TargetResult } from './bench-result.js';
 import { measureInProcess } from './in-process-floor.js';
 import { InvokeClient } from './invoke-client.js';
@@ -93,6 +94,15 @@ async function main(): Promise<void> {
   }
   client.close();
   targets.sort((a, b) => order(a.name) - order(b.name));
+  let asyncResult: AsyncBenchResult | undefined;
+  if (wanted('hearth-async')) {
+    try {
+      asyncResult = await measureAsync(hearthVersion(), options.quick ? ASYNC_QUICK_PLAN : ASYNC_PLAN);
+      for (const line of describeAsync(asyncResult)) log('hearth-async', line);
+    } catch (error) {
+      log('hearth-async', `failed: ${firstLines(error)}`);
+    }
+  }
 
   const result: BenchResult = {
     date: new Date().toISOString(),
@@ -104,6 +114,7 @@ async function main(): Promise<void> {
     inProcess,
     floor,
     targets,
+    ...(asyncResult !== undefined ? { async: asyncResult } : {}),
   };
   console.log('\n' + renderRun(result));
   if (options.write) {

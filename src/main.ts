@@ -16,6 +16,7 @@ import {
 import type { Route } from './api/route.js';
 import { accountSettingsRoutes } from './api/routes/account-settings.js';
 import { codeDownloadRoutes } from './api/routes/code-download.js';
+import { eventInvokeConfigRoutes } from './api/routes/event-invoke-config.js';
 import { functionRoutes } from './api/routes/functions.js';
 import { invokeRoutes } from './api/routes/invoke.js';
 import { layerRoutes } from './api/routes/layers.js';
@@ -23,9 +24,15 @@ import { logRoutes } from './api/routes/logs.js';
 import { metricsRoutes } from './api/routes/metrics.js';
 import { tagRoutes } from './api/routes/tags.js';
 import { createApiServer } from './api/server.js';
+import { AsyncIntake } from './async-invoke/async-intake.js';
+import { asyncMetrics, asyncQueueGauges } from './async-invoke/async-metrics.js';
+import { AsyncPoller } from './async-invoke/async-poller.js';
+import { Destinations } from './async-invoke/destinations.js';
+import { scaledDelays } from './async-invoke/retry-policy.js';
 import { CodeStore } from './code-store/code-store.js';
 import type { Config } from './config/config.js';
 import { CodeUrlSigner } from './control-plane/code-url-signer.js';
+import { EventInvokeConfigService } from './control-plane/event-invoke-config-service.js';
 import type { FunctionRecord } from './control-plane/function-record.js';
 import { FunctionService } from './control-plane/function-service.js';
 import { LayerPolicyService } from './control-plane/layer-policy-service.js';
@@ -122,7 +129,13 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     metrics: capacityMetrics(metrics),
   });
   capacityGauges(metrics, () => workers.capacity());
+  // Async invocation (docs/async.md): the front end commits Event invocations through the intake;
+  // the pollers run them through the front end again, like any synchronous invoke.
+  const asyncCounters = asyncMetrics(metrics);
+  const queueGauges = asyncQueueGauges(metrics, storage.asyncEvents, (error) => log(`async queue: ${String(error)}`));
+  const intake = new AsyncIntake(storage.asyncEvents, asyncCounters, () => poller.wake());
   const frontEnd = new FrontEnd({
+    events: intake,
     functions: storage.functions,
     codeDirFor: (sha) => code.treeDir(sha),
     workers,
@@ -130,6 +143,17 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     accountConcurrency: config.accountConcurrency,
     onPlatformError: (error) =>
       log(`platform error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  });
+  const poller = new AsyncPoller({
+    queue: storage.asyncEvents,
+    invoker: frontEnd,
+    configs: storage.eventInvokeConfigs,
+    reservedConcurrency: (name) => storage.functions.reservedConcurrency(name),
+    destinations: new Destinations(frontEnd, account),
+    metrics: asyncCounters,
+    delays: scaledDelays(config.asyncRetryScale),
+    slots: config.asyncConcurrency,
+    onError: (error) => log(`async poller: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   const provisioner = new Provisioner({
     store: storage.functions,
@@ -152,6 +176,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     provisioning: provisioner,
     onDeleted: (name) => {
       void frontEnd.forget(name);
+      void storage.eventInvokeConfigs.deleteEventInvokeConfigs(name);
       void storage.logs.deleteFunction(name);
     },
   });
@@ -163,6 +188,10 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   const layerPolicies = new LayerPolicyService({ store: storage.layers, layers, account });
   const routes: Route[] = [
     ...invokeRoutes(frontEnd),
+    ...eventInvokeConfigRoutes(
+      new EventInvokeConfigService({ store: storage.eventInvokeConfigs, functions: storage.functions, account }),
+      account,
+    ),
     ...functionRoutes(functions, codeUrls),
     ...tagRoutes(functions.tags),
     ...layerRoutes(layers, layerPolicies, codeUrls),
@@ -183,6 +212,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
   log(`capacity: ${config.sandboxMemoryMb} MB for sandboxes, at most ${config.maxSandboxes} of them`);
   sandboxes.fillPools?.();
+  await poller.start();
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 
   let closing: Promise<void> | undefined;
@@ -195,7 +225,10 @@ export async function startHearth(config: Config, options: StartOptions): Promis
         );
         server.closeIdleConnections();
         socketServer.closeIdleConnections();
-        await frontEnd.drain(config.shutdownGraceSeconds * 1000);
+        // Pollers first: running events finish (bounded), the rest stay queued for the next start.
+        const graceEnds = Date.now() + config.shutdownGraceSeconds * 1000;
+        await poller.stop(config.shutdownGraceSeconds * 1000);
+        await frontEnd.drain(Math.max(0, graceEnds - Date.now()));
         server.closeAllConnections();
         socketServer.closeAllConnections();
         await stopped;
@@ -204,6 +237,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
         await workers.shutdown();
         await driver.close?.();
         await logSink.close();
+        queueGauges.stop();
         await storage.close();
       })();
       return closing;

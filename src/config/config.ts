@@ -44,6 +44,10 @@ export interface Config {
   readonly accountConcurrency: number;
   /** Concurrency that reservations and provisioned concurrency must leave unreserved (Lambda: 100). */
   readonly minimumUnreserved: number;
+  /** Async events run at once by the pollers, across all functions (docs/async.md). */
+  readonly asyncConcurrency: number;
+  /** Multiplies Lambda's async retry delays (1 min, 2 min; throttles 1 s … 5 min); tests use e.g. 0.01. */
+  readonly asyncRetryScale: number;
 }
 
 export interface StartFlags {
@@ -85,6 +89,8 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env, hostM
     queueLength: wholeNumber(env['HEARTH_QUEUE_LENGTH'], 100, 'HEARTH_QUEUE_LENGTH', 0),
     queueWaitMs: wholeNumber(env['HEARTH_QUEUE_WAIT_MS'], 2000, 'HEARTH_QUEUE_WAIT_MS', 0),
     scalingRate: wholeNumber(env['HEARTH_SCALING_RATE'], 1000, 'HEARTH_SCALING_RATE', 1),
+    asyncConcurrency: wholeNumber(env['HEARTH_ASYNC_CONCURRENCY'], 32, 'HEARTH_ASYNC_CONCURRENCY', 1),
+    asyncRetryScale: positiveNumber(env['HEARTH_ASYNC_RETRY_SCALE'], 1, 'HEARTH_ASYNC_RETRY_SCALE'),
   };
 }
 

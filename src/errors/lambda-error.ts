@@ -304,6 +304,36 @@ export const errors = {
       `The function's MemorySize (${memoryMb} MB) is larger than this host's sandbox memory budget (${budgetMb} MB, HEARTH_SANDBOX_MEMORY_MB).`,
     );
   },
+  /** Get/Update/DeleteFunctionEventInvokeConfig on a function or qualifier without one (AWS's wording). */
+  eventInvokeConfigNotFound(arn: string): LambdaError {
+    return new LambdaError('ResourceNotFoundException', 404, `The function ${arn} doesn't have an EventInvokeConfig`);
+  },
+  /** An on-success / on-failure destination that is not a Hearth Lambda function that exists (AWS's wording). */
+  invalidDestination(arn: string): LambdaError {
+    return new LambdaError('InvalidParameterValueException', 400, `The destination ARN ${arn} is invalid.`);
+  },
+  destinationIsSelf(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      "You can't specify the function as a destination for itself.",
+    );
+  },
+  eventInvokeConfigEmpty(): LambdaError {
+    return new LambdaError(
+      'InvalidParameterValueException',
+      400,
+      'You must specify at least one of error handling or destination setting.',
+    );
+  },
+  /** An asynchronous event could not be stored durably (disk full, I/O error): no 202 is sent. */
+  eventNotQueued(): LambdaError {
+    return new LambdaError(
+      'ServiceException',
+      500,
+      'The event could not be queued for asynchronous invocation. Please retry.',
+    );
+  },
   service(message = 'An internal error occurred. Please retry.'): LambdaError {
     return new LambdaError('ServiceException', 500, message);
   },

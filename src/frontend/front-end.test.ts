@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InvokeOutcome } from './invocation.js';
+import { FrontEnd } from './front-end.js';
 import { eventually, startHarness, type Harness } from './tiny-runtime.fixture.js';
 
 let h: Harness;
@@ -251,8 +252,39 @@ test('refusals: unknown function, other qualifier, not Active, Event, DryRun', a
   const bad = await h.invoke('bad name!');
   assert.ok(bad.kind === 'rejected');
   assert.equal(bad.error.code, 'ValidationException');
-  const event = await h.invoke('echo', {}, { invocationType: 'Event' });
-  assert.ok(event.kind === 'rejected');
-  assert.deepEqual([event.error.status, event.error.code], [400, 'InvalidParameterValueException']);
+  const notReady = await h.invoke('pending', {}, { invocationType: 'Event' });
+  assert.ok(notReady.kind === 'rejected', 'A10: no 202 for a function that is not Active');
+  assert.deepEqual(await h.storage.asyncEvents.depths(), []);
   assert.deepEqual(await h.invoke('echo', {}, { invocationType: 'DryRun' }), { kind: 'dry-run' });
+});
+
+test("Event: the event is queued under the 202's request id, with the qualifier as invoked", async () => {
+  const queued = await h.invoke('echo', { n: 1 }, { invocationType: 'Event', qualifier: '$LATEST' });
+  assert.ok(queued.kind === 'queued', JSON.stringify(queued));
+  const [row] = await h.storage.asyncEvents.claim([queued.requestId], Date.now() + 1, Date.now() + 1000);
+  assert.deepEqual(
+    [row?.requestId, row?.functionName, row?.qualifier, row?.payload.toString()],
+    [queued.requestId, 'echo', '$LATEST', '{"n":1}'],
+  );
+  await h.storage.asyncEvents.finish(queued.requestId);
+});
+
+test('Event: an event that cannot be stored is a 500 ServiceException, never a 202 (B8)', async () => {
+  const failing = new FrontEnd({
+    functions: h.storage.functions,
+    codeDirFor: () => h.codeDir,
+    workers: h.workers,
+    account: { region: 'us-east-1', accountId: '000000000000' },
+    events: { accept: () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')) },
+  });
+  const outcome = await failing.invoke({
+    functionName: 'echo',
+    qualifier: undefined,
+    payload: Buffer.from('{}'),
+    invocationType: 'Event',
+    logType: 'None',
+    clientContext: undefined,
+  });
+  assert.ok(outcome.kind === 'rejected');
+  assert.deepEqual([outcome.error.status, outcome.error.code], [500, 'ServiceException']);
 });

@@ -1,7 +1,8 @@
 // The front end: the one invoke path. Resolves the function and its qualifier ($LATEST, a version,
 // an alias with weighted routing), admits the invocation against the concurrency limits (a lease
 // taken and given back in one block), and hands the event to the worker manager; the sandbox's
-// result becomes an InvokeOutcome value. Asynchronous invocation is refused clearly rather than faked.
+// result becomes an InvokeOutcome value. An Event invocation is handed to the async intake
+// (src/async-invoke), which answers once the event is durable; its pollers call invoke() again.
 // Records, aliases and reservations are cached (function-cache.ts); the control plane calls
 // forget(name) or refresh(name) after every change.
 import { randomUUID } from 'node:crypto';
@@ -10,7 +11,7 @@ import { DEFAULT_CONCURRENCY_LIMITS } from '../control-plane/concurrency-service
 import { LATEST, type FunctionRecord } from '../control-plane/function-record.js';
 import { functionArn, parseFunctionName, type Account, type FunctionRef } from '../control-plane/function-name.js';
 import { errors, LambdaError } from '../errors/lambda-error.js';
-import type { FunctionStore } from '../storage/ports.js';
+import type { AsyncEvent, FunctionStore } from '../storage/ports.js';
 import type { ThrottleCause, WorkerManager } from '../worker-manager/worker-manager.js';
 import { ConcurrencyCounter } from './concurrency-counter.js';
 import { FunctionCache } from './function-cache.js';
@@ -33,6 +34,8 @@ export interface FrontEndDeps {
   readonly accountConcurrency?: number;
   /** Uniform in [0, 1): picks the version of an alias with weighted routing. Default Math.random. */
   readonly random?: () => number;
+  /** Where Event invocations go; resolves once the event is durable. Without it Event is refused. */
+  readonly events?: { accept(event: AsyncEvent): Promise<void> };
 }
 
 /**
@@ -102,17 +105,10 @@ export class FrontEnd implements Invoker {
       };
     }
     if (record.state !== 'Active') return { kind: 'rejected', error: errors.functionNotReady(record.state) };
-    if (request.invocationType === 'Event') {
-      return {
-        kind: 'rejected',
-        error: errors.invalidParameter(
-          'Asynchronous invocation (InvocationType Event) is not available in this version of Hearth yet.',
-        ),
-      };
-    }
+    if (request.invocationType === 'Event') return this.enqueue(record.name, ref.qualifier, request);
     if (request.invocationType === 'DryRun') return { kind: 'dry-run' };
 
-    const requestId = randomUUID();
+    const requestId = request.requestId ?? randomUUID();
     const invokedFunctionArn = functionArn(account, ref.name, ref.qualifier);
     try {
       const { reserved, provisionedTotal, provisionedByVersion } = await this.cache.limits(record.name);
@@ -158,6 +154,28 @@ export class FrontEnd implements Invoker {
       this.deps.onPlatformError?.(error);
       return { kind: 'rejected', error: errors.service() };
     }
+  }
+
+  /** Event: commit the event durably, then the API answers 202 (B4); a failed write is a 500, never a 202 (B8). */
+  private async enqueue(name: string, qualifier: string | undefined, request: InvokeRequest): Promise<InvokeOutcome> {
+    if (this.deps.events === undefined) {
+      return { kind: 'rejected', error: errors.invalidParameter('Asynchronous invocation is not configured.') };
+    }
+    const requestId = randomUUID();
+    try {
+      await this.deps.events.accept({
+        requestId,
+        functionName: name,
+        qualifier,
+        payload: request.payload,
+        clientContext: request.clientContext,
+        acceptedAt: Date.now(),
+      });
+    } catch (error) {
+      this.deps.onPlatformError?.(error);
+      return { kind: 'rejected', error: errors.eventNotQueued() };
+    }
+    return { kind: 'queued', requestId };
   }
 
   /** Call after a function's code or configuration changed, or it was deleted. */

@@ -16,6 +16,8 @@ export interface InvokeRequest {
   readonly clientContext: string | undefined;
   /** The caller's connection, for a synchronous invoke over HTTP (bounds hearth:timeout=none). */
   readonly signal?: AbortSignal;
+  /** Async pollers run every attempt of an event with the request id its 202 carried. */
+  readonly requestId?: string;
 }
 
 /** Fields every outcome of a function that actually ran carries. */
@@ -36,6 +38,8 @@ export type InvokeOutcome =
   | ({ readonly kind: 'init-error'; readonly errorType: string } & Executed)
   /** The function ran past its Timeout (`Sandbox.Timedout`). */
   | ({ readonly kind: 'timeout' } & Executed)
+  /** Event: the event is durably queued (the API answers 202); pollers run it later. */
+  | { readonly kind: 'queued'; readonly requestId: string }
   /** DryRun: the caller may invoke; nothing ran. */
   | { readonly kind: 'dry-run' }
   | { readonly kind: 'throttled'; readonly reason: string; readonly retryAfterSeconds: number }

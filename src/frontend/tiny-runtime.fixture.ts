@@ -131,7 +131,13 @@ export async function startHarness(
     ...options,
     idleTimeoutSeconds: options.idleTimeoutSeconds ?? 600,
   });
-  const frontEnd = new FrontEnd({ functions: storage.functions, codeDirFor: () => codeDir, workers, account });
+  const frontEnd = new FrontEnd({
+    functions: storage.functions,
+    codeDirFor: () => codeDir,
+    workers,
+    account,
+    events: { accept: (event) => storage.asyncEvents.enqueue(event) },
+  });
   return {
     frontEnd,
     workers,

@@ -95,6 +95,16 @@ export class MetricsRegistry {
     this.families.push({ name, help, type: 'gauge', render: () => [`${name} ${read()}`] });
   }
 
+  /** Values with labels, read at render time (one line per entry). */
+  gaugeFamily(name: string, help: string, read: () => readonly { labels: Labels; value: number }[]): void {
+    this.families.push({
+      name,
+      help,
+      type: 'gauge',
+      render: () => read().map(({ labels, value }) => `${name}${labelText(labels)} ${value}`),
+    });
+  }
+
   render(): string {
     const lines: string[] = [];
     for (const family of this.families) {

@@ -1,6 +1,7 @@
 // The storage ports. Each is small; backends live in sqlite/ and memory/ and every backend passes
 // the same conformance suite in conformance/. Backends are chosen only in main.ts.
 import type { AliasRecord } from '../control-plane/alias-record.js';
+import type { EventInvokeConfigRecord } from '../control-plane/event-invoke-config-record.js';
 import type { FunctionPatch, FunctionRecord } from '../control-plane/function-record.js';
 import type { LayerPolicy, LayerVersionRecord } from '../control-plane/layer-record.js';
 import type { ProvisionedConcurrencyRecord } from '../control-plane/provisioned-concurrency-record.js';
@@ -143,10 +144,113 @@ export interface LayerStore {
   replaceLayerPolicy(name: string, version: number, expectedRevisionId: string, policy: LayerPolicy): Promise<boolean>;
 }
 
+/** An asynchronous invocation as accepted by the API (InvocationType Event). */
+export interface AsyncEvent {
+  /** The 202's x-amzn-RequestId; every attempt runs with it. */
+  readonly requestId: string;
+  readonly functionName: string;
+  /** As invoked (version or alias); undefined for $LATEST. Resolved again on every attempt. */
+  readonly qualifier: string | undefined;
+  readonly payload: Buffer;
+  readonly clientContext: string | undefined;
+  /** Milliseconds since the epoch when the event was accepted. */
+  readonly acceptedAt: number;
+}
+
+/** An event in the queue with its delivery state. */
+export interface QueuedEvent extends AsyncEvent {
+  /** Claimable from this time on (ms); while claimed, the visibility deadline. */
+  readonly dueAt: number;
+  /** Attempts started, including one lost to a crash: the record's approximateInvokeCount. */
+  readonly attempts: number;
+  /** Throttles and system errors in a row, for the backoff. */
+  readonly throttles: number;
+  /** JSON of the last attempt's response (for the failure record), when there was one. */
+  readonly lastResponse: string | undefined;
+}
+
+/** A candidate for claiming: `rank` 1 is its function's oldest due event, 2 the next, … */
+export interface DueEvent {
+  readonly requestId: string;
+  readonly functionName: string;
+  readonly rank: number;
+}
+
+/** Where an event goes after its last attempt when its destination could not take it (B19). */
+export interface UndeliverableEvent {
+  readonly reason: string;
+  readonly destination: string | undefined;
+  /** The invocation record that could not be delivered (JSON). */
+  readonly record: string;
+}
+
+/** How an event's next attempt is scheduled after a throttle, a system error or a function error. */
+export interface Reschedule {
+  readonly dueAt: number;
+  readonly attempts: number;
+  readonly throttles: number;
+  readonly lastResponse: string | undefined;
+}
+
+/**
+ * The durable queue of asynchronous invocations. Rows live in the store, not in memory; an event
+ * is claimed with a visibility deadline and becomes due again if it is neither rescheduled nor
+ * finished by then.
+ */
+export interface AsyncEventQueue {
+  /** Resolves only once the event is durable (fsynced); rejects when it could not be stored. */
+  enqueue(event: AsyncEvent): Promise<void>;
+  /**
+   * Up to `limit` events due at `now` (claims past their deadline included), interleaved across
+   * functions: every function's oldest first, then every function's second oldest, and so on.
+   */
+  due(now: number, limit: number): Promise<DueEvent[]>;
+  /**
+   * Claims those of `requestIds` still due (or whose claim's deadline passed): hides them until
+   * `visibleAt`, counts an attempt.
+   */
+  claim(requestIds: readonly string[], now: number, visibleAt: number): Promise<QueuedEvent[]>;
+  reschedule(requestId: string, next: Reschedule): Promise<void>;
+  /** Removes the event; with `undeliverable`, keeps it in the undeliverable table in the same step. */
+  finish(requestId: string, undeliverable?: UndeliverableEvent): Promise<void>;
+  /** Makes every claimed event due at once (a restart: nothing of the last process is running). */
+  releaseClaims(now: number): Promise<number>;
+}
+
+export interface FunctionQueueDepth {
+  readonly functionName: string;
+  readonly depth: number;
+  /** acceptedAt of the oldest event of the function. */
+  readonly oldestAcceptedAt: number;
+}
+
+export interface AsyncQueueStats {
+  depths(): Promise<FunctionQueueDepth[]>;
+  undeliverableCount(): Promise<number>;
+}
+
+/** PutFunctionEventInvokeConfig and friends: one configuration per function and qualifier. */
+export interface EventInvokeConfigStore {
+  putEventInvokeConfig(config: EventInvokeConfigRecord): Promise<void>;
+  getEventInvokeConfig(functionName: string, qualifier: string): Promise<EventInvokeConfigRecord | undefined>;
+  /** Ordered by qualifier, after `afterQualifier` (exclusive). */
+  listEventInvokeConfigs(
+    functionName: string,
+    afterQualifier: string | undefined,
+    limit: number,
+  ): Promise<EventInvokeConfigRecord[]>;
+  /** Returns false when there was none. */
+  deleteEventInvokeConfig(functionName: string, qualifier: string): Promise<boolean>;
+  /** Removes every configuration of the function (it was deleted). */
+  deleteEventInvokeConfigs(functionName: string): Promise<void>;
+}
+
 /** Everything main.ts hands to the services: one object per backend. */
 export interface Storage {
   readonly functions: FunctionStore;
   readonly layers: LayerStore;
   readonly logs: LogStore;
+  readonly asyncEvents: AsyncEventQueue & AsyncQueueStats;
+  readonly eventInvokeConfigs: EventInvokeConfigStore;
   close(): Promise<void>;
 }

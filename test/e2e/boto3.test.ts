@@ -49,4 +49,8 @@ describe('boto3', { skip: python === undefined ? 'no python3 with boto3' : false
   it('layers, versions, weighted aliases, reserved concurrency and deletes', async () => {
     await runScript('boto3_versions.py', 'boto3 versions passed');
   });
+
+  it('async invoke (InvocationType Event), event invoke config and an on-success destination', async () => {
+    await runScript('boto3_async.py', 'boto3 async passed');
+  });
 });

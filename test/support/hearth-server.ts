@@ -24,6 +24,8 @@ export interface HearthServer {
   /** Everything the server wrote to stderr so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: nothing is flushed and the data dir is left in place (B4). */
+  kill(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -31,14 +33,17 @@ export interface StartOptions {
   readonly generateCredentials?: boolean;
   readonly env?: Record<string, string>;
   readonly readyTimeoutMs?: number;
+  /** Start on this existing data dir (a restart); the caller removes it, stop() does not. */
+  readonly dataDir?: string;
 }
 
 const LISTENING = /Hearth listening on (http:\/\/[^\s]+)/;
 
 export async function startHearth(options: StartOptions = {}): Promise<HearthServer> {
-  const rootDir = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
-  const dataDir = path.join(rootDir, 'data');
-  mkdirSync(dataDir);
+  const reused = options.dataDir !== undefined;
+  const rootDir = reused ? path.dirname(options.dataDir!) : mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-'));
+  const dataDir = options.dataDir ?? path.join(rootDir, 'data');
+  if (!reused) mkdirSync(dataDir);
   const credentials: Credentials = {
     accessKeyId: 'HEARTHTEST' + randomBytes(5).toString('hex').toUpperCase(),
     secretAccessKey: randomBytes(30).toString('base64'),
@@ -80,7 +85,7 @@ export async function startHearth(options: StartOptions = {}): Promise<HearthSer
   } catch (error) {
     child.kill('SIGKILL');
     await exited;
-    rmSync(rootDir, { recursive: true, force: true });
+    if (!reused) rmSync(rootDir, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}\n--- hearth stdout ---\n${stdout}\n--- hearth stderr ---\n${stderr}`);
   }
 
@@ -101,7 +106,16 @@ export async function startHearth(options: StartOptions = {}): Promise<HearthSer
     rootDir,
     output: () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
     stop() {
-      stopped ??= stopChild(child, exited).finally(() => rmSync(rootDir, { recursive: true, force: true }));
+      stopped ??= stopChild(child, exited).finally(() => {
+        if (!reused) rmSync(rootDir, { recursive: true, force: true });
+      });
+      return stopped;
+    },
+    kill() {
+      stopped ??= (async () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await exited;
+      })();
       return stopped;
     },
   };

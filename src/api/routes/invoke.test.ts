@@ -144,16 +144,12 @@ test('function error, init error and timeout: 200 with FunctionError Unhandled a
   }
 });
 
-test('Event: 202 with an empty body; DryRun: 204', async () => {
-  next = () => ({
-    kind: 'success',
-    requestId: 'r',
-    executedVersion: '$LATEST',
-    payload: Buffer.alloc(0),
-    logTail: undefined,
-  });
+test('Event: 202 with an empty body and the queued request id; DryRun: 204', async () => {
+  next = () => ({ kind: 'queued', requestId: 'queued-request-id' });
   const event = await invoke({ InvocationType: 'Event', Payload: Buffer.from('{}') });
   assert.equal(event.StatusCode, 202);
+  assert.equal(event.$metadata.requestId, 'queued-request-id');
+  assert.equal(Buffer.from(event.Payload ?? []).length, 0);
   assert.equal(lastRequest().invocationType, 'Event');
   next = () => ({ kind: 'dry-run' });
   const dry = await invoke({ InvocationType: 'DryRun' });

@@ -42,10 +42,7 @@ export function invokeRoutes(invoker: Invoker): Route[] {
           request.body,
         );
         const signal = request.signal;
-        return invokeResponse(
-          await invoker.invoke(signal !== undefined ? { ...invoke, signal } : invoke),
-          invoke.invocationType,
-        );
+        return invokeResponse(await invoker.invoke(signal !== undefined ? { ...invoke, signal } : invoke));
       },
     },
   ];
@@ -74,13 +71,13 @@ export function parseInvokeRequest(
 }
 
 /** The HTTP answer for an outcome; throttles and rejections are thrown for render-error. */
-export function invokeResponse(outcome: InvokeOutcome, invocationType: InvocationType): ApiResponse {
+export function invokeResponse(outcome: InvokeOutcome): ApiResponse {
   switch (outcome.kind) {
     case 'success':
-      // For Event the front end reports success once the event is durably queued.
-      return invocationType === 'Event'
-        ? { status: 202, headers: { 'x-amzn-RequestId': outcome.requestId } }
-        : executed(outcome, undefined);
+      return executed(outcome, undefined);
+    case 'queued':
+      // Event: the event is durable; the same request id names every attempt (Invoke reference: 202).
+      return { status: 202, headers: { 'x-amzn-RequestId': outcome.requestId } };
     case 'function-error':
     case 'init-error':
     case 'timeout':

@@ -62,6 +62,45 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (function_name, qualifier)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Asynchronous invocations (InvocationType Event) waiting to run, one row per accepted event.
+  -- due_at: claimable from then on; while claimed (claimed = 1) it is the visibility deadline.
+  CREATE TABLE async_events (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id     TEXT NOT NULL UNIQUE,
+    function_name  TEXT NOT NULL,
+    qualifier      TEXT,
+    payload        BLOB NOT NULL,
+    client_context TEXT,
+    accepted_at    INTEGER NOT NULL,
+    due_at         INTEGER NOT NULL,
+    claimed        INTEGER NOT NULL DEFAULT 0,
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    throttles      INTEGER NOT NULL DEFAULT 0,
+    last_response  TEXT
+  );
+  CREATE INDEX async_events_due ON async_events (due_at);
+  CREATE INDEX async_events_by_function ON async_events (function_name, due_at);
+
+  -- Events whose invocation record no destination could take (kept for replay; docs/async.md).
+  CREATE TABLE async_undeliverable (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id    TEXT NOT NULL,
+    function_name TEXT NOT NULL,
+    reason        TEXT NOT NULL,
+    destination   TEXT,
+    record        TEXT NOT NULL,
+    failed_at     INTEGER NOT NULL
+  );
+
+  -- PutFunctionEventInvokeConfig: per function and qualifier ($LATEST, version or alias).
+  CREATE TABLE event_invoke_configs (
+    function_name TEXT NOT NULL,
+    qualifier     TEXT NOT NULL,
+    record        TEXT NOT NULL, -- the EventInvokeConfigRecord as JSON
+    PRIMARY KEY (function_name, qualifier)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** Brings the database up to the latest schema; refuses a database written by a newer Hearth. */

@@ -1,0 +1,215 @@
+// Asynchronous invocation (InvocationType Event, docs/async.md): how many events Hearth accepts
+// durably per second (each 202 follows an fsynced commit), one after another and at c=8 and
+// c=32, and how long events wait from their 202 to the end of their run under a backlog.
+// Completions are read from Hearth's own metrics (hearth_async_events_finished_total), polled
+// every 25 ms; the k-th completion is paired with the k-th 202 (events run roughly in order).
+// DESIGN.md's goal: ≥ 2,000 events/s accepted durably.
+import http from 'node:http';
+import type { InvokeTarget } from './invoke-client.js';
+import { summarize, type LatencySummary } from './stats.js';
+import type { RunningTarget } from './targets/bench-target.js';
+import { hearthTarget } from './targets/hearth-target.js';
+
+export interface AsyncAcceptRate {
+  readonly concurrency: number;
+  readonly accepted: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** Client-side time to the 202 (ms). */
+  readonly latency: LatencySummary;
+}
+
+export interface AsyncBacklog {
+  readonly events: number;
+  readonly concurrency: number;
+  /** Seconds to get every 202. */
+  readonly acceptSeconds: number;
+  /** Seconds from the first 202 to the last completion. */
+  readonly drainSeconds: number;
+  /** 202 → completion per event (ms), k-th 202 paired with the k-th completion. */
+  readonly completion: LatencySummary;
+  /** hearth_async_events_retried_total of the backlog's function, by cause (throttles show up here). */
+  readonly retried: Readonly<Record<string, number>>;
+}
+
+export interface AsyncBenchResult {
+  readonly accept: readonly AsyncAcceptRate[];
+  readonly backlog: AsyncBacklog;
+}
+
+export interface AsyncPlan {
+  /** Most events per accept-rate run, and the longest it may take. */
+  readonly acceptCount: number;
+  readonly acceptMs: number;
+  readonly backlogEvents: number;
+}
+
+export const ASYNC_PLAN: AsyncPlan = { acceptCount: 6000, acceptMs: 3000, backlogEvents: 2000 };
+export const ASYNC_QUICK_PLAN: AsyncPlan = { acceptCount: 1000, acceptMs: 1000, backlogEvents: 500 };
+
+const EVENT = Buffer.from('{"hello":"bench","n":1}');
+
+/** Starts its own Hearth (isolated sandboxes where the host allows), measures, stops it. */
+export async function measureAsync(
+  version: string,
+  plan: AsyncPlan = ASYNC_PLAN,
+  variant: 'hearth' | 'hearth-process' = 'hearth',
+): Promise<AsyncBenchResult> {
+  const running = await hearthTarget(version, variant).start({ functions: ['async-accept', 'async-backlog'] });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32 });
+  try {
+    const target = eventTarget(running.invokeTarget('async-accept'));
+    const accept: AsyncAcceptRate[] = [];
+    for (const concurrency of [1, 8, 32]) accept.push(await acceptRate(agent, target, concurrency, plan));
+    const backlog = await measureBacklog(agent, running, plan.backlogEvents, 32);
+    return { accept, backlog };
+  } finally {
+    agent.destroy();
+    await running.stop();
+  }
+}
+
+function eventTarget(target: InvokeTarget): InvokeTarget {
+  return { ...target, headers: { ...target.headers, 'X-Amz-Invocation-Type': 'Event' } };
+}
+
+async function acceptRate(
+  agent: http.Agent,
+  target: InvokeTarget,
+  concurrency: number,
+  plan: AsyncPlan,
+): Promise<AsyncAcceptRate> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  let issued = 0;
+  const loop = async (): Promise<void> => {
+    while (issued < plan.acceptCount && performance.now() - started < plan.acceptMs) {
+      issued += 1;
+      latencies.push((await request(agent, target, 'POST', target.path, EVENT, 202)).ms);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    concurrency,
+    accepted: latencies.length,
+    seconds,
+    perSecond: latencies.length / seconds,
+    latency: summarize(latencies),
+  };
+}
+
+async function measureBacklog(
+  agent: http.Agent,
+  running: RunningTarget,
+  events: number,
+  concurrency: number,
+): Promise<AsyncBacklog> {
+  const target = eventTarget(running.invokeTarget('async-backlog'));
+  const series = 'hearth_async_events_finished_total{function="async-backlog",condition="Success"}';
+  const accepted: number[] = [];
+  const completed: number[] = [];
+  let done = false;
+  // Completion times, sampled from the metrics while the events are sent and run.
+  const watcher = (async () => {
+    let seen = 0;
+    while (!done) {
+      const text = (await request(agent, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      const now = performance.now();
+      const count = line === undefined ? 0 : Number(line.slice(series.length + 1));
+      for (; seen < count; seen += 1) completed.push(now);
+      if (count >= events) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  })();
+  const started = performance.now();
+  let issued = 0;
+  const loop = async (): Promise<void> => {
+    while (issued < events) {
+      issued += 1;
+      await request(agent, target, 'POST', target.path, EVENT, 202);
+      accepted.push(performance.now());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const acceptSeconds = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 600_000;
+  const timeout = new Promise<void>((_, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`backlog not drained in 10 minutes (${completed.length}/${events})`)),
+      deadline - Date.now(),
+    );
+    void watcher.finally(() => clearTimeout(timer));
+  });
+  try {
+    await Promise.race([watcher, timeout]);
+  } finally {
+    done = true;
+  }
+  const metrics = (await request(agent, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
+  const retried: Record<string, number> = {};
+  for (const match of metrics.matchAll(
+    /^hearth_async_events_retried_total\{function="async-backlog",cause="([^"]+)"\} (\d+)$/gm,
+  )) {
+    retried[match[1] ?? '?'] = Number(match[2]);
+  }
+  accepted.sort((a, b) => a - b);
+  const waits = completed.map((at, k) => Math.max(0, at - (accepted[k] ?? at)));
+  const first = accepted[0] ?? started;
+  return {
+    events,
+    concurrency,
+    acceptSeconds,
+    drainSeconds: ((completed[completed.length - 1] ?? first) - first) / 1000,
+    completion: summarize(waits),
+    retried,
+  };
+}
+
+function request(
+  agent: http.Agent,
+  target: InvokeTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body: Buffer,
+  expected: number,
+): Promise<{ ms: number; body: string }> {
+  const started = performance.now();
+  const headers = {
+    ...(method === 'POST' ? target.headers : {}),
+    ...target.signer.sign(method, target.url.host, path, body),
+    'content-length': String(body.length),
+  };
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: target.url.hostname, port: target.url.port, method, path, headers },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (response.statusCode !== expected)
+            reject(new Error(`${method} ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`));
+          else resolve({ ms: performance.now() - started, body: text });
+        });
+        response.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One line per measurement, for the run's log. */
+export function describeAsync(result: AsyncBenchResult): string[] {
+  const lines = result.accept.map(
+    (rate) =>
+      `async accept c=${rate.concurrency}: ${rate.perSecond.toFixed(0)} events/s (${rate.accepted} in ${rate.seconds.toFixed(2)} s), 202 p50 ${rate.latency.p50.toFixed(2)} ms p99 ${rate.latency.p99.toFixed(2)} ms`,
+  );
+  const b = result.backlog;
+  lines.push(
+    `async backlog: ${b.events} events at c=${b.concurrency} accepted in ${b.acceptSeconds.toFixed(2)} s, all run ${b.drainSeconds.toFixed(2)} s after the first 202; 202→completion p50 ${b.completion.p50.toFixed(0)} ms p99 ${b.completion.p99.toFixed(0)} ms; retried: ${JSON.stringify(b.retried)}`,
+  );
+  return lines;
+}
