@@ -30,5 +30,8 @@ provisionedStoreConformance('memory', openMemory);
 provisionedStoreConformance('sqlite', openSqlite);
 logStoreConformance('memory', openMemory);
 logStoreConformance('sqlite', openSqlite);
+logStoreConformance('sqlite, logs in a worker thread', () =>
+  openSqliteStorage(path.join(tempRoot, `store-${(opened += 1)}.db`), { ...options, logsInWorker: true }),
+);
 layerStoreConformance('memory', openMemory);
 layerStoreConformance('sqlite', openSqlite);

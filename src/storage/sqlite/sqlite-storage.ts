@@ -2,44 +2,52 @@
 // are fsynced (synchronous = FULL), so a function change is durable before the API answers.
 // Function logs go through their own connection with synchronous = NORMAL: a power cut may lose
 // the last moments of log lines, never metadata, and the invoke path never waits on an fsync.
-import Database from 'better-sqlite3';
-import type { Storage } from '../ports.js';
+// With `logsInWorker` (what `hearth start` uses) that log connection lives in a worker thread.
+import type Database from 'better-sqlite3';
+import type { LogStore, Storage } from '../ports.js';
 import { migrate } from './migrations.js';
+import { openSqliteDatabase } from './sqlite-database.js';
 import { SqliteFunctionStore } from './sqlite-function-store.js';
 import { SqliteLayerStore } from './sqlite-layer-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
+import { WorkerLogStore } from './worker-log-store.js';
 
-export function openSqliteStorage(file: string, options: { logRetentionEvents: number }): Storage {
-  const db = open(file, 'FULL');
+export interface SqliteStorageOptions {
+  readonly logRetentionEvents: number;
+  /** Write function logs from a worker thread (WorkerLogStore), off the invoke path's event loop. */
+  readonly logsInWorker?: boolean;
+}
+
+export function openSqliteStorage(file: string, options: SqliteStorageOptions): Storage {
+  const db = openSqliteDatabase(file, 'FULL');
   let logDb: Database.Database | undefined;
   try {
     migrate(db);
-    logDb = open(file, 'NORMAL');
+    let logs: LogStore;
+    let closeLogs: () => Promise<void>;
+    if (options.logsInWorker === true) {
+      const worker = new WorkerLogStore(file, options.logRetentionEvents);
+      logs = worker;
+      closeLogs = () => worker.close();
+    } else {
+      const opened = openSqliteDatabase(file, 'NORMAL');
+      logDb = opened;
+      logs = new SqliteLogStore(opened, options.logRetentionEvents);
+      closeLogs = async () => {
+        if (opened.open) opened.close();
+      };
+    }
     return {
       functions: new SqliteFunctionStore(db),
       layers: new SqliteLayerStore(db),
-      logs: new SqliteLogStore(logDb, options.logRetentionEvents),
+      logs,
       async close() {
-        if (logDb?.open) logDb.close();
+        await closeLogs();
         if (db.open) db.close();
       },
     };
   } catch (error) {
     logDb?.close();
-    db.close();
-    throw error;
-  }
-}
-
-function open(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {
-  const db = new Database(file);
-  try {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    return db;
-  } catch (error) {
     db.close();
     throw error;
   }
