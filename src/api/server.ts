@@ -140,15 +140,20 @@ function send(res: ServerResponse, requestId: string, response: ApiResponse): vo
   else if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
   else {
     payload = JSON.stringify(body);
-    const given = response.headers;
-    if (given === undefined || (given['Content-Type'] === undefined && given['content-type'] === undefined)) {
+    const declared = response.headers;
+    if (declared === undefined || (declared['Content-Type'] === undefined && declared['content-type'] === undefined)) {
       contentType = 'application/json';
     }
   }
-  const headers: Record<string, string> = { 'x-amzn-RequestId': requestId };
-  if (contentType !== undefined) headers['Content-Type'] = contentType;
-  if (response.headers !== undefined) Object.assign(headers, response.headers);
-  headers['Content-Length'] = String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length);
+  // A flat [name, value, …] list: node:http writes it without building its header map first.
+  const given = response.headers;
+  const headers: string[] = [];
+  if (given?.['x-amzn-RequestId'] === undefined) headers.push('x-amzn-RequestId', requestId);
+  if (contentType !== undefined) headers.push('Content-Type', contentType);
+  if (given !== undefined) {
+    for (const name in given) if (name !== 'Content-Length') headers.push(name, given[name] as string);
+  }
+  headers.push('Content-Length', String(typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length));
   res.writeHead(response.status, headers);
   res.end(payload);
 }
