@@ -80,6 +80,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   const storage = openSqliteStorage(path.join(config.dataDir, 'hearth.db'), {
     logRetentionEvents: config.logRetentionEvents,
+    logsInWorker: true,
   });
   const code = await CodeStore.open(path.join(config.dataDir, 'code'));
   const logSink = new LogSink(storage.logs, { onError: (error) => log(`log store: ${String(error)}`) });
@@ -197,7 +198,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     ...layerRoutes(layers, layerPolicies, codeUrls),
     ...accountSettingsRoutes(functions),
     ...codeDownloadRoutes(code, codeUrls),
-    ...logRoutes(storage.logs, storage.functions, account),
+    ...logRoutes(logSink, storage.functions, account),
     ...metricsRoutes(metrics),
   ];
   const server = createApiServer({ routes, credentials, region: config.region });

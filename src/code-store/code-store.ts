@@ -41,6 +41,7 @@ export const codeStoreDefaults = {
 export class CodeStore {
   private readonly merging = new Map<string, Promise<string>>();
   private readonly sizes = new Map<string, number>();
+  private readonly treeDirs = new Map<string, string>();
 
   private constructor(
     private readonly dir: string,
@@ -87,7 +88,13 @@ export class CodeStore {
 
   /** Absolute path of the extracted tree of the archive with this CodeSha256. */
   treeDir(codeSha256: string): string {
-    return this.treeDirHex(hexOf(codeSha256));
+    // Asked on every invoke: remembered (a path per archive, a few hundred bytes each).
+    let dir = this.treeDirs.get(codeSha256);
+    if (dir === undefined) {
+      dir = this.treeDirHex(hexOf(codeSha256));
+      this.treeDirs.set(codeSha256, dir);
+    }
+    return dir;
   }
 
   /** Bytes of the extracted files of the archive with this CodeSha256 (measured once, then remembered). */

@@ -126,7 +126,10 @@ export class FrontEnd implements Invoker {
             clientContext: request.clientContext,
             invokedFunctionArn,
             keepTail: request.logType === 'Tail',
-            ...(request.signal !== undefined ? { signal: request.signal } : {}),
+            // Read only by a sandbox that waits on the caller (hearth:timeout=none): made on demand.
+            get signal() {
+              return request.signal;
+            },
           }),
         ),
       );

@@ -8,8 +8,11 @@ class RecordingStore implements LogStore {
   async append(functionName: string, events: readonly LogEvent[]): Promise<void> {
     this.appends.push([functionName, events]);
   }
-  async read(): Promise<StoredLogEvent[]> {
-    return [];
+  async read(functionName?: string): Promise<StoredLogEvent[]> {
+    return this.appends
+      .filter(([name]) => name === functionName)
+      .flatMap(([, events]) => events)
+      .map((e, i) => ({ ...e, seq: i + 1 }));
   }
   async deleteFunction(): Promise<void> {}
 }
@@ -57,5 +60,18 @@ test('the timer flushes a small batch; mirrored lines and store errors are repor
   assert.deepEqual(mirrored, ['a:hello']);
   while (failures.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.match(String(failures[0]), /disk full/);
+  await sink.close();
+});
+
+test('a read right after lines were recorded sees them: pending lines are written first', async () => {
+  const store = new RecordingStore();
+  const sink = new LogSink(store, { flushIntervalMs: 60_000 });
+  sink.record('a', event('START'));
+  sink.record('a', event('END'));
+  const read = await sink.read('a', 0, 100);
+  assert.deepEqual(
+    read.map((e) => e.message),
+    ['START', 'END'],
+  );
   await sink.close();
 });

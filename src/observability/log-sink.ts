@@ -1,7 +1,8 @@
 // Batches log events on their way to the LogStore: the invoke path only pushes to an array; a
 // flush happens every `flushIntervalMs` or once `maxBatchEvents` are waiting, and on close().
-// Store failures are reported through `onError` and never reach an invocation.
-import type { LogEvent, LogStore } from '../storage/ports.js';
+// Store failures are reported through `onError` and never reach an invocation. Readers go through
+// read(), which writes what is pending first.
+import type { LogEvent, LogStore, StoredLogEvent } from '../storage/ports.js';
 
 export interface LogSinkOptions {
   readonly flushIntervalMs?: number;
@@ -58,6 +59,12 @@ export class LogSink {
       this.inFlight.add(write);
     }
     return Promise.all([...this.inFlight]).then(() => undefined);
+  }
+
+  /** Stored events, after writing what is pending: a read right after an invoke sees all its lines. */
+  async read(functionName: string, afterSeq: number, limit: number): Promise<StoredLogEvent[]> {
+    await this.flush();
+    return this.store.read(functionName, afterSeq, limit);
   }
 
   async close(): Promise<void> {

@@ -2,13 +2,17 @@
 // The execution environment hands it invocations with deliver(); the runtime long-polls
 // GET /next for them and answers on …/response or …/error. Results go back through
 // RuntimeApiEvents. The success path never parses the response body.
+// Hearth's own runtime clients may upgrade their connection to frames (frame-session.ts): the same
+// four operations and the same rules, without HTTP's per-request parsing.
 // Behaviour follows https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html and AWS's
 // runtime interface emulator (payload cap 6 MiB + 100 B, error bodies and status codes).
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RuntimeApiListener } from '../sandbox/sandbox-driver.js';
+import { FRAMES_PATH, FRAMES_PROTOCOL } from '../runtimes/node/frame-codec.js';
 import { errorReport } from './error-report.js';
+import { FrameSession, type FrameHandler } from './frame-session.js';
 import { readBody } from './request-body.js';
 import { routeRuntimeApi } from './runtime-api-routes.js';
 
@@ -47,11 +51,17 @@ const ALREADY_ANSWERED = Buffer.from(
 const NOT_FOUND = Buffer.from('{"errorMessage":"Not found","errorType":"NotFound"}');
 const NOT_ALLOWED = Buffer.from('{"errorMessage":"Method not allowed","errorType":"MethodNotAllowed"}');
 const REMEMBERED_IDS = 8;
+/** Room in a frame for its fields beside a body of MAX_RESPONSE_BYTES. */
+const FRAME_FIELDS_ROOM = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+/** Who waits for the next event: a GET /next's response, or a frame connection. */
+type NextWaiter = ServerResponse | FrameSession;
 
 export class RuntimeApiServer implements RuntimeApiListener {
   /** One http.Server per listening address (loopback TCP, a unix socket, or both). */
   private readonly servers: http.Server[] = [];
-  private parkedNext: ServerResponse | undefined;
+  private parkedNext: NextWaiter | undefined;
   private queued: RuntimeInvocation | undefined;
   /** The invocation handed to the runtime and not answered yet. */
   private assigned: string | undefined;
@@ -64,6 +74,22 @@ export class RuntimeApiServer implements RuntimeApiListener {
    *  it leaves with that event, so the runtime wakes once per invocation instead of twice. */
   private heldAck: ServerResponse | undefined;
   private closed = false;
+  private readonly sessions = new Set<FrameSession>();
+  private readonly frames: FrameHandler = {
+    next: (session) => this.nextFrom(session),
+    answer: (session, kind, requestId, errorType, body) => this.frameAnswer(session, kind, requestId, errorType, body),
+    initError: (_session, errorType, body) => {
+      const report = errorReport(errorType, body);
+      this.events.initFailed(report.errorType, report.payload);
+    },
+    oversized: (session, what) => this.frameOversized(session, what),
+    closed: (session) => {
+      this.sessions.delete(session);
+      if (this.parkedNext !== session) return;
+      this.parkedNext = undefined;
+      this.releaseAck();
+    },
+  };
 
   constructor(private readonly events: RuntimeApiEvents) {}
 
@@ -82,6 +108,9 @@ export class RuntimeApiServer implements RuntimeApiListener {
     // Long polls must never time out, and the runtime's keep-alive connection is reused forever.
     server.keepAliveTimeout = 0;
     server.requestTimeout = 0;
+    server.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
     this.servers.push(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -109,6 +138,7 @@ export class RuntimeApiServer implements RuntimeApiListener {
     this.closed = true;
     this.parkedNext = undefined;
     this.heldAck = undefined;
+    for (const session of this.sessions) session.destroy();
     await Promise.all(
       this.servers.map(async (server) => {
         server.closeAllConnections();
@@ -159,28 +189,41 @@ export class RuntimeApiServer implements RuntimeApiListener {
         else this.releaseAck();
       });
     }
+    if (this.nextFrom(response)) {
+      response.on('close', () => {
+        if (this.parkedNext !== response) return;
+        this.parkedNext = undefined;
+        this.releaseAck();
+      });
+    }
+  }
+
+  /** A runtime is ready for its next event; true when it was parked to wait for one. */
+  private nextFrom(waiter: NextWaiter): boolean {
     if (this.assigned !== undefined || this.parkedNext !== undefined) {
       this.releaseAck();
-      return reply(response, 403, ALREADY_ANSWERED);
+      refuse(waiter, 'next', 403, ALREADY_ANSWERED);
+      return false;
     }
     const queued = this.queued;
     if (queued !== undefined) {
       this.queued = undefined;
-      this.send(response, queued);
-      return;
+      this.send(waiter, queued);
+      return false;
     }
-    this.parkedNext = response;
-    response.on('close', () => {
-      if (this.parkedNext !== response) return;
-      this.parkedNext = undefined;
-      this.releaseAck();
-    });
+    this.parkedNext = waiter;
     this.events.nextRequested();
+    return true;
   }
 
-  private send(response: ServerResponse, invocation: RuntimeInvocation): void {
+  private send(waiter: NextWaiter, invocation: RuntimeInvocation): void {
     this.releaseAck();
     this.assigned = invocation.requestId;
+    if (waiter instanceof FrameSession) {
+      waiter.sendEvent(invocation);
+      return;
+    }
+    const response = waiter;
     const headers: string[] = [
       'Content-Type',
       'application/json',
@@ -264,6 +307,63 @@ export class RuntimeApiServer implements RuntimeApiListener {
     this.events.initFailed(report.errorType, report.payload);
   }
 
+  private frameAnswer(
+    session: FrameSession,
+    kind: 'response' | 'error',
+    requestId: string,
+    errorType: string,
+    body: Buffer,
+  ): void {
+    if (requestId !== this.assigned || this.answering !== undefined) {
+      const known = this.answered.includes(requestId) || requestId === this.assigned;
+      session.sendStatus(kind, known ? 403 : 400, known ? ALREADY_ANSWERED : INVALID_ID);
+      return;
+    }
+    this.settle(requestId);
+    if (body.length > MAX_RESPONSE_BYTES) {
+      session.sendStatus(kind, 413, TOO_LARGE);
+      this.events.responseTooLarge(requestId);
+      return;
+    }
+    if (kind === 'response') {
+      this.events.responded(requestId, body);
+      return;
+    }
+    const report = errorReport(errorType, body);
+    this.events.errored(requestId, report.errorType, report.payload);
+  }
+
+  /** A frame past the cap was skipped unread: the held invocation's answer is too large, or init failed. */
+  private frameOversized(session: FrameSession, what: 'answer' | 'init-error'): void {
+    if (what === 'init-error') {
+      const report = errorReport(undefined, EMPTY);
+      this.events.initFailed(report.errorType, report.payload);
+      return;
+    }
+    const requestId = this.assigned;
+    if (requestId === undefined || this.answering !== undefined) {
+      session.sendStatus('response', 403, ALREADY_ANSWERED);
+      return;
+    }
+    this.settle(requestId);
+    session.sendStatus('response', 413, TOO_LARGE);
+    this.events.responseTooLarge(requestId);
+  }
+
+  /** An HTTP/1.1 Upgrade to Hearth's frames (FRAMES_PATH); anything else is refused. */
+  private upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
+    if (this.closed || request.url !== FRAMES_PATH || request.headers.upgrade?.toLowerCase() !== FRAMES_PROTOCOL) {
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${NOT_FOUND.length}\r\nConnection: close\r\n\r\n${NOT_FOUND.toString()}`,
+      );
+      return;
+    }
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${FRAMES_PROTOCOL}\r\n\r\n`);
+    const session = new FrameSession(socket, this.frames, MAX_RESPONSE_BYTES + FRAME_FIELDS_ROOM);
+    this.sessions.add(session);
+    session.push(head);
+  }
+
   /** Sends the held 202, if any (it must precede every later answer on its connection). */
   private releaseAck(): void {
     const held = this.heldAck;
@@ -277,6 +377,11 @@ export class RuntimeApiServer implements RuntimeApiListener {
     this.answered.push(requestId);
     if (this.answered.length > REMEMBERED_IDS) this.answered.shift();
   }
+}
+
+function refuse(waiter: NextWaiter, operation: string, status: number, body: Buffer): void {
+  if (waiter instanceof FrameSession) waiter.sendStatus(operation, status, body);
+  else reply(waiter, status, body);
 }
 
 function reply(response: ServerResponse, status: number, body: Buffer): void {

@@ -13,7 +13,7 @@ import { InvocationLog } from '../observability/invocation-log.js';
 import { splitLines } from '../observability/line-splitter.js';
 import { endLine, reportLine, startLine } from '../observability/platform-lines.js';
 import { RuntimeApiServer, type RuntimeApiEvents } from '../runtime-api/runtime-api-server.js';
-import { newTraceId } from '../runtime-api/trace-id.js';
+import { TraceIds } from '../runtime-api/trace-id.js';
 import { next, type EnvironmentEvent, type EnvironmentState } from './environment-state.js';
 import { exitReason } from './exit-reason.js';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from './sandbox-driver.js';
@@ -78,7 +78,6 @@ interface Running {
   readonly requestId: string;
   readonly log: InvocationLog;
   readonly startedAt: number;
-  readonly timer: NodeJS.Timeout | undefined;
   settled: boolean;
   readonly resolve: (run: SandboxRun) => void;
 }
@@ -88,6 +87,7 @@ type InitWait = { kind: 'ready' } | { kind: 'failed'; result: SandboxResult };
 export class ExecutionEnvironment implements RuntimeApiEvents {
   private currentState: EnvironmentState = 'starting';
   private readonly api = new RuntimeApiServer(this);
+  private readonly traceIds = new TraceIds();
   private process: SandboxProcess | undefined;
   private initWaiter: ((wait: InitWait) => void) | undefined;
   private initDurationMs: number | undefined;
@@ -104,6 +104,12 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
   private exitedReason: string | undefined;
   /** Lines of output read so far; tells whether output is still arriving. */
   private outputLines = 0;
+  /**
+   * The invocation deadline: one timer per sandbox, re-armed (refresh) as each invocation starts
+   * instead of a new timer per invocation. It fires Timeout after the latest start; a firing with
+   * nothing running (the invocation ended) is ignored.
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly settings: EnvironmentSettings,
@@ -201,21 +207,24 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
         requestId: invocation.requestId,
         log,
         startedAt: performance.now(),
-        timer: signal !== undefined ? undefined : setTimeout(() => this.onTimeout(), timeoutMs),
         settled: false,
         resolve,
       };
-      if (signal !== undefined) {
+      if (signal === undefined) this.armDeadline(timeoutMs);
+      else {
+        clearTimeout(this.deadlineTimer);
+        this.deadlineTimer = undefined;
         const cancel = (): void => this.onCancelled(invocation.requestId);
         if (signal.aborted) setImmediate(cancel);
         else signal.addEventListener('abort', cancel, { once: true });
       }
+      const now = Date.now();
       this.api.deliver({
         requestId: invocation.requestId,
         payload: invocation.payload,
-        deadlineMs: Date.now() + timeoutMs,
+        deadlineMs: now + timeoutMs,
         invokedFunctionArn: invocation.invokedFunctionArn,
-        traceId: newTraceId(Date.now()),
+        traceId: this.traceIds.next(now),
         clientContext: invocation.clientContext,
       });
     });
@@ -234,9 +243,21 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     this.freezeTimer.unref();
   }
 
+  private armDeadline(timeoutMs: number): void {
+    const timer = this.deadlineTimer;
+    if (timer !== undefined) {
+      timer.refresh();
+      return;
+    }
+    this.deadlineTimer = setTimeout(() => this.onTimeout(), timeoutMs);
+    // The Runtime API server keeps the process alive while an invocation runs.
+    this.deadlineTimer.unref();
+  }
+
   destroy(): Promise<void> {
     if (this.destroying !== undefined) return this.destroying;
     clearTimeout(this.freezeTimer);
+    clearTimeout(this.deadlineTimer);
     if (this.currentState !== 'resetting' && this.currentState !== 'gone') this.move('Retired');
     this.destroying = (async () => {
       // The runtime goes first: with its Runtime API closed under it, a live runtime would log
@@ -277,7 +298,6 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     const running = this.running;
     if (running === undefined || running.requestId !== requestId || running.settled) return;
     running.settled = true;
-    clearTimeout(running.timer);
     const durationMs = performance.now() - running.startedAt;
     // The runtime wrote its log lines to stdout BEFORE posting the result, but they come on another
     // fd. A setImmediate lets the poll phase deliver pipe data that was already written; while
@@ -322,7 +342,6 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     const running = this.running;
     if (running === undefined || running.settled) return;
     running.settled = true;
-    clearTimeout(running.timer);
     const durationMs = performance.now() - running.startedAt;
     this.running = undefined;
     this.move('InvokeFailed');
@@ -347,7 +366,6 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
       return;
     }
     running.settled = true;
-    clearTimeout(running.timer);
     const durationMs = performance.now() - running.startedAt;
     if (this.currentState === 'busy') this.move('InvokeFailed');
     const result: SandboxResult = { kind: 'exit', phase: 'invoke', reason };

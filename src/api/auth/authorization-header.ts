@@ -21,8 +21,22 @@ export interface ParsedAuthorization {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const REQUIRED = ['Credential', 'Signature', 'SignedHeaders'] as const;
+/** The header exactly as the SDKs and the CLI write it: parsed in one match, on every request. */
+const WELL_FORMED =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/([^/,\s]+)\/([^/,\s]+)\/([^/,\s]+)\/aws4_request, ?SignedHeaders=([^,\s]+), ?Signature=([^,\s]+)$/;
 
 export function parseAuthorization(header: string, hasDate: boolean): ParsedAuthorization {
+  const match = hasDate ? WELL_FORMED.exec(header) : null;
+  if (match !== null) {
+    const [, accessKeyId = '', day = '', region = '', service = '', signedHeaders = '', signature = ''] = match;
+    return {
+      accessKeyId,
+      scope: { day, region, service },
+      credentialScope: `${day}/${region}/${service}/aws4_request`,
+      signedHeaders: signedHeaders.split(';'),
+      signature,
+    };
+  }
   const space = header.indexOf(' ');
   const algorithm = space === -1 ? header : header.slice(0, space);
   if (algorithm !== ALGORITHM) {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { LambdaError } from '../../errors/lambda-error.js';
 import { staticCredentials } from './credentials.js';
+import { parseAuthorization } from './authorization-header.js';
 import {
+  CanonicalPaths,
   canonicalPath,
   canonicalQuery,
   canonicalRequest,
@@ -144,6 +146,39 @@ test('the signing key cache is bounded and gives the same answers', () => {
   const req = signed('GET', 'http://h/2015-03-31/functions/');
   assert.equal(verifySigV4(req, credentials, { ...options, signingKeys: keys }), operator.accessKeyId);
   assert.equal(verifySigV4(req, credentials, { ...options, signingKeys: keys }), operator.accessKeyId);
+});
+
+test('the server caches (signing keys, canonical paths) verify exactly what a fresh verification does', () => {
+  const cached = { ...options, signingKeys: new SigningKeys(), canonicalPaths: new CanonicalPaths(2) };
+  const paths = [
+    '/2015-03-31/functions/f/invocations',
+    '/2015-03-31/functions/a%20b/invocations',
+    '/2015-03-31/functions/',
+  ];
+  for (const round of [1, 2]) {
+    for (const path of paths) {
+      const good = signed('POST', `http://127.0.0.1:4280${path}`, Buffer.from(`{"round":${round}}`));
+      assert.equal(verifySigV4(good, credentials, cached), operator.accessKeyId, `${path}, round ${round}`);
+      const tampered = { ...good, rawPath: path.replace('functions', 'functionz') };
+      assert.throws(() => verifySigV4(tampered, credentials, cached), /does not match/);
+    }
+  }
+});
+
+test('Authorization as the SDKs write it and with the spacing others use parse to the same thing', () => {
+  const sdk =
+    'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260301/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc123';
+  const spaced =
+    'AWS4-HMAC-SHA256  Credential=AKIDEXAMPLE/20260301/us-east-1/lambda/aws4_request ,SignedHeaders=host;x-amz-date,  Signature=abc123';
+  const expected = {
+    accessKeyId: 'AKIDEXAMPLE',
+    scope: { day: '20260301', region: 'us-east-1', service: 'lambda' },
+    credentialScope: '20260301/us-east-1/lambda/aws4_request',
+    signedHeaders: ['host', 'x-amz-date'],
+    signature: 'abc123',
+  };
+  assert.deepEqual(parseAuthorization(sdk, true), expected);
+  assert.deepEqual(parseAuthorization(spaced, true), expected);
 });
 
 test('a tampered body, path, query or signed header is a signature mismatch', () => {

@@ -10,6 +10,7 @@ import type { CredentialResolver } from './credentials.js';
 import { parseAuthorization } from './authorization-header.js';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+const UNRESERVED = /^[A-Za-z0-9\-_.~]*$/;
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 const MISMATCH =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
@@ -41,21 +42,51 @@ export interface SignableRequest {
 /** Derived signing keys, keyed by (secret, day, region, service); bounded, oldest dropped first. */
 export class SigningKeys {
   private readonly keys = new Map<string, Buffer>();
+  /** The last key handed out: nearly every request of a day is signed with the same one. */
+  private last: { secret: string; day: string; region: string; service: string; key: Buffer } | undefined;
 
   constructor(private readonly maxEntries = 64) {}
 
   get(secretAccessKey: string, day: string, region: string, service: string): Buffer {
-    const cacheKey = `${secretAccessKey}\n${day}\n${region}\n${service}`;
-    const cached = this.keys.get(cacheKey);
-    if (cached !== undefined) return cached;
-    const dateKey = hmac(`AWS4${secretAccessKey}`, day);
-    const key = hmac(hmac(hmac(dateKey, region), service), 'aws4_request');
-    if (this.keys.size >= this.maxEntries) {
-      const oldest = this.keys.keys().next();
-      if (oldest.done !== true) this.keys.delete(oldest.value);
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.day === day &&
+      last.secret === secretAccessKey &&
+      last.region === region &&
+      last.service === service
+    ) {
+      return last.key;
     }
-    this.keys.set(cacheKey, key);
+    const cacheKey = `${secretAccessKey}\n${day}\n${region}\n${service}`;
+    let key = this.keys.get(cacheKey);
+    if (key === undefined) {
+      const dateKey = hmac(`AWS4${secretAccessKey}`, day);
+      key = hmac(hmac(hmac(dateKey, region), service), 'aws4_request');
+      if (this.keys.size >= this.maxEntries) {
+        const oldest = this.keys.keys().next();
+        if (oldest.done !== true) this.keys.delete(oldest.value);
+      }
+      this.keys.set(cacheKey, key);
+    }
+    this.last = { secret: secretAccessKey, day, region, service, key };
     return key;
+  }
+}
+
+/** Canonical forms of recent paths (an invoked function's path repeats on every request); bounded. */
+export class CanonicalPaths {
+  private readonly paths = new Map<string, string>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  get(rawPath: string): string {
+    const known = this.paths.get(rawPath);
+    if (known !== undefined) return known;
+    const canonical = canonicalPath(rawPath);
+    if (this.paths.size >= this.maxEntries) this.paths.clear();
+    this.paths.set(rawPath, canonical);
+    return canonical;
   }
 }
 
@@ -66,6 +97,8 @@ export interface VerifyOptions {
   readonly clockSkewSeconds: number;
   /** Reused across requests by the server; a fresh one is made when omitted. */
   readonly signingKeys?: SigningKeys;
+  /** Reused across requests by the server; paths are canonicalised afresh when omitted. */
+  readonly canonicalPaths?: CanonicalPaths;
 }
 
 /** Verifies the request's SigV4 Authorization header; returns the signing access key id. */
@@ -112,6 +145,7 @@ export function verifySigV4(req: SignableRequest, credentials: CredentialResolve
     req.headers,
     auth.signedHeaders,
     payloadHash,
+    options.canonicalPaths,
   );
   const keys = options.signingKeys ?? new SigningKeys(1);
   const key = keys.get(credential.secretAccessKey, scope.day, scope.region, scope.service);
@@ -176,12 +210,14 @@ export function canonicalRequest(
   headers: IncomingHttpHeaders | Readonly<Record<string, string>>,
   signedHeaders: readonly string[],
   payloadHash: string,
+  paths?: CanonicalPaths,
 ): string {
   let canonicalHeaders = '';
   for (const name of signedHeaders) {
     canonicalHeaders += `${name}:${canonicalHeaderValue(headers[name])}\n`;
   }
-  return `${method}\n${canonicalPath(rawPath)}\n${canonicalQuery(rawQuery)}\n${canonicalHeaders}\n${signedHeaders.join(';')}\n${payloadHash}`;
+  const path = paths !== undefined ? paths.get(rawPath) : canonicalPath(rawPath);
+  return `${method}\n${path}\n${canonicalQuery(rawQuery)}\n${canonicalHeaders}\n${signedHeaders.join(';')}\n${payloadHash}`;
 }
 
 /** Each segment of the (already escaped) path URI-encoded again; empty and dot segments removed. */
@@ -213,6 +249,7 @@ export function canonicalQuery(rawQuery: string): string {
 
 /** RFC 3986 encoding: everything but A–Z a–z 0–9 - _ . ~ is percent-encoded (UTF-8). */
 export function uriEncode(text: string): string {
+  if (UNRESERVED.test(text)) return text;
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -270,8 +307,8 @@ function sameToken(expected: string | undefined, provided: string | undefined): 
 
 function canonicalHeaderValue(value: string | string[] | number | undefined): string {
   if (value === undefined) return '';
-  const text = Array.isArray(value) ? value.join(',') : String(value);
-  return text.trim().replace(/ {2,}/g, ' ');
+  const text = (Array.isArray(value) ? value.join(',') : String(value)).trim();
+  return text.includes('  ') ? text.replace(/ {2,}/g, ' ') : text;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

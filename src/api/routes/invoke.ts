@@ -41,8 +41,14 @@ export function invokeRoutes(invoker: Invoker): Route[] {
           request.headers,
           request.body,
         );
-        const signal = request.signal;
-        return invokeResponse(await invoker.invoke(signal !== undefined ? { ...invoke, signal } : invoke));
+        // The caller's connection, read only if the invocation waits on it (hearth:timeout=none).
+        const withSignal: InvokeRequest = {
+          ...invoke,
+          get signal() {
+            return request.signal;
+          },
+        };
+        return invokeResponse(await invoker.invoke(withSignal));
       },
     },
   ];

@@ -11,7 +11,11 @@ import type { Route } from '../route.js';
 export const DEFAULT_LOG_LIMIT = 1000;
 export const MAX_LOG_LIMIT = 10_000;
 
-export function logRoutes(logs: LogStore, functions: Pick<FunctionStore, 'get'>, account: Account): Route[] {
+export function logRoutes(
+  logs: Pick<LogStore, 'read'>,
+  functions: Pick<FunctionStore, 'get'>,
+  account: Account,
+): Route[] {
   return [
     {
       operation: 'GetFunctionLogs',

@@ -7,7 +7,8 @@ import { patchConsole, logSettings, type CurrentRequest } from './console-patch.
 import { loadHandler, type UserHandler } from './handler-loader.js';
 import { buildContext, type FunctionFacts } from './invoke-context.js';
 import { runHandler, type Outcome } from './invocation-runner.js';
-import { RuntimeApiClient } from './runtime-api-client.js';
+import { FrameClient } from './frame-client.js';
+import { RuntimeApiClient, type RuntimeChannel } from './runtime-api-client.js';
 import { errorLogJson, errorPayload, UnhandledPromiseRejection } from './runtime-errors.js';
 import { specialiseIfPrestarted } from './specialise.js';
 
@@ -28,11 +29,14 @@ async function main(): Promise<void> {
   }
   const current: CurrentRequest = { requestId: undefined };
   patchConsole(current, logSettings(env['AWS_LAMBDA_LOG_FORMAT'], env['AWS_LAMBDA_LOG_LEVEL']));
-  // Hearth's drivers also serve the Runtime API on a unix socket (cheaper than loopback TCP).
+  // Hearth's drivers also serve the Runtime API on a unix socket (cheaper than loopback TCP), where
+  // this runtime upgrades to Hearth's frames (frame-codec.ts); HTTP when the server refuses.
   // It is the platform's business, not the handler's: take it out of the handler's environment.
   const socketPath = env['_HEARTH_RUNTIME_API_SOCKET'] || undefined;
   delete env['_HEARTH_RUNTIME_API_SOCKET'];
-  const client = new RuntimeApiClient(runtimeApi, socketPath);
+  const client: RuntimeChannel =
+    (socketPath !== undefined ? await FrameClient.connect(socketPath) : undefined) ??
+    new RuntimeApiClient(runtimeApi, socketPath);
   const facts: FunctionFacts = {
     functionName: env['AWS_LAMBDA_FUNCTION_NAME'] ?? '',
     functionVersion: env['AWS_LAMBDA_FUNCTION_VERSION'] ?? '$LATEST',

@@ -17,10 +17,19 @@ export interface NextInvocation {
   readonly body: string;
 }
 
+/** The four Runtime API operations, over HTTP (RuntimeApiClient) or Hearth's frames (FrameClient). */
+export interface RuntimeChannel {
+  next(): Promise<NextInvocation>;
+  /** Resolves once sent (or answered); the platform's verdict is not acted on. */
+  postResponse(requestId: string, json: string): Promise<unknown>;
+  postError(requestId: string, payload: ErrorPayload): Promise<unknown>;
+  postInitError(payload: ErrorPayload): Promise<unknown>;
+}
+
 const BASE = '/2018-06-01/runtime';
 const JSON_HEADERS = { 'Content-Type': 'application/json' } as const;
 
-export class RuntimeApiClient {
+export class RuntimeApiClient implements RuntimeChannel {
   private readonly connection: HttpConnection;
 
   /** `socketPath`: the platform's unix socket for the same API, preferred when present. */

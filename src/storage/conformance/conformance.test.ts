@@ -32,6 +32,9 @@ provisionedStoreConformance('memory', openMemory);
 provisionedStoreConformance('sqlite', openSqlite);
 logStoreConformance('memory', openMemory);
 logStoreConformance('sqlite', openSqlite);
+logStoreConformance('sqlite, logs in a worker thread', () =>
+  openSqliteStorage(path.join(tempRoot, `store-${(opened += 1)}.db`), { ...options, logsInWorker: true }),
+);
 layerStoreConformance('memory', openMemory);
 layerStoreConformance('sqlite', openSqlite);
 asyncQueueConformance('memory', openMemory);

@@ -43,6 +43,16 @@ export function logStoreConformance(name: string, open: () => Promise<Storage> |
       );
     });
 
+    void it('a large batch (a busy flush) keeps its order and every field of its newest events', async () => {
+      const batch = events('x', 32).map((event, i) => ({ ...event, logStream: `stream-${i}` }));
+      await storage.logs.append('fn', batch);
+      const read = await storage.logs.read('fn', 0, 100);
+      assert.deepEqual(
+        read.map((e) => [e.message, e.timestamp, e.logStream]),
+        batch.slice(-conformanceLogRetention).map((e) => [e.message, e.timestamp, e.logStream]),
+      );
+    });
+
     void it('pages with afterSeq and limit', async () => {
       await storage.logs.append('fn', events('m', 4));
       const first = await storage.logs.read('fn', 0, 2);

