@@ -19,6 +19,8 @@ export interface HearthServer {
   readonly credentials: Credentials;
   readonly region: string;
   readonly dataDir: string;
+  /** The server's process id (its sandboxes' cgroups are named after it). */
+  readonly pid: number;
   /** The temporary folder holding dataDir; removed by stop(). */
   readonly rootDir: string;
   /** Everything the server wrote to stderr so far (for failure messages). */
@@ -103,6 +105,7 @@ export async function startHearth(options: StartOptions = {}): Promise<HearthSer
     credentials,
     region: 'us-east-1',
     dataDir,
+    pid: child.pid ?? 0,
     rootDir,
     output: () => `--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
     stop() {
