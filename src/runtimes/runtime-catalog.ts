@@ -55,16 +55,7 @@ export function launchFor(runtime: string, interpreters: Interpreters): RuntimeL
         argv: [interpreters.node, '--max-http-header-size=81920', '/var/runtime/bootstrap.js'],
         runtimeDir,
         hostPaths: installPrefix(interpreters.node),
-        // NODE_PATH serves require(); ES modules ignore it and look for node_modules in the
-        // importing file's parent folders, so the SDK is also at /node_modules for handlers in /var/task.
-        ...(sdk !== undefined
-          ? {
-              readOnlyBinds: [
-                { host: sdk, sandbox: NODE_SDK_DIR },
-                { host: sdk, sandbox: NODE_SDK_ESM_DIR },
-              ],
-            }
-          : {}),
+        ...(sdk !== undefined ? { readOnlyBinds: [{ host: sdk, sandbox: NODE_SDK_DIR }] } : {}),
         env: {
           AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
           // The search path Lambda sets for nodejs runtimes (layers first, then the task root), and
@@ -138,8 +129,6 @@ export async function describeInterpreters(interpreters: Interpreters): Promise<
 
 /** Where Node sandboxes see the AWS SDK for JavaScript v3 (Lambda's nodejs runtimes include it). */
 export const NODE_SDK_DIR = '/var/lang/lib/node_modules';
-/** The same SDK where ES modules under /var/task find it (isolated sandboxes only). */
-export const NODE_SDK_ESM_DIR = '/node_modules';
 
 /** The node_modules folder holding Hearth's own copy of the AWS SDK, shared read-only; undefined without one. */
 function nodeSdkDir(): string | undefined {
