@@ -5,6 +5,7 @@ import { compare, ratio, times } from './ratio.js';
 import { table, type Row } from './markdown-table.js';
 import { ms } from './stats.js';
 import { renderVersionsSection } from './versions-report.js';
+import { ASYNC_ACCEPT_GOAL, bestAcceptRate, renderAsyncSection } from './async-report.js';
 
 export { table };
 
@@ -43,7 +44,7 @@ export function renderRun(result: BenchResult): string {
     '',
     '### Async invoke',
     '',
-    'Not yet available: Hearth has no async invoke (InvocationType Event) yet, so there is no side-by-side row.',
+    renderAsyncSection(result.async),
     '',
     '### Many functions: 200 functions round-robin, room for 20 sandboxes',
     '',
@@ -235,6 +236,11 @@ function goalsTable(result: BenchResult, hearth: TargetResult | undefined): stri
         'pool cold start p99 ≤ 40 ms',
         poolCold ? `${ms(poolCold.p99, 1)} ms` : '—',
         verdict(poolCold?.p99, (v) => v <= 40),
+      ],
+      [
+        `async events accepted durably ≥ ${ASYNC_ACCEPT_GOAL.toLocaleString('en-US')}/s (best client concurrency)`,
+        bestAcceptRate(result.async)?.toFixed(0) ?? '—',
+        verdict(bestAcceptRate(result.async), (v) => v >= ASYNC_ACCEPT_GOAL),
       ],
       [
         'cold start without the pool p50 ≤ 100 ms',
