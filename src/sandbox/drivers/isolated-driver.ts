@@ -101,7 +101,7 @@ interface BootPlan {
   readonly runtimeDir: string;
   readonly hostPaths: readonly string[];
   readonly readOnlyBinds?: SandboxSpec['readOnlyBinds'];
-  /** undefined: a pre-started sandbox, whose /var/task and /opt are empty shared slots. */
+  /** undefined: a pre-started sandbox, whose /var/task and /opt are empty until specialised. */
   readonly code?: { readonly codeDir: string; readonly optDir?: string };
   /** NODE_PATH etc., for the ES module links to the layers. */
   readonly esmEnv: Readonly<Record<string, string>>;
@@ -120,7 +120,8 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly seccomp: Buffer | undefined;
   private readonly uids: UidPool;
   private readonly socketDir: string;
-  private readonly mounter: BindMounter;
+  /** undefined: no python3 for the mount helper, so no pool. */
+  private readonly mounter: BindMounter | undefined;
   private readonly pool: PrestartPool<PrestartedSandbox>;
   private hearthApiSocketReady: Promise<void> | undefined;
 
@@ -129,8 +130,10 @@ export class IsolatedDriver implements SandboxDriver {
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
+    if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
+      options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
     this.pool = new PrestartPool(
-      { ...DEFAULT_POOL_SIZING, max: options.poolSize ?? 0 },
+      { ...DEFAULT_POOL_SIZING, max: this.mounter === undefined ? 0 : (options.poolSize ?? 0) },
       (generic) => this.prestart(generic),
       options.log,
     );
@@ -147,7 +150,7 @@ export class IsolatedDriver implements SandboxDriver {
     if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
       const generic = genericSpec(spec);
       const prestarted = this.pool.take(poolKey(generic), generic);
-      if (prestarted !== undefined) {
+      if (prestarted !== undefined && this.mounter !== undefined) {
         try {
           return await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv());
         } catch (error) {
@@ -190,7 +193,7 @@ export class IsolatedDriver implements SandboxDriver {
   /** Destroys the pre-started sandboxes (live ones belong to their environments). */
   async close(): Promise<void> {
     await this.pool.close();
-    this.mounter.close();
+    this.mounter?.close();
   }
 
   /** One generic sandbox of a kind, started and waiting for its function. */
@@ -264,18 +267,12 @@ export class IsolatedDriver implements SandboxDriver {
     const releaseOnce = async (): Promise<void> => {
       const warn = (error: unknown): void =>
         this.options.log?.(`WARNING: releasing sandbox ${short}: ${String(error)}`);
+      // A pre-started sandbox's code and layers were mounted in its own namespace, which is gone
+      // with its processes: nothing of them is on the host.
       await held.cgroup?.remove().catch(warn);
-      // The function's code is mounted on the slots: nothing is deleted while it still is.
-      let mounted = false;
-      if (slots !== undefined) {
-        for (const slot of [slots.task, slots.opt]) mounted = (await this.mounter.unmountAll(slot)) || mounted;
-      }
       await rm(socketDir, { recursive: true, force: true }).catch(warn);
-      if (mounted) warn(new Error(`a slot under ${stateDir} is still mounted; left for the stale sweep`));
-      else {
-        await held.disk?.remove().catch(warn);
-        await rm(stateDir, { recursive: true, force: true }).catch(warn);
-      }
+      await held.disk?.remove().catch(warn);
+      await rm(stateDir, { recursive: true, force: true }).catch(warn);
       this.uids.release(uid);
     };
     try {
@@ -293,13 +290,8 @@ export class IsolatedDriver implements SandboxDriver {
       held.cgroup = cgroup;
       held.disk = disk;
       if (plan.code === undefined) await cgroup.setCpuWeight('background');
-      if (slots !== undefined) {
-        for (const slot of [slots.task, slots.opt]) {
-          await mkdir(slot, { mode: 0o755 });
-          await mkdir(`${slot}-staging`, { mode: 0o700 });
-          await this.mounter.makeSharedSlot(slot);
-        }
-      }
+      // Empty, private directories: specialisation mounts over them inside the sandbox only.
+      if (slots !== undefined) await Promise.all([slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })));
       const etc: Record<string, string> = {
         ...sandboxEtcFiles(uid, gid),
         ...(plan.internet ? { 'resolv.conf': RESOLV_CONF } : {}),
