@@ -120,6 +120,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     queueWaitMs: config.queueWaitMs,
     scalingRate: config.scalingRate,
     metrics: capacityMetrics(metrics),
+    ...(sandboxes.poolReclaim !== undefined ? { pool: sandboxes.poolReclaim } : {}),
   });
   capacityGauges(metrics, () => workers.capacity());
   const frontEnd = new FrontEnd({
@@ -182,7 +183,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
   log(`capacity: ${config.sandboxMemoryMb} MB for sandboxes, at most ${config.maxSandboxes} of them`);
-  sandboxes.fillPools?.();
+  sandboxes.fillPools?.(workers.poolRoom());
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 
   let closing: Promise<void> | undefined;

@@ -41,6 +41,7 @@ import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
 import { DEFAULT_POOL_SIZING } from '../pool/pool-sizing.js';
 import { PrestartPool } from '../pool/prestart-pool.js';
+import type { PoolRoom } from '../pool/pool-room.js';
 import { SpecialisationServer } from '../pool/specialisation-server.js';
 import { prestartedEnv, specialise, type Booted, type PrestartedSandbox } from './prestarted-sandbox.js';
 
@@ -81,8 +82,9 @@ const SECCOMP_FD = 4;
 const INFO_FD = 5;
 const BLOCK_FD = 6;
 
-/** Memory limit of a pre-started sandbox until it is given its function's MemorySize. */
-const PRESTART_MEMORY_MB = 512;
+/** Memory limit of a pre-started sandbox until it is given its function's MemorySize (a generic
+ *  runtime waiting for its function uses 10–40 MB); also the room it takes in the host's budget. */
+const PRESTART_MEMORY_MB = 128;
 
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
@@ -136,6 +138,8 @@ export class IsolatedDriver implements SandboxDriver {
       { ...DEFAULT_POOL_SIZING, max: this.mounter === undefined ? 0 : (options.poolSize ?? 0) },
       (generic) => this.prestart(generic),
       options.log,
+      Date.now,
+      PRESTART_MEMORY_MB,
     );
   }
 
@@ -188,6 +192,16 @@ export class IsolatedDriver implements SandboxDriver {
   /** Resolves once `count` pre-started sandboxes of the kind are ready (false: gave up or timed out). */
   poolReady(key: string, count: number, timeoutMs?: number): Promise<boolean> {
     return this.pool.whenReady(key, count, timeoutMs);
+  }
+
+  /** Counts pre-started sandboxes against the host's room (the worker manager's budget and cap). */
+  usePoolRoom(room: PoolRoom): void {
+    this.pool.useRoom(room);
+  }
+
+  /** Destroys one ready pre-started sandbox, its room given back at once (undefined: none ready). */
+  reclaimOne(): Promise<void> | undefined {
+    return this.pool.reclaimOne();
   }
 
   /** Destroys the pre-started sandboxes (live ones belong to their environments). */
