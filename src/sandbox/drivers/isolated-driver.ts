@@ -36,6 +36,7 @@ import { sandboxExit } from '../isolation/sandbox-exit.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
+import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -86,6 +87,9 @@ const BLOCK_FD = 6;
  *  runtime waiting for its function uses 10–40 MB); also the room it takes in the host's budget. */
 const PRESTART_MEMORY_MB = 128;
 
+/** /tmp disks of the default size kept made ahead (scratch-disk-pool.ts). */
+const READY_DISKS = 2;
+
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
 
@@ -126,12 +130,20 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly mounter: BindMounter | undefined;
   private readonly pool: PrestartPool<PrestartedSandbox>;
   private hearthApiSocketReady: Promise<void> | undefined;
+  /** /tmp disks of the default EphemeralStorage made ahead (filled from the first start on). */
+  private readonly disks: ScratchDiskPool;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
+    this.disks = new ScratchDiskPool(
+      path.join(options.stateDir, this.instance, 'disks'),
+      sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB).tmpBytes,
+      READY_DISKS,
+      options.log,
+    );
     if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
       options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
     this.pool = new PrestartPool(
@@ -208,6 +220,7 @@ export class IsolatedDriver implements SandboxDriver {
   async close(): Promise<void> {
     await this.pool.close();
     this.mounter?.close();
+    await this.disks.close();
   }
 
   /** One generic sandbox of a kind, started and waiting for its function. */
@@ -290,33 +303,46 @@ export class IsolatedDriver implements SandboxDriver {
       this.uids.release(uid);
     };
     try {
-      await mkdir(socketDir, { recursive: true, mode: 0o711 });
-      const [cgroup, disk] = await Promise.all([
-        this.options.cgroups.create(this.instance, short, {
-          memoryBytes: limits.memoryBytes,
-          pidsMax: limits.pidsMax,
-          cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
-        }),
-        createScratchDisk(stateDir, limits.tmpBytes, uid, gid),
-        plan.listen(socket).then(() => chown(socket, uid, gid)),
-        this.shareHearthApiSocket(),
+      await Promise.all([
+        mkdir(socketDir, { recursive: true, mode: 0o711 }),
+        mkdir(stateDir, { recursive: true, mode: 0o700 }),
       ]);
-      held.cgroup = cgroup;
-      held.disk = disk;
-      if (plan.code === undefined) await cgroup.setCpuWeight('background');
-      // Empty, private directories: specialisation mounts over them inside the sandbox only.
-      if (slots !== undefined) await Promise.all([slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })));
       const etc: Record<string, string> = {
         ...sandboxEtcFiles(uid, gid),
         ...(plan.internet ? { 'resolv.conf': RESOLV_CONF } : {}),
       };
-      const generatedFiles = await Promise.all(
-        Object.entries(etc).map(async ([name, contents]) => {
-          const host = path.join(stateDir, name);
-          await writeFile(host, contents, { mode: 0o644 });
-          return { host, sandbox: `/etc/${name}` };
-        }),
-      );
+      // Everything independent at once; each resource is held as soon as it exists, and a failure
+      // is thrown only once every step settled, so that release() finds all that was made.
+      const making = {
+        cgroup: this.options.cgroups
+          .create(this.instance, short, {
+            memoryBytes: limits.memoryBytes,
+            pidsMax: limits.pidsMax,
+            cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
+          })
+          .then(async (created) => {
+            held.cgroup = created;
+            if (plan.code === undefined) await created.setCpuWeight('background');
+            return created;
+          }),
+        disk: this.scratchDisk(stateDir, limits.tmpBytes, uid, gid).then((made) => (held.disk = made)),
+        etc: Promise.all(
+          Object.entries(etc).map(async ([name, contents]) => {
+            const host = path.join(stateDir, name);
+            await writeFile(host, contents, { mode: 0o644 });
+            return { host, sandbox: `/etc/${name}` };
+          }),
+        ),
+        rest: Promise.all([
+          plan.listen(socket).then(() => chown(socket, uid, gid)),
+          this.shareHearthApiSocket(),
+          // Empty, private directories: specialisation mounts over them inside the sandbox only.
+          ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
+        ]),
+      };
+      const steps = [making.cgroup, making.disk, making.etc, making.rest] as const;
+      await Promise.allSettled(steps);
+      const [cgroup, disk, generatedFiles] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
@@ -468,6 +494,12 @@ export class IsolatedDriver implements SandboxDriver {
     if (!(pid > 0)) throw new Error(`bwrap did not report its sandbox's pid: ${text}`);
     await attachNetwork(pid, this.blocked, tools, join);
     block.end('1');
+  }
+
+  /** A /tmp disk made ahead when one of this size is ready, else a new one. */
+  private async scratchDisk(stateDir: string, bytes: number, uid: number, gid: number): Promise<ScratchDisk> {
+    const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid) : undefined;
+    return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
   }
 
   /** Every sandbox uid must be able to connect to Hearth's API socket (done once). */
