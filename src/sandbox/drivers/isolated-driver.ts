@@ -37,6 +37,7 @@ import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
+import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -89,6 +90,8 @@ const PRESTART_MEMORY_MB = 128;
 
 /** /tmp disks of the default size kept made ahead (scratch-disk-pool.ts). */
 const READY_DISKS = 2;
+/** Empty cgroups kept made ahead (cgroup-pool.ts). */
+const READY_CGROUPS = 2;
 
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
@@ -132,6 +135,8 @@ export class IsolatedDriver implements SandboxDriver {
   private hearthApiSocketReady: Promise<void> | undefined;
   /** /tmp disks of the default EphemeralStorage made ahead (filled from the first start on). */
   private readonly disks: ScratchDiskPool;
+  /** Empty cgroups made ahead (filled from the first start on). */
+  private readonly cgroupPool: CgroupPool;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.uids = options.uids ?? new UidPool();
@@ -142,6 +147,18 @@ export class IsolatedDriver implements SandboxDriver {
       path.join(options.stateDir, this.instance, 'disks'),
       sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB).tmpBytes,
       READY_DISKS,
+      options.log,
+    );
+    const idle = sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB);
+    this.cgroupPool = new CgroupPool(
+      options.cgroups,
+      this.instance,
+      {
+        memoryBytes: idle.memoryBytes,
+        pidsMax: idle.pidsMax,
+        cpu: cpuQuota(PRESTART_MEMORY_MB, options.hostCores ?? availableParallelism(), 'init', DEFAULT_CPU_POLICY),
+      },
+      READY_CGROUPS,
       options.log,
     );
     if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
@@ -220,7 +237,7 @@ export class IsolatedDriver implements SandboxDriver {
   async close(): Promise<void> {
     await this.pool.close();
     this.mounter?.close();
-    await this.disks.close();
+    await Promise.all([this.disks.close(), this.cgroupPool.close()]);
   }
 
   /** One generic sandbox of a kind, started and waiting for its function. */
@@ -314,8 +331,8 @@ export class IsolatedDriver implements SandboxDriver {
       // Everything independent at once; each resource is held as soon as it exists, and a failure
       // is thrown only once every step settled, so that release() finds all that was made.
       const making = {
-        cgroup: this.options.cgroups
-          .create(this.instance, short, {
+        cgroup: this.cgroupPool
+          .take(short, {
             memoryBytes: limits.memoryBytes,
             pidsMax: limits.pidsMax,
             cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
