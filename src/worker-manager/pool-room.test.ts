@@ -34,8 +34,8 @@ describe('pre-started sandboxes and host capacity', () => {
       assert.equal(room.reserve(128), true);
       assert.equal(room.reserve(128), false, 'the count cap (2) is reached');
       assert.deepEqual(
-        { reserved: harness.workers.capacity().reservedMb, sandboxes: harness.workers.capacity().sandboxes },
-        { reserved: 256, sandboxes: 2 },
+        { reserved: harness.workers.capacity().reservedMb, prestarted: harness.workers.capacity().prestarted },
+        { reserved: 256, prestarted: 2 },
       );
       room.release(128);
       assert.equal(room.reserve(384), false, 'the budget (384 MB, 128 held) has no 384 MB left');
@@ -59,8 +59,12 @@ describe('pre-started sandboxes and host capacity', () => {
       assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
       assert.equal(pool.reclaimed, 2, 'two pre-started sandboxes (256 MB) gave their room back, not three');
       assert.deepEqual(
-        { reserved: harness.workers.capacity().reservedMb, sandboxes: harness.workers.capacity().sandboxes },
-        { reserved: 384, sandboxes: 2 },
+        {
+          reserved: harness.workers.capacity().reservedMb,
+          sandboxes: harness.workers.capacity().sandboxes,
+          prestarted: harness.workers.capacity().prestarted,
+        },
+        { reserved: 384, sandboxes: 1, prestarted: 1 },
       );
     } finally {
       await harness.close();

@@ -78,7 +78,10 @@ export type Lease<T> =
 export interface CapacityState {
   readonly budgetMb: number;
   readonly reservedMb: number;
+  /** Execution environments (starting, idle and busy). */
   readonly sandboxes: number;
+  /** Pre-started sandboxes of the driver's pool (only with one); their room is in reservedMb, and they count against the cap. */
+  readonly prestarted?: number;
   readonly queued: number;
 }
 
@@ -163,7 +166,8 @@ export class WorkerManager {
     return {
       budgetMb: this.budget.totalMb,
       reservedMb: this.budget.reservedMb,
-      sandboxes: this.count(),
+      sandboxes: this.pool.size + this.creating,
+      ...(this.deps.pool !== undefined ? { prestarted: this.prestarted } : {}),
       queued: this.queue.length,
     };
   }
