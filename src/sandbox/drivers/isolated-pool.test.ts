@@ -77,7 +77,7 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
       variables: { WHO: 'A', ONLY_A: 'secret-a' },
       memoryMb: 128,
     });
-    const [, seenB, pooledB] = await startTimed({
+    const [b, seenB, pooledB] = await startTimed({
       name: 'pool-b',
       files: { ...probe, 'data.txt': 'code of B' },
       variables: { WHO: 'B' },
@@ -106,10 +106,12 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
     assert.notEqual(seenB.uid, seenA.uid);
     assert.notEqual(seenB.processStartedAt, seenA.processStartedAt, 'B runs in another process');
 
-    // A's MemorySize (128 MB) was applied at specialisation, over the pre-start's larger limit.
+    // Each MemorySize applies: A's 128 MB (the pre-start's own limit) kills at 300 MB; B's 256 MB,
+    // raised at specialisation, holds 180 MB.
     const oom = await a.invoke({ allocateMb: 300 });
     assert.equal(oom.result.kind, 'exit');
     assert.match(JSON.stringify(oom.result), /signal: killed/);
+    assert.equal(successPayload<number>(await b.invoke({ allocateMb: 180 })), 180);
   });
 
   it('mounts code only inside each sandbox: none on the host, and teardowns beside specialisations take nothing away', async () => {

@@ -54,7 +54,8 @@ export async function specialise(
   const incoming = `${booted.socket}.function`;
   // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
   const settled = await Promise.allSettled([
-    booted.cgroup.setMemory(spec.memoryMb * MB),
+    // A memory-limit write can take milliseconds on a busy host: none when the limit is already right.
+    spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
     booted.cgroup.setCpuWeight('normal'),
     booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
     spec.runtimeApi.listenUnix(incoming).then(() => chown(incoming, booted.uid, booted.uid)),

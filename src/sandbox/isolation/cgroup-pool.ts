@@ -27,7 +27,11 @@ export class CgroupPool {
     this.refill();
     if (cgroup === undefined) return this.cgroups.create(this.instance, id, limits);
     try {
-      await Promise.all([cgroup.setMemory(limits.memoryBytes), cgroup.setCpu(limits.cpu)]);
+      // A memory-limit write can take milliseconds on a busy host: none when the limit is already right.
+      await Promise.all([
+        limits.memoryBytes !== this.idle.memoryBytes ? cgroup.setMemory(limits.memoryBytes) : undefined,
+        cgroup.setCpu(limits.cpu),
+      ]);
       return cgroup;
     } catch (error) {
       await cgroup.remove().catch(() => undefined);
