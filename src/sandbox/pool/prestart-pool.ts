@@ -24,6 +24,12 @@ interface Kind<T> {
   failed: boolean;
 }
 
+/** A pre-start under way; `cancelled`: its room was given back, and it is destroyed once started. */
+interface Pending {
+  cancelled: boolean;
+  readonly done: Promise<void>;
+}
+
 /** No accounting (tests of the driver alone): room is always there. */
 const UNLIMITED: PoolRoom = { reserve: () => true, release: () => undefined, readied: () => undefined };
 
@@ -33,6 +39,8 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
   private closed = false;
   /** Pre-starts in flight, awaited by close(). */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Pre-starts under way that still hold their room (a reclaim may cancel one). */
+  private readonly pending = new Set<Pending>();
   private room: PoolRoom = UNLIMITED;
   /** Members still holding their room (ready ones; a handed-out or destroyed one gave it back). */
   private readonly holding = new Set<T>();
@@ -93,12 +101,21 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
     return true;
   }
 
-  /** Destroys one ready sandbox (of the kind with most ready), its room given back at once. */
+  /**
+   * Gives one sandbox's room back at once: a ready one (of the kind with most ready) is destroyed;
+   * else a pre-start under way is cancelled. The promise resolves once its process is gone.
+   */
   reclaimOne(): Promise<void> | undefined {
     let most: Kind<T> | undefined;
     for (const kind of this.kinds.values()) if (kind.ready.length > (most?.ready.length ?? 0)) most = kind;
     const member = most?.ready.pop();
-    return member === undefined ? undefined : this.discard(member);
+    if (member !== undefined) return this.discard(member);
+    const pending = [...this.pending].find((start) => !start.cancelled);
+    if (pending === undefined) return undefined;
+    pending.cancelled = true;
+    this.pending.delete(pending);
+    this.room.release(this.memoryMb);
+    return pending.done;
   }
 
   /** Destroys every ready sandbox and starts no more. */
@@ -151,9 +168,14 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
     // No room on the host: try again at the next start or clock tick.
     if (!this.room.reserve(this.memoryMb)) return;
     kind.starting += 1;
+    let ended: () => void = () => undefined;
+    const pending: Pending = { cancelled: false, done: new Promise<void>((resolve) => (ended = resolve)) };
+    this.pending.add(pending);
     const started = this.prestart(kind.generic).then(
-      (member) => {
+      async (member) => {
         kind.starting -= 1;
+        this.pending.delete(pending);
+        if (pending.cancelled) return member.destroy().catch(() => undefined);
         this.holding.add(member);
         if (this.closed) return this.discard(member);
         kind.ready.push(member);
@@ -168,12 +190,16 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
       },
       (error: unknown) => {
         kind.starting -= 1;
-        this.room.release(this.memoryMb);
+        this.pending.delete(pending);
+        if (!pending.cancelled) this.room.release(this.memoryMb);
         kind.failed = true;
         this.log(`WARNING: pre-starting a sandbox failed (pool paused until the next start): ${String(error)}`);
       },
     );
     this.inFlight.add(started);
-    void started.finally(() => this.inFlight.delete(started));
+    void started.finally(() => {
+      this.inFlight.delete(started);
+      ended();
+    });
   }
 }
