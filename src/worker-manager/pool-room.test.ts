@@ -24,22 +24,23 @@ function fakePool(): PoolReclaim & { room?: PoolRoom; ready: number; reclaimed: 
 }
 
 describe('pre-started sandboxes and host capacity', () => {
-  it('hold room from the budget and the count cap, and get none beyond them', async () => {
+  it('hold room from the budget and the count cap, and never take the last of either', async () => {
     const pool = fakePool();
-    const options = { sandboxMemoryMb: 384, maxSandboxes: 2, pool };
+    const options = { sandboxMemoryMb: 512, maxSandboxes: 3, pool };
     const harness = await startHarness(options);
     try {
       const room = harness.workers.poolRoom();
       assert.equal(room.reserve(128), true);
       assert.equal(room.reserve(128), true);
-      assert.equal(room.reserve(128), false, 'the count cap (2) is reached');
+      assert.equal(room.reserve(128), false, 'one of the 3 sandbox slots always stays free for a start');
       assert.deepEqual(
         { reserved: harness.workers.capacity().reservedMb, prestarted: harness.workers.capacity().prestarted },
         { reserved: 256, prestarted: 2 },
       );
       room.release(128);
-      assert.equal(room.reserve(384), false, 'the budget (384 MB, 128 held) has no 384 MB left');
-      assert.equal(harness.workers.capacity().reservedMb, 128);
+      assert.equal(room.reserve(192), true, '384 MB free: 192 taken, 192 stay free');
+      assert.equal(room.reserve(128), false, 'only 192 MB free: taking 128 would leave less than 128');
+      assert.equal(harness.workers.capacity().reservedMb, 320);
     } finally {
       await harness.close();
     }
@@ -52,12 +53,13 @@ describe('pre-started sandboxes and host capacity', () => {
     try {
       const room = harness.workers.poolRoom();
       pool.room = room;
-      for (let i = 0; i < 3; i++) assert.equal(room.reserve(128), true);
-      pool.ready = 3;
+      for (let i = 0; i < 2; i++) assert.equal(room.reserve(128), true);
+      assert.equal(room.reserve(128), false);
+      pool.ready = 2;
       await harness.addFunction({ name: 'needs-room', memorySize: 256 });
       const outcome = await harness.invoke('needs-room', {});
       assert.equal(outcome.kind, 'success', JSON.stringify(outcome));
-      assert.equal(pool.reclaimed, 2, 'two pre-started sandboxes (256 MB) gave their room back, not three');
+      assert.equal(pool.reclaimed, 1, 'one pre-started sandbox gave its room back, not both');
       assert.deepEqual(
         {
           reserved: harness.workers.capacity().reservedMb,

@@ -173,14 +173,16 @@ export class WorkerManager {
   }
 
   /**
-   * The room pre-started sandboxes take: given only when it is free now and nobody waits for room
-   * (a pre-start never evicts or delays a real start); taken back before anything is evicted.
+   * The room pre-started sandboxes take: given only when it is free now, nobody waits for room, and
+   * as much again stays free (a pre-start never evicts or delays a real start); taken back before
+   * anything is evicted.
    */
   poolRoom(): PoolRoom {
     return {
       reserve: (memoryMb) => {
         if (this.stopped || this.queue.length > 0) return false;
-        if (memoryMb > this.budget.freeMb || this.count() + 1 > this.maxSandboxes) return false;
+        // Never the last room: a start that comes then fits at once, without reclaiming anything.
+        if (2 * memoryMb > this.budget.freeMb || this.count() + 2 > this.maxSandboxes) return false;
         this.budget.reserve(memoryMb);
         this.prestarted += 1;
         return true;
