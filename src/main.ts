@@ -128,6 +128,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     queueWaitMs: config.queueWaitMs,
     scalingRate: config.scalingRate,
     metrics: capacityMetrics(metrics),
+    ...(sandboxes.poolReclaim !== undefined ? { pool: sandboxes.poolReclaim } : {}),
   });
   capacityGauges(metrics, () => workers.capacity());
   // Async invocation (docs/async.md): the front end commits Event invocations through the intake;
@@ -212,7 +213,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
   log(`capacity: ${config.sandboxMemoryMb} MB for sandboxes, at most ${config.maxSandboxes} of them`);
-  sandboxes.fillPools?.();
+  sandboxes.fillPools?.(workers.poolRoom());
   await poller.start();
   for (const line of await describeInterpreters(interpreters)) log(`runtime: ${line}`);
 

@@ -76,9 +76,8 @@ export function loadConfig(flags: StartFlags = {}, env: Env = process.env, hostM
     shutdownGraceSeconds: positiveNumber(env['HEARTH_SHUTDOWN_GRACE_SECONDS'], 30, 'HEARTH_SHUTDOWN_GRACE_SECONDS'),
     isolation: parseIsolation(flags.isolation ?? env['HEARTH_ISOLATION'] ?? 'auto'),
     freezeIdle: onOff(env['HEARTH_FREEZE_IDLE'], true, 'HEARTH_FREEZE_IDLE'),
-    // Off by default until an intermittent empty /var/task after specialisation is understood
-    // (docs/isolation.md, "Pre-started pool").
-    poolSize: wholeNumber(env['HEARTH_POOL_SIZE'], 0, 'HEARTH_POOL_SIZE', 0),
+    // At most 2 ready per runtime kind, fewer as demand drops (docs/isolation.md, "Pre-started pool").
+    poolSize: wholeNumber(env['HEARTH_POOL_SIZE'], 2, 'HEARTH_POOL_SIZE', 0),
     ...concurrencyLimits(env),
     sandboxMemoryMb: wholeNumber(
       env['HEARTH_SANDBOX_MEMORY_MB'],

@@ -10,6 +10,7 @@ import { ProcessDriver } from './drivers/process-driver.js';
 import { detectIsolation, openCgroups, type IsolationSupport } from './isolation/detect-isolation.js';
 import { hostSeccompArch } from './isolation/seccomp-filter.js';
 import type { IsolationMode } from '../config/config.js';
+import type { PoolReclaim, PoolRoom } from './pool/pool-room.js';
 import { poolTemplate, type LaunchTemplate } from './pool/pool-template.js';
 import type { SandboxDriver } from './sandbox-driver.js';
 
@@ -31,8 +32,13 @@ export interface DriverChoice {
   readonly driver: SandboxDriver;
   /** One line for the start-up log: the isolation in use. */
   readonly description: string;
-  /** Fills the pools of `prime` (call once Hearth's API socket listens: sandboxes bind it). */
-  readonly fillPools?: () => void;
+  /**
+   * Fills the pools of `prime` (call once Hearth's API socket listens: sandboxes bind it), every
+   * pre-started sandbox taking its room from `room` (the worker manager's budget and cap).
+   */
+  readonly fillPools?: (room: PoolRoom) => void;
+  /** Gives pre-started sandboxes' room back to the worker manager when it needs it. */
+  readonly poolReclaim?: PoolReclaim;
 }
 
 export class IsolationRequiredError extends Error {
@@ -95,7 +101,8 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     input.log(`removed sandboxes left by earlier Hearth processes: ${swept.instances.join(', ')}`);
   for (const error of swept.errors) input.log(`WARNING: sweeping old sandboxes: ${error}`);
   const poolSize = input.poolSize ?? 0;
-  const fillPools = (): void => {
+  const fillPools = (room: PoolRoom): void => {
+    isolated.usePoolRoom(room);
     for (const runtime of poolSize > 0 ? (input.prime ?? []) : []) {
       const key = isolated.prime(poolTemplate(runtime.launch));
       if (key === undefined) continue;
@@ -106,6 +113,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
   };
   return {
     fillPools,
+    poolReclaim: isolated,
     driver: isolated,
     description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${hostSeccompArch() !== undefined ? ', seccomp filter' : ''}${input.freezeIdle ? ', frozen between invocations' : ''}${support.tools.network !== undefined ? ', internet by opt-in tag' : ''}, ${poolSize > 0 ? `pre-started pool of up to ${poolSize} per runtime` : 'no pre-started pool'})`,
   };

@@ -39,9 +39,14 @@ export function capacityGauges(registry: MetricsRegistry, read: () => CapacitySt
   );
   registry.gauge(
     'hearth_sandbox_memory_reserved_bytes',
-    'Memory granted to sandboxes now (starting, idle, busy).',
+    'Memory granted to sandboxes now (starting, idle, busy, and pre-started ones of the pool).',
     () => read().reservedMb * mb,
   );
   registry.gauge('hearth_sandboxes', 'Sandboxes on this host now (starting, idle, busy).', () => read().sandboxes);
+  registry.gauge(
+    'hearth_prestarted_sandboxes',
+    'Pre-started sandboxes of the pool now (ready or starting); they count against HEARTH_MAX_SANDBOXES too.',
+    () => read().prestarted ?? 0,
+  );
   registry.gauge('hearth_capacity_queue_length', 'Invocations waiting for room now.', () => read().queued);
 }

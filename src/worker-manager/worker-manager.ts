@@ -12,6 +12,7 @@
 // A grant is decided and recorded in one synchronous step (tryGrant), so a burst cannot overcommit.
 import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { Placement } from '../placement/placement.js';
+import type { PoolReclaim, PoolRoom } from '../sandbox/pool/pool-room.js';
 import type { ExecutionEnvironment } from '../sandbox/execution-environment.js';
 import { createEnvironment, type EnvironmentFactoryDeps } from './environment-factory.js';
 import { keyOf, ProvisionedFleet, type ProvisionTarget } from './provisioned-fleet.js';
@@ -52,6 +53,8 @@ export interface WorkerManagerDeps extends EnvironmentFactoryDeps {
   /** New on-demand sandboxes per function per 10 s (HEARTH_SCALING_RATE). */
   readonly scalingRate?: number;
   readonly metrics?: CapacityMetrics;
+  /** The driver's pre-started pool, whose sandboxes hold room too (poolRoom()) and give it back first. */
+  readonly pool?: PoolReclaim;
   readonly now?: () => number;
 }
 
@@ -75,7 +78,10 @@ export type Lease<T> =
 export interface CapacityState {
   readonly budgetMb: number;
   readonly reservedMb: number;
+  /** Execution environments (starting, idle and busy). */
   readonly sandboxes: number;
+  /** Pre-started sandboxes of the driver's pool (only with one); their room is in reservedMb, and they count against the cap. */
+  readonly prestarted?: number;
   readonly queued: number;
 }
 
@@ -109,6 +115,8 @@ export class WorkerManager {
   private readonly teardowns = new Set<Promise<void>>();
   /** Sandboxes granted room but not in the pool yet; they count against the cap and the budget. */
   private creating = 0;
+  /** Pre-started sandboxes of the driver's pool (poolRoom()); they count against the cap and the budget. */
+  private prestarted = 0;
   private readonly fleet: ProvisionedFleet<ExecutionEnvironment>;
   private readonly budget: MemoryBudget;
   private readonly queue: CapacityQueue<RoomRequest, Grant>;
@@ -159,7 +167,32 @@ export class WorkerManager {
       budgetMb: this.budget.totalMb,
       reservedMb: this.budget.reservedMb,
       sandboxes: this.pool.size + this.creating,
+      ...(this.deps.pool !== undefined ? { prestarted: this.prestarted } : {}),
       queued: this.queue.length,
+    };
+  }
+
+  /**
+   * The room pre-started sandboxes take: given only when it is free now, nobody waits for room, and
+   * as much again stays free (a pre-start never evicts or delays a real start); taken back before
+   * anything is evicted.
+   */
+  poolRoom(): PoolRoom {
+    return {
+      reserve: (memoryMb) => {
+        if (this.stopped || this.queue.length > 0) return false;
+        // Never the last room: a start that comes then fits at once, without reclaiming anything.
+        if (2 * memoryMb > this.budget.freeMb || this.count() + 2 > this.maxSandboxes) return false;
+        this.budget.reserve(memoryMb);
+        this.prestarted += 1;
+        return true;
+      },
+      release: (memoryMb) => {
+        this.budget.release(memoryMb);
+        this.prestarted -= 1;
+        this.queue.offer();
+      },
+      readied: () => this.queue.offer(),
     };
   }
 
@@ -277,11 +310,12 @@ export class WorkerManager {
       }
     }
     const now = this.now();
+    this.reclaimPrestarted(fn.memorySize);
     const room = decideRoom({
       needMb: fn.memorySize,
       budgetMb: this.budget.totalMb,
       reservedMb: this.budget.reservedMb,
-      count: this.pool.size + this.creating,
+      count: this.count(),
       maxCount: this.maxSandboxes,
       candidates: evictionCandidates(this.pool.all(), now),
     });
@@ -308,6 +342,23 @@ export class WorkerManager {
     this.creating += 1;
     // Evicted sandboxes' memory is granted already; their processes must be gone before this starts.
     return { kind: 'create', before: Promise.all([...this.teardowns]) };
+  }
+
+  /** Sandboxes holding room: in the pool, being created, and pre-started by the driver. */
+  private count(): number {
+    return this.pool.size + this.creating + this.prestarted;
+  }
+
+  /** Pre-started sandboxes give their room back (the cheapest to lose) until `needMb` fits. */
+  private reclaimPrestarted(needMb: number): void {
+    if (needMb > this.budget.totalMb) return;
+    while (this.prestarted > 0 && (needMb > this.budget.freeMb || this.count() >= this.maxSandboxes)) {
+      const gone = this.deps.pool?.reclaimOne();
+      if (gone === undefined) return;
+      // Its process must be gone before the sandbox that takes its room starts.
+      this.teardowns.add(gone);
+      void gone.then(() => this.teardowns.delete(gone));
+    }
   }
 
   /** Starts a sandbox whose room tryGrant reserved (memory and a slot); gives the room back if it cannot. */

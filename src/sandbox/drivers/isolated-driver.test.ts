@@ -123,10 +123,12 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
     const bomb = await harness.start({
       timeoutSeconds: 60,
       // A full vCPU (1,769 MB): at a small MemorySize's CPU share, spawning a thousand processes on a
-      // busy 2-core host can outlast the timeout, and this test is about pids, not CPU.
+      // busy 2-core host can outlast the timeout, and this test is about pids, not CPU. The sleeps
+      // outlast any such slowness (30 s ones began to exit, freeing pids, on a host under load 13).
+      // They die with the sandbox's cgroup.
       memoryMb: 1769,
       files:
-        handler(`let n = 0; try { for (; n < 5000; n++) cp.spawn('/bin/sleep', ['30'], { stdio: 'ignore' }).on('error', () => {}); } catch (e) { return { n, code: e.code }; }
+        handler(`let n = 0; try { for (; n < 5000; n++) cp.spawn('/bin/sleep', ['600'], { stdio: 'ignore' }).on('error', () => {}); } catch (e) { return { n, code: e.code }; }
         await new Promise((r) => setTimeout(r, 200)); const failed = await new Promise((resolve) => { const c = cp.spawn('/bin/sleep', ['1']); c.on('error', (e) => resolve(e.code)); c.on('spawn', () => resolve('spawned')); }); return { n, code: failed };`),
     });
     const seen = successPayload<{ n: number; code: string }>(await bomb.invoke({}));

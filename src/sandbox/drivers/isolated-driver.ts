@@ -36,11 +36,14 @@ import { sandboxExit } from '../isolation/sandbox-exit.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
+import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
+import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
 import { DEFAULT_POOL_SIZING } from '../pool/pool-sizing.js';
 import { PrestartPool } from '../pool/prestart-pool.js';
+import type { PoolRoom } from '../pool/pool-room.js';
 import { SpecialisationServer } from '../pool/specialisation-server.js';
 import { prestartedEnv, specialise, type Booted, type PrestartedSandbox } from './prestarted-sandbox.js';
 
@@ -81,8 +84,14 @@ const SECCOMP_FD = 4;
 const INFO_FD = 5;
 const BLOCK_FD = 6;
 
-/** Memory limit of a pre-started sandbox until it is given its function's MemorySize. */
-const PRESTART_MEMORY_MB = 512;
+/** Memory limit of a pre-started sandbox until it is given its function's MemorySize (a generic
+ *  runtime waiting for its function uses 10–40 MB); also the room it takes in the host's budget. */
+const PRESTART_MEMORY_MB = 128;
+
+/** /tmp disks of the default size kept made ahead (scratch-disk-pool.ts). */
+const READY_DISKS = 2;
+/** Empty cgroups kept made ahead (cgroup-pool.ts). */
+const READY_CGROUPS = 2;
 
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
@@ -101,7 +110,7 @@ interface BootPlan {
   readonly runtimeDir: string;
   readonly hostPaths: readonly string[];
   readonly readOnlyBinds?: SandboxSpec['readOnlyBinds'];
-  /** undefined: a pre-started sandbox, whose /var/task and /opt are empty shared slots. */
+  /** undefined: a pre-started sandbox, whose /var/task and /opt are empty until specialised. */
   readonly code?: { readonly codeDir: string; readonly optDir?: string };
   /** NODE_PATH etc., for the ES module links to the layers. */
   readonly esmEnv: Readonly<Record<string, string>>;
@@ -120,19 +129,46 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly seccomp: Buffer | undefined;
   private readonly uids: UidPool;
   private readonly socketDir: string;
-  private readonly mounter: BindMounter;
+  /** undefined: no python3 for the mount helper, so no pool. */
+  private readonly mounter: BindMounter | undefined;
   private readonly pool: PrestartPool<PrestartedSandbox>;
   private hearthApiSocketReady: Promise<void> | undefined;
+  /** /tmp disks of the default EphemeralStorage made ahead (filled from the first start on). */
+  private readonly disks: ScratchDiskPool;
+  /** Empty cgroups made ahead (filled from the first start on). */
+  private readonly cgroupPool: CgroupPool;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
+    this.disks = new ScratchDiskPool(
+      path.join(options.stateDir, this.instance, 'disks'),
+      sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB).tmpBytes,
+      READY_DISKS,
+      options.log,
+    );
+    const idle = sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB);
+    this.cgroupPool = new CgroupPool(
+      options.cgroups,
+      this.instance,
+      {
+        memoryBytes: idle.memoryBytes,
+        pidsMax: idle.pidsMax,
+        cpu: cpuQuota(PRESTART_MEMORY_MB, options.hostCores ?? availableParallelism(), 'init', DEFAULT_CPU_POLICY),
+      },
+      READY_CGROUPS,
+      options.log,
+    );
+    if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
+      options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
     this.pool = new PrestartPool(
-      { ...DEFAULT_POOL_SIZING, max: options.poolSize ?? 0 },
+      { ...DEFAULT_POOL_SIZING, max: this.mounter === undefined ? 0 : (options.poolSize ?? 0) },
       (generic) => this.prestart(generic),
       options.log,
+      Date.now,
+      PRESTART_MEMORY_MB,
     );
   }
 
@@ -147,7 +183,7 @@ export class IsolatedDriver implements SandboxDriver {
     if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
       const generic = genericSpec(spec);
       const prestarted = this.pool.take(poolKey(generic), generic);
-      if (prestarted !== undefined) {
+      if (prestarted !== undefined && this.mounter !== undefined) {
         try {
           return await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv());
         } catch (error) {
@@ -187,10 +223,21 @@ export class IsolatedDriver implements SandboxDriver {
     return this.pool.whenReady(key, count, timeoutMs);
   }
 
+  /** Counts pre-started sandboxes against the host's room (the worker manager's budget and cap). */
+  usePoolRoom(room: PoolRoom): void {
+    this.pool.useRoom(room);
+  }
+
+  /** Destroys one ready pre-started sandbox, its room given back at once (undefined: none ready). */
+  reclaimOne(): Promise<void> | undefined {
+    return this.pool.reclaimOne();
+  }
+
   /** Destroys the pre-started sandboxes (live ones belong to their environments). */
   async close(): Promise<void> {
     await this.pool.close();
-    this.mounter.close();
+    this.mounter?.close();
+    await Promise.all([this.disks.close(), this.cgroupPool.close()]);
   }
 
   /** One generic sandbox of a kind, started and waiting for its function. */
@@ -264,53 +311,55 @@ export class IsolatedDriver implements SandboxDriver {
     const releaseOnce = async (): Promise<void> => {
       const warn = (error: unknown): void =>
         this.options.log?.(`WARNING: releasing sandbox ${short}: ${String(error)}`);
+      // A pre-started sandbox's code and layers were mounted in its own namespace, which is gone
+      // with its processes: nothing of them is on the host.
       await held.cgroup?.remove().catch(warn);
-      // The function's code is mounted on the slots: nothing is deleted while it still is.
-      let mounted = false;
-      if (slots !== undefined) {
-        for (const slot of [slots.task, slots.opt]) mounted = (await this.mounter.unmountAll(slot)) || mounted;
-      }
       await rm(socketDir, { recursive: true, force: true }).catch(warn);
-      if (mounted) warn(new Error(`a slot under ${stateDir} is still mounted; left for the stale sweep`));
-      else {
-        await held.disk?.remove().catch(warn);
-        await rm(stateDir, { recursive: true, force: true }).catch(warn);
-      }
+      await held.disk?.remove().catch(warn);
+      await rm(stateDir, { recursive: true, force: true }).catch(warn);
       this.uids.release(uid);
     };
     try {
-      await mkdir(socketDir, { recursive: true, mode: 0o711 });
-      const [cgroup, disk] = await Promise.all([
-        this.options.cgroups.create(this.instance, short, {
-          memoryBytes: limits.memoryBytes,
-          pidsMax: limits.pidsMax,
-          cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
-        }),
-        createScratchDisk(stateDir, limits.tmpBytes, uid, gid),
-        plan.listen(socket).then(() => chown(socket, uid, gid)),
-        this.shareHearthApiSocket(),
+      await Promise.all([
+        mkdir(socketDir, { recursive: true, mode: 0o711 }),
+        mkdir(stateDir, { recursive: true, mode: 0o700 }),
       ]);
-      held.cgroup = cgroup;
-      held.disk = disk;
-      if (plan.code === undefined) await cgroup.setCpuWeight('background');
-      if (slots !== undefined) {
-        for (const slot of [slots.task, slots.opt]) {
-          await mkdir(slot, { mode: 0o755 });
-          await mkdir(`${slot}-staging`, { mode: 0o700 });
-          await this.mounter.makeSharedSlot(slot);
-        }
-      }
       const etc: Record<string, string> = {
         ...sandboxEtcFiles(uid, gid),
         ...(plan.internet ? { 'resolv.conf': RESOLV_CONF } : {}),
       };
-      const generatedFiles = await Promise.all(
-        Object.entries(etc).map(async ([name, contents]) => {
-          const host = path.join(stateDir, name);
-          await writeFile(host, contents, { mode: 0o644 });
-          return { host, sandbox: `/etc/${name}` };
-        }),
-      );
+      // Everything independent at once; each resource is held as soon as it exists, and a failure
+      // is thrown only once every step settled, so that release() finds all that was made.
+      const making = {
+        cgroup: this.cgroupPool
+          .take(short, {
+            memoryBytes: limits.memoryBytes,
+            pidsMax: limits.pidsMax,
+            cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
+          })
+          .then(async (created) => {
+            held.cgroup = created;
+            if (plan.code === undefined) await created.setCpuWeight('background');
+            return created;
+          }),
+        disk: this.scratchDisk(stateDir, limits.tmpBytes, uid, gid).then((made) => (held.disk = made)),
+        etc: Promise.all(
+          Object.entries(etc).map(async ([name, contents]) => {
+            const host = path.join(stateDir, name);
+            await writeFile(host, contents, { mode: 0o644 });
+            return { host, sandbox: `/etc/${name}` };
+          }),
+        ),
+        rest: Promise.all([
+          plan.listen(socket).then(() => chown(socket, uid, gid)),
+          this.shareHearthApiSocket(),
+          // Empty, private directories: specialisation mounts over them inside the sandbox only.
+          ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
+        ]),
+      };
+      const steps = [making.cgroup, making.disk, making.etc, making.rest] as const;
+      await Promise.allSettled(steps);
+      const [cgroup, disk, generatedFiles] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
@@ -462,6 +511,12 @@ export class IsolatedDriver implements SandboxDriver {
     if (!(pid > 0)) throw new Error(`bwrap did not report its sandbox's pid: ${text}`);
     await attachNetwork(pid, this.blocked, tools, join);
     block.end('1');
+  }
+
+  /** A /tmp disk made ahead when one of this size is ready, else a new one. */
+  private async scratchDisk(stateDir: string, bytes: number, uid: number, gid: number): Promise<ScratchDisk> {
+    const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid) : undefined;
+    return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
   }
 
   /** Every sandbox uid must be able to connect to Hearth's API socket (done once). */

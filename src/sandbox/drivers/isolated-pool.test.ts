@@ -2,6 +2,7 @@
 // a generic sandbox specialised for one function sees that function's environment, code, layers
 // and limits, and nothing of it ever reaches another function. Needs Linux and root.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { genericSpec, poolKey } from '../pool/pool-key.js';
 import {
@@ -76,7 +77,7 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
       variables: { WHO: 'A', ONLY_A: 'secret-a' },
       memoryMb: 128,
     });
-    const [, seenB, pooledB] = await startTimed({
+    const [b, seenB, pooledB] = await startTimed({
       name: 'pool-b',
       files: { ...probe, 'data.txt': 'code of B' },
       variables: { WHO: 'B' },
@@ -105,10 +106,39 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
     assert.notEqual(seenB.uid, seenA.uid);
     assert.notEqual(seenB.processStartedAt, seenA.processStartedAt, 'B runs in another process');
 
-    // A's MemorySize (128 MB) was applied at specialisation, over the pre-start's larger limit.
+    // Each MemorySize applies: A's 128 MB (the pre-start's own limit) kills at 300 MB; B's 256 MB,
+    // raised at specialisation, holds 180 MB.
     const oom = await a.invoke({ allocateMb: 300 });
     assert.equal(oom.result.kind, 'exit');
     assert.match(JSON.stringify(oom.result), /signal: killed/);
+    assert.equal(successPayload<number>(await b.invoke({ allocateMb: 180 })), 180);
+  });
+
+  it('mounts code only inside each sandbox: none on the host, and teardowns beside specialisations take nothing away', async () => {
+    // Host mount points under the driver's state dir other than the sandboxes' /tmp disks.
+    const hostMounts = (): string[] =>
+      readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .map((line) => line.split(' ')[4] ?? '')
+        .filter((point) => point.startsWith(harness.stateDir) && !point.endsWith('/tmp'));
+    for (let round = 0; round < 3; round++) {
+      assert.ok(await harness.driver.poolReady(key, 2), 'the pool refilled');
+      const [[kept, keptSeen, pooled], [gone]] = await Promise.all([
+        startTimed({ name: `keep-${round}`, files: { ...probe, 'data.txt': `kept ${round}` } }),
+        startTimed({ name: `gone-${round}`, files: { ...probe, 'data.txt': `gone ${round}` } }),
+      ]);
+      assert.ok(pooled, 'served from the pool');
+      assert.equal(keptSeen.code, `kept ${round}`);
+      assert.deepEqual(hostMounts(), [], 'nothing of a pooled sandbox is mounted on the host');
+      // One sandbox torn down while the next is specialised: the survivor still has its code.
+      const [, [next, nextSeen]] = await Promise.all([
+        gone.close(),
+        startTimed({ name: `next-${round}`, files: { ...probe, 'data.txt': `next ${round}` } }),
+      ]);
+      assert.equal(nextSeen.code, `next ${round}`);
+      assert.equal(successPayload<Seen>(await kept.invoke({})).code, `kept ${round}`);
+      await Promise.all([kept.close(), next.close()]);
+    }
   });
 
   it('specialises a pre-started Python runtime: its variables, code, and modules from its layers', async () => {

@@ -1,14 +1,14 @@
 // Specialising a pre-started sandbox for one function (docs/isolation.md, "Pre-started pool"):
 //   1. in parallel: the cgroup gets the function's memory limit; its code and merged layers are
-//      bound read-only, nosuid, nodev on the sandbox's /var/task and /opt slots (host mounts that
-//      propagate into the sandbox); the function's Runtime API server listens beside the socket;
+//      bound read-only, nosuid, nodev at /var/task and /opt inside the sandbox's own mount
+//      namespace (bind-mounter.ts; nothing on the host); the function's Runtime API server
+//      listens beside the socket;
 //   2. the pre-start listener stops and the function's socket is renamed into its place;
 //   3. the waiting runtime gets the function's complete environment and goes on as a cold start
 //      would: it loads the handler (init) and asks for its first event.
 // A pre-started sandbox is handed out once (prestart-pool.ts); once specialised it belongs to that
 // one environment, and so to one function version, until it is destroyed.
 import { chown, rename } from 'node:fs/promises';
-import path from 'node:path';
 import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import type { BindMounter } from '../isolation/bind-mounter.js';
 import { MB } from '../isolation/resource-limits.js';
@@ -47,16 +47,17 @@ export async function specialise(
   runtimeApiEnv: Readonly<Record<string, string>>,
 ): Promise<SandboxProcess> {
   const { booted, server } = sandbox;
-  const slot = (name: 'task' | 'opt'): string => path.join(booted.stateDir, name);
+  const binds = [
+    { source: spec.codeDir, target: '/var/task' },
+    ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
+  ];
   const incoming = `${booted.socket}.function`;
   // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
   const settled = await Promise.allSettled([
-    booted.cgroup.setMemory(spec.memoryMb * MB),
+    // A memory-limit write can take milliseconds on a busy host: none when the limit is already right.
+    spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
     booted.cgroup.setCpuWeight('normal'),
-    mounter.bindReadOnly(spec.codeDir, `${slot('task')}-staging`, slot('task')),
-    spec.optDir !== undefined
-      ? mounter.bindReadOnly(spec.optDir, `${slot('opt')}-staging`, slot('opt'))
-      : Promise.resolve(),
+    booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
     spec.runtimeApi.listenUnix(incoming).then(() => chown(incoming, booted.uid, booted.uid)),
   ]);
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;

@@ -1,223 +1,167 @@
-// Host-side bind mounts for pre-started sandboxes (docs/isolation.md, "Pre-started pool"): a slot
-// directory is made a shared mount before bwrap binds it into a sandbox, so a later host mount on
-// the slot propagates into the sandbox's mount namespace. Each mount costs ~4 ms when it execs
-// mount(8) — too slow for a 15 ms cold start — so one long-lived root helper (python3 calling
-// libc's mount(2) through ctypes) makes them in microseconds; mount(8) is the fallback.
-// A propagated mount keeps the flags the source mount had when it was bound, never a later
-// remount: the read-only view is made on a private staging point first, then bound to the slot.
-import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+// Mounts a function's code and layers into a pre-started sandbox (docs/isolation.md, "Pre-started
+// pool"), inside that sandbox's own mount namespace and nowhere else. For each bind, one long-lived
+// root helper (python3 calling the kernel through ctypes; mount(8) cannot do this):
+//   1. open_tree(source, OPEN_TREE_CLONE): a detached copy of the source directory's mount;
+//   2. mount_setattr: read-only, nosuid, nodev, private (propagates nowhere, receives nothing);
+//   3. setns into the sandbox's mount namespace, move_mount the copy onto /var/task (or /opt),
+//      checks that the path now shows the source (same device and inode), and setns back.
+// Nothing is mounted on the host and nothing is shared between mount namespaces, so one sandbox's
+// mounts or teardown can never reach another's: the mounts die with the sandbox's namespace.
+// (The first design bound the code on shared host "slot" mounts that propagated into the sandbox;
+// every host unmount then depended on propagation staying within one peer group.)
+// Needs Linux 5.12 (mount_setattr); elsewhere the bind fails and the sandbox starts cold.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export interface SandboxBind {
+  /** Host directory. */
+  readonly source: string;
+  /** Where the sandbox sees it (an existing directory inside the sandbox). */
+  readonly target: string;
+}
 
 export interface BindMounter {
-  /** Makes `dir` a mount point of its own with shared propagation (a slot). */
-  makeSharedSlot(dir: string): Promise<void>;
-  /** Binds `source` at `slot` read-only, nosuid, nodev, through the private point `staging`. */
-  bindReadOnly(source: string, staging: string, slot: string): Promise<void>;
-  /** Lazily unmounts every mount stacked on `dir`; true when something is still mounted there after. */
-  unmountAll(dir: string): Promise<boolean>;
+  /**
+   * Binds each source read-only, nosuid, nodev at its target inside the mount namespace of the
+   * first of `pids` that is not in Hearth's own (any process of the sandbox); rejects when a bind
+   * failed or does not show the source afterwards.
+   */
+  bindInto(pids: readonly number[], binds: readonly SandboxBind[]): Promise<void>;
   close(): void;
 }
 
-// <sys/mount.h>
-const MS_RDONLY = 1;
-const MS_NOSUID = 2;
-const MS_NODEV = 4;
-const MS_REMOUNT = 32;
-const MS_BIND = 4096;
-const MS_PRIVATE = 1 << 18;
-const MS_SHARED = 1 << 20;
-const MNT_DETACH = 2;
-
 /**
- * Reads one batch per line: operations separated by RS (\x1e), fields by NUL, each
- * `mount <source> <target> <flags>` or `umount <target> <flags>`; a leading `?` marks a cleanup
- * that always runs and whose failure is ignored. Answers "ok" or "err <errno> <operation #>".
+ * Reads one request per line: NUL-separated fields `<pids comma-separated> <source> <target> …`.
+ * Answers "ok" or "err <message>". Never stays in a sandbox's namespace: if it cannot go back, it exits.
  */
 const HELPER = `
-import ctypes, sys
+import ctypes, os, sys
 libc = ctypes.CDLL(None, use_errno=True)
-libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_void_p]
-libc.umount2.argtypes = [ctypes.c_char_p, ctypes.c_int]
-def run(parts):
-    if parts[0] == "mount":
-        return libc.mount(parts[1].encode() or None, parts[2].encode(), None, int(parts[3]), None)
-    return libc.umount2(parts[1].encode(), int(parts[2]))
+libc.syscall.restype = ctypes.c_long
+AT_FDCWD = -100
+AT_EMPTY_PATH = 0x1000
+OPEN_TREE_CLONE = 1
+OPEN_TREE_CLOEXEC = 0o2000000
+MOVE_MOUNT_F_EMPTY_PATH = 4
+CLONE_NEWNS = 0x20000
+MS_PRIVATE = 1 << 18
+ATTR = 0x1 | 0x2 | 0x4  # MOUNT_ATTR_RDONLY | NOSUID | NODEV
+SYS_OPEN_TREE, SYS_MOVE_MOUNT, SYS_MOUNT_SETATTR = 428, 429, 442
+class MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+host = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
+host_ns = os.readlink("/proc/self/ns/mnt")
+def check(rc, what):
+    if rc < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, "%s: %s" % (what, os.strerror(e)))
+    return rc
+def into(pids, binds):
+    pid = next((p for p in pids if os.readlink("/proc/%s/ns/mnt" % p) != host_ns), None)
+    if pid is None:
+        raise OSError(0, "no process of the sandbox is in its own mount namespace")
+    ns = os.open("/proc/%s/ns/mnt" % pid, os.O_RDONLY | os.O_CLOEXEC)
+    trees = []
+    try:
+        for source, target in binds:
+            fd = check(libc.syscall(SYS_OPEN_TREE, AT_FDCWD, source.encode(), OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), "open_tree " + source)
+            trees.append((fd, target, os.stat(source)))
+            attr = MountAttr(ATTR, 0, MS_PRIVATE, 0)
+            check(libc.syscall(SYS_MOUNT_SETATTR, fd, b"", AT_EMPTY_PATH, ctypes.byref(attr), ctypes.sizeof(attr)), "mount_setattr")
+        check(libc.setns(ns, CLONE_NEWNS), "setns")
+        try:
+            for fd, target, want in trees:
+                check(libc.syscall(SYS_MOVE_MOUNT, fd, b"", AT_FDCWD, target.encode(), MOVE_MOUNT_F_EMPTY_PATH), "move_mount " + target)
+                seen = os.stat(target)
+                if (seen.st_dev, seen.st_ino) != (want.st_dev, want.st_ino):
+                    raise OSError(0, target + " does not show its source after the bind")
+        finally:
+            if libc.setns(host, CLONE_NEWNS) != 0:
+                os._exit(70)
+    finally:
+        for fd, _, _ in trees:
+            os.close(fd)
+        os.close(ns)
 for line in sys.stdin:
-    answer = "ok"
-    for i, op in enumerate(line.rstrip("\\n").split("\\x1e")):
-        cleanup = op.startswith("?")
-        if answer != "ok" and not cleanup:
-            continue
-        rc = run(op.lstrip("?").split("\\0"))
-        if rc != 0 and not cleanup:
-            answer = "err %d %d" % (ctypes.get_errno(), i)
+    fields = line.rstrip("\\n").split("\\0")
+    try:
+        into(fields[0].split(","), list(zip(fields[1::2], fields[2::2])))
+        answer = "ok"
+    except Exception as error:
+        answer = "err " + str(error).replace("\\n", " ")
     sys.stdout.write(answer + "\\n")
     sys.stdout.flush()
 `;
 
-/** The fast mounter where /usr/bin/python3 exists, else mount(8). */
-export function createBindMounter(): BindMounter {
-  return existsSync('/usr/bin/python3') ? new HelperMounter('/usr/bin/python3') : new ExecMounter();
-}
-
-/** True when `dir` is a mount point in Hearth's mount namespace. */
-function isMountPoint(dir: string): boolean {
-  const escaped = dir.replace(/ /g, '\\040');
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((line) => line.split(' ')[4] === escaped);
-}
-
-/** One mount(2) or umount2(2) call; `cleanup`: always run, failure ignored. */
-type MountOp =
-  | {
-      readonly kind: 'mount';
-      readonly source: string;
-      readonly target: string;
-      readonly flags: number;
-      readonly cleanup?: boolean;
-    }
-  | { readonly kind: 'umount'; readonly target: string; readonly flags: number; readonly cleanup?: boolean };
-
-abstract class SyscallMounter implements BindMounter {
-  /** Runs the operations in order; stops at the first failure (cleanups still run) and rejects. */
-  protected abstract run(ops: readonly MountOp[]): Promise<void>;
-  abstract close(): void;
-
-  makeSharedSlot(dir: string): Promise<void> {
-    // Private first: the slot gets a peer group of its own, not the one of the mount it sits on.
-    return this.run([
-      { kind: 'mount', source: dir, target: dir, flags: MS_BIND },
-      { kind: 'mount', source: '', target: dir, flags: MS_PRIVATE },
-      { kind: 'mount', source: '', target: dir, flags: MS_SHARED },
-    ]);
-  }
-
-  bindReadOnly(source: string, staging: string, slot: string): Promise<void> {
-    return this.run([
-      { kind: 'mount', source, target: staging, flags: MS_BIND },
-      // The staging point must not propagate anywhere, nor receive anything.
-      { kind: 'mount', source: '', target: staging, flags: MS_PRIVATE },
-      { kind: 'mount', source: '', target: staging, flags: MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV },
-      { kind: 'mount', source: staging, target: slot, flags: MS_BIND },
-      { kind: 'umount', target: staging, flags: MNT_DETACH, cleanup: true },
-    ]);
-  }
-
-  async unmountAll(dir: string): Promise<boolean> {
-    // At most: the function's bind and the slot's own bind. EINVAL: no longer a mount point.
-    for (let i = 0; i < 4; i++) {
-      try {
-        await this.run([{ kind: 'umount', target: dir, flags: MNT_DETACH }]);
-      } catch {
-        break;
-      }
-    }
-    return isMountPoint(dir);
-  }
+/** The helper where /usr/bin/python3 exists; undefined elsewhere (the pool then stays off). */
+export function createBindMounter(): BindMounter | undefined {
+  return existsSync('/usr/bin/python3') ? new HelperMounter('/usr/bin/python3') : undefined;
 }
 
 interface Unrefable {
   unref(): void;
+  ref(): void;
 }
 
-class HelperMounter extends SyscallMounter {
-  private helper: ChildProcessWithoutNullStreams | undefined;
-  private readonly waiting: Array<(line: string) => void> = [];
-  private buffered = '';
+/** One running helper and the answers it still owes, in order. Never shared with a later helper. */
+interface Helper {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly waiting: Array<(answer: string) => void>;
+  buffered: string;
+}
 
-  constructor(private readonly python: string) {
-    super();
-  }
+class HelperMounter implements BindMounter {
+  private helper: Helper | undefined;
+
+  constructor(private readonly python: string) {}
 
   close(): void {
-    this.helper?.stdin.end();
+    this.helper?.child.stdin.end();
     this.helper = undefined;
   }
 
-  protected run(ops: readonly MountOp[]): Promise<void> {
+  bindInto(pids: readonly number[], binds: readonly SandboxBind[]): Promise<void> {
+    const fields = [pids.join(','), ...binds.flatMap((bind) => [bind.source, bind.target])];
+    if (pids.length === 0) return Promise.reject(new Error('the sandbox has no process'));
+    if (fields.some((field) => /[\0\n]/.test(field))) return Promise.reject(new Error('a path holds NUL or newline'));
     const helper = (this.helper ??= this.spawnHelper());
-    const line = ops
-      .map((op) => {
-        const fields =
-          op.kind === 'mount'
-            ? ['mount', op.source, op.target, String(op.flags)]
-            : ['umount', op.target, String(op.flags)];
-        return `${op.cleanup === true ? '?' : ''}${fields.join('\0')}`;
-      })
-      .join('\x1e');
     return new Promise<void>((resolve, reject) => {
-      this.waiting.push((answer) => {
+      helper.waiting.push((answer) => {
         // Only an answer still awaited keeps the event loop alive.
-        if (this.waiting.length === 0) (helper.stdout as unknown as Unrefable).unref();
-        if (answer === 'ok') return resolve();
-        const [, errno, index] = answer.split(' ');
-        const op = ops[Number(index)];
-        reject(new Error(answer === '' ? 'mount helper died' : `${JSON.stringify(op)}: errno ${errno}`));
+        if (helper.waiting.length === 0) (helper.child.stdout as unknown as Unrefable).unref();
+        if (answer === 'ok') resolve();
+        else reject(new Error(answer === '' ? 'the mount helper died' : `mount helper: ${answer.slice(4)}`));
       });
-      (helper.stdout as unknown as Unrefable & { ref(): void }).ref();
-      helper.stdin.write(`${line}\n`);
+      (helper.child.stdout as unknown as Unrefable).ref();
+      helper.child.stdin.write(`${fields.join('\0')}\n`);
     });
   }
 
-  private spawnHelper(): ChildProcessWithoutNullStreams {
-    const helper = spawn(this.python, ['-I', '-S', '-c', HELPER], { env: {}, stdio: 'pipe' });
-    helper.stdout.setEncoding('utf8');
-    helper.stdout.on('data', (chunk: string) => {
-      this.buffered += chunk;
-      for (let end = this.buffered.indexOf('\n'); end >= 0; end = this.buffered.indexOf('\n')) {
-        const answer = this.buffered.slice(0, end);
-        this.buffered = this.buffered.slice(end + 1);
-        this.waiting.shift()?.(answer);
+  private spawnHelper(): Helper {
+    const child = spawn(this.python, ['-I', '-S', '-c', HELPER], { env: {}, stdio: 'pipe' });
+    const helper: Helper = { child, waiting: [], buffered: '' };
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      helper.buffered += chunk;
+      for (let end = helper.buffered.indexOf('\n'); end >= 0; end = helper.buffered.indexOf('\n')) {
+        const answer = helper.buffered.slice(0, end);
+        helper.buffered = helper.buffered.slice(end + 1);
+        helper.waiting.shift()?.(answer);
       }
     });
-    helper.stdin.on('error', () => undefined);
-    // A failed spawn (no python3, EAGAIN) ends like a dead helper: every waiting call rejects.
-    helper.on('error', () => {
+    child.stdin.on('error', () => undefined);
+    // A failed spawn (EAGAIN) or a dead helper fails what it still owes; the next call starts another.
+    const died = (): void => {
       if (this.helper === helper) this.helper = undefined;
-      for (const waiter of this.waiting.splice(0)) waiter('');
-    });
-    helper.on('exit', () => {
-      if (this.helper === helper) this.helper = undefined;
-      for (const waiter of this.waiting.splice(0)) waiter('');
-    });
+      for (const waiter of helper.waiting.splice(0)) waiter('');
+    };
+    child.on('error', died);
+    child.on('exit', died);
     // The helper must not keep Hearth alive on its own.
-    helper.unref();
-    for (const stream of [helper.stdin, helper.stdout, helper.stderr]) (stream as unknown as Unrefable).unref();
-    helper.stderr.resume();
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as unknown as Unrefable).unref();
+    child.stderr.resume();
     return helper;
   }
-}
-
-/** mount(8) and umount(8): correct everywhere, ~4 ms per call. */
-class ExecMounter extends SyscallMounter {
-  protected async run(ops: readonly MountOp[]): Promise<void> {
-    let failure: unknown;
-    for (const op of ops) {
-      if (failure !== undefined && op.cleanup !== true) continue;
-      try {
-        await exec(op.kind, op.kind === 'umount' ? ['-l', op.target] : mountArgs(op.source, op.target, op.flags));
-      } catch (error) {
-        if (op.cleanup !== true) failure = error;
-      }
-    }
-    if (failure !== undefined) throw failure;
-  }
-
-  close(): void {}
-}
-
-function mountArgs(source: string, target: string, flags: number): string[] {
-  if (flags & MS_SHARED) return ['--make-shared', target];
-  if (flags & MS_PRIVATE) return ['--make-private', target];
-  if (flags & MS_REMOUNT) return ['-o', 'remount,bind,ro,nosuid,nodev', target];
-  return ['--bind', source, target];
-}
-
-function exec(command: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 30_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`)) : resolve(),
-    );
-  });
 }

@@ -36,12 +36,16 @@ export class CgroupV1 implements CgroupHierarchy {
 
   async create(instance: string, id: string, limits: CgroupLimits): Promise<SandboxCgroup> {
     const dirs = new Map<Controller, string>();
-    for (const [controller, parent] of this.parents) {
-      const dir = path.join(parent, instance, id);
-      await mkdir(dir, { recursive: true });
-      dirs.set(controller, dir);
+    for (const [controller, parent] of this.parents) dirs.set(controller, path.join(parent, instance, id));
+    // One hierarchy per controller: their mkdirs do not depend on each other.
+    const made = await Promise.allSettled([...dirs.values()].map((dir) => mkdir(dir, { recursive: true })));
+    const cgroup = new SandboxCgroupV1(dirs);
+    const failed = made.find((outcome) => outcome.status === 'rejected');
+    if (failed !== undefined) {
+      await cgroup.remove().catch(() => undefined);
+      throw failed.reason;
     }
-    return withLimits(new SandboxCgroupV1(dirs), limits);
+    return withLimits(cgroup, limits);
   }
 
   async instances(): Promise<string[]> {
@@ -142,7 +146,7 @@ class SandboxCgroupV1 implements SandboxCgroup {
     if (this.removed) return;
     await this.kill();
     this.freezerState?.close();
-    for (const dir of this.dirs.values()) await removeCgroupDir(dir);
+    await Promise.all([...this.dirs.values()].map((dir) => removeCgroupDir(dir)));
     this.removed = true;
   }
 

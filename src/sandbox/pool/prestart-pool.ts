@@ -2,8 +2,11 @@
 // processes started ahead, handed out at most once each, refilled in the background one at a time
 // (so refills never crowd out the starts they exist for), and sized by recent demand
 // (pool-sizing.ts). It knows nothing of bwrap: `prestart` makes one ready sandbox of a kind.
+// Every pre-started sandbox, from the moment its start is decided until it is destroyed or handed
+// out, holds room from the host's budget (pool-room.ts); without room, no pre-start.
 import { poolTarget, pruneDemand, type PoolSizing } from './pool-sizing.js';
 import type { GenericSpec } from './pool-key.js';
+import type { PoolReclaim, PoolRoom } from './pool-room.js';
 
 /** A pre-started sandbox as the pool sees it. */
 export interface PoolMember {
@@ -21,19 +24,40 @@ interface Kind<T> {
   failed: boolean;
 }
 
-export class PrestartPool<T extends PoolMember> {
+/** A pre-start under way; `cancelled`: its room was given back, and it is destroyed once started. */
+interface Pending {
+  cancelled: boolean;
+  readonly done: Promise<void>;
+}
+
+/** No accounting (tests of the driver alone): room is always there. */
+const UNLIMITED: PoolRoom = { reserve: () => true, release: () => undefined, readied: () => undefined };
+
+export class PrestartPool<T extends PoolMember> implements PoolReclaim {
   private readonly kinds = new Map<string, Kind<T>>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** Pre-starts in flight, awaited by close(). */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Pre-starts under way that still hold their room (a reclaim may cancel one). */
+  private readonly pending = new Set<Pending>();
+  private room: PoolRoom = UNLIMITED;
+  /** Members still holding their room (ready ones; a handed-out or destroyed one gave it back). */
+  private readonly holding = new Set<T>();
 
   constructor(
     private readonly sizing: PoolSizing,
     private readonly prestart: (generic: GenericSpec) => Promise<T>,
     private readonly log: (line: string) => void = () => undefined,
     private readonly now: () => number = Date.now,
+    /** Memory one pre-started sandbox may use (its cgroup limit), and so the room it takes. */
+    private readonly memoryMb = 128,
   ) {}
+
+  /** Counts pre-started sandboxes against the host's budget from now on. */
+  useRoom(room: PoolRoom): void {
+    this.room = room;
+  }
 
   get enabled(): boolean {
     return this.sizing.max > 0;
@@ -46,6 +70,8 @@ export class PrestartPool<T extends PoolMember> {
     kind.demand.push(this.now());
     kind.failed = false;
     const member = kind.ready.shift();
+    // The start that takes it had room made for it by the worker manager.
+    if (member !== undefined) this.giveBack(member);
     this.adjust(key, kind);
     return member;
   }
@@ -75,12 +101,38 @@ export class PrestartPool<T extends PoolMember> {
     return true;
   }
 
+  /**
+   * Gives one sandbox's room back at once: a ready one (of the kind with most ready) is destroyed;
+   * else a pre-start under way is cancelled. The promise resolves once its process is gone.
+   */
+  reclaimOne(): Promise<void> | undefined {
+    let most: Kind<T> | undefined;
+    for (const kind of this.kinds.values()) if (kind.ready.length > (most?.ready.length ?? 0)) most = kind;
+    const member = most?.ready.pop();
+    if (member !== undefined) return this.discard(member);
+    const pending = [...this.pending].find((start) => !start.cancelled);
+    if (pending === undefined) return undefined;
+    pending.cancelled = true;
+    this.pending.delete(pending);
+    this.room.release(this.memoryMb);
+    return pending.done;
+  }
+
   /** Destroys every ready sandbox and starts no more. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     const members = [...this.kinds.values()].flatMap((kind) => kind.ready.splice(0));
-    await Promise.all([...members.map((member) => member.destroy().catch(() => undefined)), ...this.inFlight]);
+    await Promise.all([...members.map((member) => this.discard(member)), ...this.inFlight]);
+  }
+
+  private giveBack(member: T): void {
+    if (this.holding.delete(member)) this.room.release(this.memoryMb);
+  }
+
+  private discard(member: T): Promise<void> {
+    this.giveBack(member);
+    return member.destroy().catch(() => undefined);
   }
 
   private kind(key: string, generic: GenericSpec): Kind<T> {
@@ -104,35 +156,50 @@ export class PrestartPool<T extends PoolMember> {
     const now = this.now();
     kind.demand = pruneDemand(this.sizing, kind.demand, now);
     const target = poolTarget(this.sizing, kind.demand, now);
-    while (kind.ready.length > target)
-      void kind.ready
-        .pop()
-        ?.destroy()
-        .catch(() => undefined);
+    while (kind.ready.length > target) {
+      const member = kind.ready.pop();
+      if (member !== undefined) void this.discard(member);
+    }
     if (kind.ready.length === 0 && kind.demand.length === 0 && kind.starting === 0) {
       this.kinds.delete(key);
       return;
     }
     if (kind.starting > 0 || kind.failed || kind.ready.length >= target) return;
+    // No room on the host: try again at the next start or clock tick.
+    if (!this.room.reserve(this.memoryMb)) return;
     kind.starting += 1;
+    let ended: () => void = () => undefined;
+    const pending: Pending = { cancelled: false, done: new Promise<void>((resolve) => (ended = resolve)) };
+    this.pending.add(pending);
     const started = this.prestart(kind.generic).then(
-      (member) => {
+      async (member) => {
         kind.starting -= 1;
-        if (this.closed) return member.destroy().catch(() => undefined);
+        this.pending.delete(pending);
+        if (pending.cancelled) return member.destroy().catch(() => undefined);
+        this.holding.add(member);
+        if (this.closed) return this.discard(member);
         kind.ready.push(member);
         void member.gone.then(() => {
           const at = kind.ready.indexOf(member);
-          if (at >= 0) kind.ready.splice(at, 1);
+          if (at < 0) return;
+          kind.ready.splice(at, 1);
+          this.giveBack(member);
         });
         this.adjust(key, kind);
+        this.room.readied();
       },
       (error: unknown) => {
         kind.starting -= 1;
+        this.pending.delete(pending);
+        if (!pending.cancelled) this.room.release(this.memoryMb);
         kind.failed = true;
         this.log(`WARNING: pre-starting a sandbox failed (pool paused until the next start): ${String(error)}`);
       },
     );
     this.inFlight.add(started);
-    void started.finally(() => this.inFlight.delete(started));
+    void started.finally(() => {
+      this.inFlight.delete(started);
+      ended();
+    });
   }
 }
