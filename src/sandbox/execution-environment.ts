@@ -97,6 +97,12 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
   private failure: SandboxResult | undefined;
   private running: Running | undefined;
   private earlierLines: string[] = [];
+  /**
+   * Whether output between invocations goes into the next invocation's log tail. Not before the
+   * first invocation of a provisioned environment: its init output may still be on its way through
+   * the pipe after the runtime asked for its first event, and it belongs to no invocation.
+   */
+  private earlierToTail: boolean;
   private peakMemoryMb = 0;
   private memorySampledAt = -Infinity;
   private streamsEnded: Promise<unknown> = Promise.resolve();
@@ -114,7 +120,9 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
   constructor(
     readonly settings: EnvironmentSettings,
     private readonly deps: EnvironmentDeps,
-  ) {}
+  ) {
+    this.earlierToTail = settings.initializationType !== 'provisioned-concurrency';
+  }
 
   get id(): string {
     return this.settings.spec.id;
@@ -169,8 +177,8 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     // destroy() may have run while init was pending (shutdown, eviction).
     if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);
     if (wait.kind === 'ready') {
-      if (this.settings.initializationType === 'provisioned-concurrency') this.earlierLines = [];
-      else this.initDurationMs = performance.now() - startedAt;
+      if (this.settings.initializationType !== 'provisioned-concurrency')
+        this.initDurationMs = performance.now() - startedAt;
       // Init ran unthrottled; invocations get the driver's invoke-time limits (CPU share).
       await process.initialised?.();
       if (this.stateNow() !== 'initialising') throw new Error(`Sandbox ${this.id} was retired during init`);
@@ -189,6 +197,7 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     const log = new InvocationLog((message) => this.emit(message), invocation.keepTail, this.settings.maxOutputBytes);
     for (const line of this.earlierLines) log.earlier(line);
     this.earlierLines = [];
+    this.earlierToTail = true;
     log.platform(startLine(invocation.requestId, this.settings.version));
     if (this.currentState !== 'idle') {
       const result = this.failure ?? { kind: 'exit', phase: 'invoke', reason: exitReason({ code: 0, signal: null }) };
@@ -420,6 +429,7 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
       return;
     }
     this.emit(line);
+    if (!this.earlierToTail) return;
     this.earlierLines.push(line);
     if (this.earlierLines.length > EARLIER_LINES_KEPT) this.earlierLines.shift();
   }
