@@ -6,7 +6,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { isolationSkipReason } from '../../src/sandbox/drivers/isolated-test-environment.js';
+import {
+  hostPidsTitled as pidsTitled,
+  isolationSkipReason,
+} from '../../src/sandbox/drivers/isolated-test-environment.js';
 import { readCgroupMounts } from '../../src/sandbox/isolation/cgroup-hierarchy.js';
 import { waitFor } from '../support/function-logs.js';
 import { nodeSource } from '../support/functions.js';
@@ -14,20 +17,6 @@ import { startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, invokeOk, lambdaClient, uniqueName } from '../support/lambda.js';
 
 const skip = await isolationSkipReason();
-
-/** Host pids whose command line carries `marker` (a process title the handler sets). */
-function pidsTitled(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Mount points under `dir`. */
 function mountsUnder(dir: string): string[] {

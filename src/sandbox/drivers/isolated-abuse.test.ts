@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { readCgroupMounts } from '../isolation/cgroup-hierarchy.js';
 import { instanceName } from '../isolation/owner-identity.js';
 import {
+  hostPidsTitled,
   isolatedHarness,
   isolationSkipReason,
   successPayload,
@@ -23,20 +24,6 @@ const handler = (body: string): Record<string, string> => ({
 const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
 export const handler = async (event) => { ${body} };`,
 });
-
-/** Pids on the host whose command line contains `marker` (a process title a handler set). */
-function hostPidsTitled(marker: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Resolves once `probe` returns a non-empty list (polling; the condition is what is awaited). */
 async function waitForPids(probe: () => number[], timeoutMs = 20_000): Promise<number[]> {

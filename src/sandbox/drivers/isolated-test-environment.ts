@@ -2,6 +2,7 @@
 // machine) over the IsolatedDriver, running one of Hearth's real runtimes on a function written to
 // a temp code dir. Tests skip with a message where isolation cannot work (not root, no bwrap).
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -168,4 +169,18 @@ export function successPayload<T>(run: SandboxRun): T {
   if (run.result.kind !== 'success')
     throw new Error(`expected success, got ${JSON.stringify(run.result)}\n${run.logTail ?? ''}`);
   return JSON.parse(run.result.payload.toString('utf8')) as T;
+}
+
+/** Host pids whose command line carries `marker` (a process title a handler set). */
+export function hostPidsTitled(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
