@@ -230,10 +230,13 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
   });
 
   it('a timeout kills the whole tree, detached children included; the cgroup is gone (B11, B12)', async () => {
+    // A duration no other test uses, so that only this sandbox's sleeps can match (test files run
+    // side by side, and others start `sleep 300` too).
+    const duration = `300.${process.pid}`;
     const sandbox = await harness.start({
       timeoutSeconds: 1,
       files: handler(
-        `cp.spawn('/bin/sh', ['-c', 'setsid sleep 300 & sleep 300'], { detached: true, stdio: 'ignore' }).unref(); for (;;) {}`,
+        `cp.spawn('/bin/sh', ['-c', 'setsid sleep ${duration} & sleep ${duration}'], { detached: true, stdio: 'ignore' }).unref(); for (;;) {}`,
       ),
     });
     const before = await sandboxCgroups();
@@ -242,12 +245,12 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
     await sandbox.environment.destroy();
     const leftovers = readdirSync('/proc').filter((pid) => {
       try {
-        return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\u0000300');
+        return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\u0000${duration}\u0000`;
       } catch {
         return false;
       }
     });
-    assert.deepEqual(leftovers, [], 'no sleep 300 survives the sandbox');
+    assert.deepEqual(leftovers, [], `no sleep ${duration} survives the sandbox`);
     assert.equal((await sandboxCgroups()).length, before.length - 1, 'the sandbox cgroup is removed');
   });
 
