@@ -5,11 +5,12 @@
 import { InvokeCommand, PutFunctionEventInvokeConfigCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { functionLogLines, waitFor } from '../support/function-logs.js';
 import { nodeSource } from '../support/functions.js';
+import { mountPointsUnder } from '../support/mounts.js';
 import { startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, lambdaClient, uniqueName } from '../support/lambda.js';
 
@@ -30,11 +31,7 @@ const N = 25;
  * whatever is still mounted under the dir first.
  */
 function removeLeftovers(root: string): void {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .filter((point) => point.startsWith(`${root}/`))
-    .sort((a, b) => b.length - a.length);
+  const mounts = mountPointsUnder(root).sort((a, b) => b.length - a.length);
   for (const point of mounts) spawnSync('umount', ['-l', point]);
   rmSync(root, { recursive: true, force: true });
 }

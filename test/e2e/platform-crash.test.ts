@@ -3,7 +3,7 @@
 // of the dead instance is left on the host — no sandbox process, no /tmp mount, no cgroup.
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
@@ -12,19 +12,12 @@ import {
 } from '../../src/sandbox/drivers/isolated-test-environment.js';
 import { readCgroupMounts } from '../../src/sandbox/isolation/cgroup-hierarchy.js';
 import { waitFor } from '../support/function-logs.js';
+import { mountPointsUnder } from '../support/mounts.js';
 import { nodeSource } from '../support/functions.js';
 import { startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, invokeOk, lambdaClient, uniqueName } from '../support/lambda.js';
 
 const skip = await isolationSkipReason();
-
-/** Mount points under `dir`. */
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .filter((point) => point.startsWith(`${dir}/`));
-}
 
 /** Hearth instance cgroups (`hearth/<pid>-<start>`) owned by `pid`, in the pids hierarchy. */
 async function cgroupsOf(pid: number): Promise<string[]> {
@@ -78,7 +71,7 @@ export const handler = async () => { process.title = ${JSON.stringify(marker)};
     assert.deepEqual(pidsTitled(marker), [], 'no process of the dead instance runs');
     assert.deepEqual(await cgroupsOf(firstPid), [], 'its cgroups are gone');
     assert.deepEqual(
-      mountsUnder(path.join(first.dataDir, 'sandboxes')).filter((m) => m.includes(`${firstPid}-`)),
+      mountPointsUnder(path.join(first.dataDir, 'sandboxes')).filter((m) => m.includes(`${firstPid}-`)),
       [],
     );
 

@@ -12,18 +12,12 @@ import {
   hostPidsTitled,
   isolatedHarness,
   isolationSkipReason,
+  probeHandler as handler,
   successPayload,
   type IsolatedHarness,
 } from './isolated-test-environment.js';
 
 const skip = await isolationSkipReason();
-
-/** A handler module running `body` (the source of an async function of the event). */
-const handler = (body: string): Record<string, string> => ({
-  'index.mjs': `import fs from 'node:fs'; import cp from 'node:child_process';
-const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
-export const handler = async (event) => { ${body} };`,
-});
 
 /** Resolves once `probe` returns a non-empty list (polling; the condition is what is awaited). */
 async function waitForPids(probe: () => number[], timeoutMs = 20_000): Promise<number[]> {

@@ -11,18 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import {
   isolatedHarness,
   isolationSkipReason,
+  probeHandler as handler,
   successPayload,
   type IsolatedHarness,
 } from './isolated-test-environment.js';
 
 const skip = await isolationSkipReason();
-
-/** A handler module running `body` (the source of an async function of the event). */
-const handler = (body: string): Record<string, string> => ({
-  'index.mjs': `import fs from 'node:fs'; import net from 'node:net'; import cp from 'node:child_process';
-const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
-export const handler = async (event) => { ${body} };`,
-});
 
 /** This process's sandbox cgroups (in the pids hierarchy on v1, the unified one on v2). */
 async function sandboxCgroups(): Promise<string[]> {

@@ -184,3 +184,16 @@ export function hostPidsTitled(marker: string): number[] {
     })
     .map(Number);
 }
+
+/**
+ * The files of a Node function whose handler runs `body` (the source of an async function of
+ * `event`), with `fs`, `net`, `cp` (child_process) and `errno(fn)` (the error code fn throws, or
+ * 'ok') in scope.
+ */
+export function probeHandler(body: string): Record<string, string> {
+  return {
+    'index.mjs': `import fs from 'node:fs'; import net from 'node:net'; import cp from 'node:child_process';
+const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
+export const handler = async (event) => { ${body} };`,
+  };
+}
