@@ -10,9 +10,11 @@ import {
   killUntilEmpty,
   readKeyed,
   readNumber,
-  readPids,
+  readNumberSync,
+  readPidsSync,
   removeCgroupDir,
   writeValue,
+  writeValueSync,
   HeldControlFile,
 } from './cgroup-files.js';
 import type { CpuQuota } from './resource-limits.js';
@@ -72,6 +74,8 @@ class SandboxCgroupV1 implements SandboxCgroup {
   readonly procsFiles: readonly string[];
   private removed = false;
   private readonly freezerState: HeldControlFile | undefined;
+  /** The memory limit last written, and whether memory+swap has its own (swap accounting on). */
+  private memory: { bytes: number; swapLimited: boolean } | undefined;
 
   constructor(private readonly dirs: ReadonlyMap<Controller, string>) {
     this.procsFiles = [...dirs.values()].map((dir) => path.join(dir, 'cgroup.procs'));
@@ -88,25 +92,32 @@ class SandboxCgroupV1 implements SandboxCgroup {
     await writeValue(path.join(memory, 'memory.limit_in_bytes'), limits.memoryBytes);
     // memory+swap = memory: no swap on top of MemorySize (the file exists only with swap accounting).
     const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
-    if (await exists(memsw)) await writeValue(memsw, limits.memoryBytes);
+    const swapLimited = await exists(memsw);
+    if (swapLimited) await writeValue(memsw, limits.memoryBytes);
+    this.memory = { bytes: limits.memoryBytes, swapLimited };
     await writeValue(path.join(memory, 'memory.swappiness'), 0).catch(() => undefined);
     await writeValue(path.join(this.dir('pids'), 'pids.max'), limits.pidsMax);
     await this.setCpu(limits.cpu);
   }
 
   async setCpuWeight(weight: 'background' | 'normal'): Promise<void> {
-    await writeValue(path.join(this.dir('cpu'), 'cpu.shares'), weight === 'background' ? 2 : 1024);
+    writeValueSync(path.join(this.dir('cpu'), 'cpu.shares'), weight === 'background' ? 2 : 1024);
   }
 
   async setMemory(bytes: number): Promise<void> {
     const memory = this.dir('memory');
     const limit = path.join(memory, 'memory.limit_in_bytes');
     const memsw = path.join(memory, 'memory.memsw.limit_in_bytes');
-    if (!(await exists(memsw))) return writeValue(limit, bytes);
+    const known = this.memory ?? { bytes: await readNumber(limit), swapLimited: await exists(memsw) };
+    const lowering = bytes < known.bytes;
     // memory+swap may never be below memory: lower memory first, raise memory+swap first.
-    const lowering = bytes < (await readNumber(limit));
-    await writeValue(lowering ? limit : memsw, bytes);
-    await writeValue(lowering ? memsw : limit, bytes);
+    const files = !known.swapLimited ? [limit] : lowering ? [limit, memsw] : [memsw, limit];
+    // Raising is immediate (a specialisation waits on it); lowering may reclaim, off the event loop.
+    for (const file of files) {
+      if (lowering) await writeValue(file, bytes);
+      else writeValueSync(file, bytes);
+    }
+    this.memory = { bytes, swapLimited: known.swapLimited };
   }
 
   async setCpu(quota: CpuQuota): Promise<void> {
@@ -116,7 +127,7 @@ class SandboxCgroupV1 implements SandboxCgroup {
   }
 
   async peakMemoryBytes(): Promise<number> {
-    return readNumber(path.join(this.dir('memory'), 'memory.max_usage_in_bytes'));
+    return readNumberSync(path.join(this.dir('memory'), 'memory.max_usage_in_bytes'));
   }
 
   async oomKills(): Promise<number> {
@@ -124,7 +135,7 @@ class SandboxCgroupV1 implements SandboxCgroup {
   }
 
   async pids(): Promise<number[]> {
-    return readPids(path.join(this.dir('pids'), 'cgroup.procs'));
+    return readPidsSync(path.join(this.dir('pids'), 'cgroup.procs'));
   }
 
   async kill(): Promise<void> {

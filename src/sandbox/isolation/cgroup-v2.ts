@@ -18,9 +18,11 @@ import {
   killUntilEmpty,
   readKeyed,
   readNumber,
-  readPids,
+  readNumberSync,
+  readPidsSync,
   removeCgroupDir,
   writeValue,
+  writeValueSync,
   HeldControlFile,
 } from './cgroup-files.js';
 import type { CpuQuota } from './resource-limits.js';
@@ -72,6 +74,8 @@ export class SandboxCgroupV2 implements SandboxCgroup {
   readonly procsFiles: readonly string[];
   private removed = false;
   private readonly freezeFile: HeldControlFile;
+  /** The memory limit last written. */
+  private memoryBytes: number | undefined;
 
   constructor(private readonly dir: string) {
     this.procsFiles = [path.join(dir, 'cgroup.procs')];
@@ -84,6 +88,7 @@ export class SandboxCgroupV2 implements SandboxCgroup {
 
   async applyLimits(limits: CgroupLimits): Promise<void> {
     await writeValue(this.file('memory.max'), limits.memoryBytes);
+    this.memoryBytes = limits.memoryBytes;
     if (await exists(this.file('memory.swap.max'))) await writeValue(this.file('memory.swap.max'), 0);
     if (await exists(this.file('memory.oom.group'))) await writeValue(this.file('memory.oom.group'), 1);
     await writeValue(this.file('pids.max'), limits.pidsMax);
@@ -91,11 +96,15 @@ export class SandboxCgroupV2 implements SandboxCgroup {
   }
 
   async setCpuWeight(weight: 'background' | 'normal'): Promise<void> {
-    await writeValue(this.file('cpu.weight'), weight === 'background' ? 1 : 100);
+    writeValueSync(this.file('cpu.weight'), weight === 'background' ? 1 : 100);
   }
 
   async setMemory(bytes: number): Promise<void> {
-    await writeValue(this.file('memory.max'), bytes);
+    // Raising is immediate (a specialisation waits on it); lowering may reclaim, off the event loop.
+    const known = this.memoryBytes ?? (await readNumber(this.file('memory.max')));
+    if (bytes < known) await writeValue(this.file('memory.max'), bytes);
+    else writeValueSync(this.file('memory.max'), bytes);
+    this.memoryBytes = bytes;
   }
 
   async setCpu(quota: CpuQuota): Promise<void> {
@@ -104,7 +113,11 @@ export class SandboxCgroupV2 implements SandboxCgroup {
 
   async peakMemoryBytes(): Promise<number> {
     // memory.peak exists from Linux 5.19; before that the current usage is the best there is.
-    return readNumber(this.file('memory.peak')).catch(() => readNumber(this.file('memory.current')));
+    try {
+      return readNumberSync(this.file('memory.peak'));
+    } catch {
+      return readNumber(this.file('memory.current'));
+    }
   }
 
   async oomKills(): Promise<number> {
@@ -112,7 +125,7 @@ export class SandboxCgroupV2 implements SandboxCgroup {
   }
 
   async pids(): Promise<number[]> {
-    return readPids(this.file('cgroup.procs'));
+    return readPidsSync(this.file('cgroup.procs'));
   }
 
   async kill(): Promise<void> {
