@@ -61,6 +61,8 @@ type NextWaiter = ServerResponse | FrameSession;
 export class RuntimeApiServer implements RuntimeApiListener {
   /** One http.Server per listening address (loopback TCP, a unix socket, or both). */
   private readonly servers: http.Server[] = [];
+  /** The server, listening nowhere, of the connections adoptConnection() was given. */
+  private adopter: http.Server | undefined;
   private parkedNext: NextWaiter | undefined;
   private queued: RuntimeInvocation | undefined;
   /** The invocation handed to the runtime and not answered yet. */
@@ -103,7 +105,20 @@ export class RuntimeApiServer implements RuntimeApiListener {
     await this.listen((s, done) => s.listen(path, done));
   }
 
-  private async listen(start: (server: http.Server, done: () => void) => void): Promise<http.Server> {
+  /**
+   * Serves a connection accepted by somebody else's listener: a specialised sandbox's pre-start
+   * socket (sandbox/pool/specialisation-server.ts) hands on every connection made after its answer.
+   */
+  adoptConnection(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.adopter ??= this.httpServer();
+    this.adopter.emit('connection', socket);
+  }
+
+  private httpServer(): http.Server {
     const server = http.createServer((request, response) => this.handle(request, response));
     // Long polls must never time out, and the runtime's keep-alive connection is reused forever.
     server.keepAliveTimeout = 0;
@@ -112,6 +127,11 @@ export class RuntimeApiServer implements RuntimeApiListener {
       this.upgrade(request, socket, head),
     );
     this.servers.push(server);
+    return server;
+  }
+
+  private async listen(start: (server: http.Server, done: () => void) => void): Promise<http.Server> {
+    const server = this.httpServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       start(server, () => {
@@ -359,9 +379,19 @@ export class RuntimeApiServer implements RuntimeApiListener {
       return;
     }
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${FRAMES_PROTOCOL}\r\n\r\n`);
+    this.adoptChannel(socket, head);
+  }
+
+  /** Serves frames on a connection already upgraded (here, or by a pre-started sandbox's specialisation). */
+  adoptChannel(socket: Socket, head: Buffer = Buffer.alloc(0)): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
     const session = new FrameSession(socket, this.frames, MAX_RESPONSE_BYTES + FRAME_FIELDS_ROOM);
     this.sessions.add(session);
     session.push(head);
+    socket.resume();
   }
 
   /** Sends the held 202, if any (it must precede every later answer on its connection). */

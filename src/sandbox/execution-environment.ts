@@ -329,7 +329,12 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
         this.failure = { kind: 'exit', phase: 'invoke', reason: this.exitedReason };
         void this.destroy();
       }
-      void this.report(running.log, requestId, durationMs, result).then(running.resolve);
+      void this.report(running.log, requestId, durationMs, result).then((run) => {
+        running.resolve(run);
+        // After the caller's answer is on its way (its awaits are microtasks, this a later turn).
+        const ended = this.process?.invocationEnded;
+        if (ended !== undefined) setImmediate(ended);
+      });
     };
     setImmediate(settle);
   }

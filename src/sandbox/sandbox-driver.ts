@@ -2,6 +2,7 @@
 // killed. `drivers/process-driver.ts` runs the runtime as a plain child process; the isolated
 // driver (bubblewrap + cgroups) implements the same two-method port. Everything above the driver
 // (state machine, Runtime API, logs) is the same for every driver.
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
 /**
@@ -14,6 +15,13 @@ export interface RuntimeApiListener {
   listenTcp(host: string): Promise<string>;
   /** Listens on a unix socket at `path`. */
   listenUnix(path: string): Promise<void>;
+  /**
+   * Goes on with a runtime channel connection (runtimes/node/frame-codec.ts) that was opened and
+   * upgraded elsewhere: a pre-started sandbox's, handed over at specialisation.
+   */
+  adoptChannel(socket: Socket): void;
+  /** Serves a new connection accepted on a listener the driver owns (the pre-start socket). */
+  adoptConnection(socket: Socket): void;
 }
 
 /**
@@ -82,6 +90,11 @@ export interface SandboxProcess {
    * runs init unthrottled and sets the CPU quota proportional to memory here (Lambda's init boost).
    */
   initialised?(): Promise<void>;
+  /**
+   * An invocation has ended and the sandbox is idle. The isolated driver holds back the refill of
+   * its pre-started pool until the sandbox that took from it has answered its first invocation.
+   */
+  invocationEnded?(): void;
   /**
    * Freezes (true) or thaws (false) every process of the sandbox, as Lambda freezes an environment
    * between invocations. Synchronous and cheap (one write to the cgroup freezer); absent where the

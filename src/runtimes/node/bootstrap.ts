@@ -19,8 +19,9 @@ const EXIT_UNCAUGHT = 129;
 const EXIT_UNHANDLED_REJECTION = 128;
 
 async function main(): Promise<void> {
-  // A pre-started runtime waits here for the function it will serve (specialise.ts).
-  await specialiseIfPrestarted();
+  // A pre-started runtime waits here for the function it will serve (specialise.ts), on the
+  // channel it then keeps.
+  const prestarted = await specialiseIfPrestarted();
   const env = process.env;
   const runtimeApi = env['AWS_LAMBDA_RUNTIME_API'];
   if (runtimeApi === undefined || runtimeApi === '') {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
   const socketPath = env['_HEARTH_RUNTIME_API_SOCKET'] || undefined;
   delete env['_HEARTH_RUNTIME_API_SOCKET'];
   const client: RuntimeChannel =
+    prestarted ??
     (socketPath !== undefined ? await FrameClient.connect(socketPath) : undefined) ??
     new RuntimeApiClient(runtimeApi, socketPath);
   const facts: FunctionFacts = {

@@ -16,8 +16,14 @@ interface Waiting {
   readonly reject: (error: Error) => void;
 }
 
+interface Specialising {
+  readonly resolve: (env: Record<string, string>) => void;
+  readonly reject: (error: Error) => void;
+}
+
 export class FrameClient implements RuntimeChannel {
   private waiting: Waiting | undefined;
+  private specialising: Specialising | undefined;
   private failure: Error | undefined;
   private readonly decoder = new FrameDecoder((frame) => this.onFrame(frame));
 
@@ -74,6 +80,18 @@ export class FrameClient implements RuntimeChannel {
     });
   }
 
+  /**
+   * A pre-started runtime's wait for its function (specialise.ts): resolves with the environment
+   * of the Specialise frame; the connection then serves that function.
+   */
+  specialisation(): Promise<Record<string, string>> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.specialising = { resolve, reject };
+      this.socket.ref();
+    });
+  }
+
   next(): Promise<NextInvocation> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.waiting !== undefined) return Promise.reject(new Error('Already waiting for the next event'));
@@ -116,6 +134,17 @@ export class FrameClient implements RuntimeChannel {
   }
 
   private onFrame(frame: Frame): void {
+    if (frame.type === FrameType.Specialise) {
+      const specialising = this.specialising;
+      this.specialising = undefined;
+      this.socket.unref();
+      try {
+        specialising?.resolve((JSON.parse(frame.body.toString('utf8')) as { env: Record<string, string> }).env);
+      } catch (error) {
+        specialising?.reject(error as Error);
+      }
+      return;
+    }
     if (frame.type === FrameType.Event) {
       const [requestId = '', deadlineMs = '0', invokedFunctionArn = '', traceId = '', clientContext = ''] =
         frame.fields;
@@ -149,5 +178,7 @@ export class FrameClient implements RuntimeChannel {
     this.failure = error;
     this.socket.destroy();
     this.settle()?.reject(error);
+    this.specialising?.reject(error);
+    this.specialising = undefined;
   }
 }

@@ -24,12 +24,17 @@ export const FrameType = {
   Event: 16,
   /** Hearth → runtime: [operation, status], body = the Runtime API's error JSON: a refused request. */
   Status: 17,
+  /**
+   * Hearth → runtime, once, to a pre-started runtime (specialise.ts): body = JSON { env }, the
+   * function's complete environment. The connection then carries that function's frames.
+   */
+  Specialise: 18,
 } as const;
 
 export type FrameTypeNumber = (typeof FrameType)[keyof typeof FrameType];
 
 /** How many string fields each frame type has. */
-const FIELDS: Readonly<Record<number, number>> = { 1: 0, 2: 1, 3: 2, 4: 1, 16: 5, 17: 2 };
+const FIELDS: Readonly<Record<number, number>> = { 1: 0, 2: 1, 3: 2, 4: 1, 16: 5, 17: 2, 18: 0 };
 
 export interface Frame {
   readonly type: number;

@@ -1,28 +1,35 @@
 // A pre-started Node runtime (docs/isolation.md, "Pre-started pool") starts before Hearth knows
-// which function it will run. Before it loads anything of a function, it asks Hearth, on its own
-// Runtime API socket, for the function it now serves; Hearth answers once, with the function's
-// complete environment, and only then does this runtime go on as on any cold start.
-import { HttpConnection } from './http-connection.js';
+// which function it will run. It opens its runtime channel (frame-client.ts) at once, on its own
+// Runtime API socket, and waits there, before it loads anything of a function, for the one
+// Specialise frame: the complete environment of the function it now serves. Hearth sends it once
+// and hands the connection on to that function's Runtime API, so the runtime goes on, on the same
+// connection, as on any cold start. Connecting, upgrading and a first read all happen while
+// waiting, not on the cold start.
+import { FrameClient } from './frame-client.js';
+import type { RuntimeChannel } from './runtime-api-client.js';
 
 const PRESTARTED_VARIABLE = '_HEARTH_PRESTARTED';
-const SPECIALISATION_PATH = '/2018-06-01/hearth/specialisation';
 
-/** Waits for the function when this runtime was pre-started; returns at once otherwise. */
-export async function specialiseIfPrestarted(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  if (env[PRESTARTED_VARIABLE] !== '1') return;
-  const hostPort = env['AWS_LAMBDA_RUNTIME_API'] ?? '';
-  const colon = hostPort.lastIndexOf(':');
-  const connection = new HttpConnection(
-    hostPort.slice(0, colon),
-    Number(hostPort.slice(colon + 1)),
-    env['_HEARTH_RUNTIME_API_SOCKET'] || undefined,
+/** Waits for the function when this runtime was pre-started, and returns the channel it came on;
+ *  undefined at once otherwise. */
+export async function specialiseIfPrestarted(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RuntimeChannel | undefined> {
+  if (env[PRESTARTED_VARIABLE] !== '1') return undefined;
+  const socketPath = env['_HEARTH_RUNTIME_API_SOCKET'] ?? '';
+  // Work any cold start does, done while waiting (warm-up.cts); a failure only costs that time.
+  await Promise.all(
+    ['./warm-up.cjs', './warm-up.mjs'].map((file) =>
+      import(new URL(file, import.meta.url).href).catch(() => undefined),
+    ),
   );
-  // Hearth answers with Connection: close: the function's own Runtime API takes the socket's place.
-  const response = await connection.request('GET', SPECIALISATION_PATH, {});
-  if (response.status !== 200) throw new Error(`specialisation answered ${response.status}: ${response.body}`);
-  const next = (JSON.parse(response.body) as { env: Record<string, string> }).env;
+  const channel = await FrameClient.connect(socketPath);
+  if (channel === undefined) throw new Error('Hearth refused the runtime channel to a pre-started runtime');
+  const next = await channel.specialisation();
   for (const name of Object.keys(env)) if (!Object.hasOwn(next, name)) delete env[name];
-  Object.assign(env, next);
+  // Only what changed: setting TZ, even to the same value, makes Node load the time zone again.
+  for (const name in next) if (env[name] !== next[name]) env[name] = next[name];
   // The working directory is the empty slot under the function's code, mounted since: enter the code.
   process.chdir(env['LAMBDA_TASK_ROOT'] ?? '/var/task');
+  return channel;
 }

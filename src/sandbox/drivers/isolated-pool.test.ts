@@ -20,6 +20,10 @@ const probe = {
   'index.mjs': `import fs from 'node:fs';
 const errno = (fn) => { try { fn(); return 'ok'; } catch (e) { return e.code; } };
 export const handler = async (event) => {
+  if (event.askRuntimeApi) {
+    const answer = await fetch('http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runtime/invocation/not-an-id/response', { method: 'POST', body: '{}' });
+    return { status: answer.status, body: await answer.text() };
+  }
   if (event.allocateMb) { const keep = []; for (let i = 0; i < event.allocateMb; i++) keep.push(Buffer.alloc(1024 * 1024, 1)); return keep.length; }
   if (event.write) fs.writeFileSync('/tmp/' + event.write, 'x');
   return {
@@ -105,6 +109,13 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
     assert.deepEqual(seenB.tmp, ['pool-b'], "B's /tmp holds nothing of A's");
     assert.notEqual(seenB.uid, seenA.uid);
     assert.notEqual(seenB.processStartedAt, seenA.processStartedAt, 'B runs in another process');
+
+    // Anything else in the sandbox reaches the function's own Runtime API at AWS_LAMBDA_RUNTIME_API
+    // (127.0.0.1 → the sandbox's socket, whose pre-start listener now hands connections on).
+    assert.deepEqual(successPayload(await a.invoke({ askRuntimeApi: true })), {
+      status: 400,
+      body: '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}',
+    });
 
     // Each MemorySize applies: A's 128 MB (the pre-start's own limit) kills at 300 MB; B's 256 MB,
     // raised at specialisation, holds 180 MB.

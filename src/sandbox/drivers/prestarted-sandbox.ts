@@ -1,14 +1,13 @@
 // Specialising a pre-started sandbox for one function (docs/isolation.md, "Pre-started pool"):
-//   1. in parallel: the cgroup gets the function's memory limit; its code and merged layers are
-//      bound read-only, nosuid, nodev at /var/task and /opt inside the sandbox's own mount
-//      namespace (bind-mounter.ts; nothing on the host); the function's Runtime API server
-//      listens beside the socket;
-//   2. the pre-start listener stops and the function's socket is renamed into its place;
-//   3. the waiting runtime gets the function's complete environment and goes on as a cold start
-//      would: it loads the handler (init) and asks for its first event.
+//   1. in parallel: the cgroup gets the function's memory limit and its normal CPU weight; its code
+//      and merged layers are bound read-only, nosuid, nodev at /var/task and /opt inside the
+//      sandbox's own mount namespace (bind-mounter.ts; nothing on the host);
+//   2. the waiting runtime gets the function's complete environment, and its connection, like any
+//      later one to the sandbox's socket, goes to the function's Runtime API server
+//      (specialisation-server.ts); the runtime goes on as a cold start would: it loads the handler
+//      (init) and asks for its first event.
 // A pre-started sandbox is handed out once (prestart-pool.ts); once specialised it belongs to that
 // one environment, and so to one function version, until it is destroyed.
-import { chown, rename } from 'node:fs/promises';
 import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import type { BindMounter } from '../isolation/bind-mounter.js';
 import { MB } from '../isolation/resource-limits.js';
@@ -51,20 +50,23 @@ export async function specialise(
     { source: spec.codeDir, target: '/var/task' },
     ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
   ];
-  const incoming = `${booted.socket}.function`;
   // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
   const settled = await Promise.allSettled([
     // A memory-limit write can take milliseconds on a busy host: none when the limit is already right.
     spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
     booted.cgroup.setCpuWeight('normal'),
     booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
-    spec.runtimeApi.listenUnix(incoming).then(() => chown(incoming, booted.uid, booted.uid)),
   ]);
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  // Closing the pre-start listener unlinks its socket file; the function's takes the same name.
-  server.stopListening();
-  await rename(incoming, booted.socket);
   booted.quota.memoryMb = spec.memoryMb;
-  server.answer({ ...spec.env, ...runtimeApiEnv });
-  return booted.process;
+  server.answer({ ...spec.env, ...runtimeApiEnv }, spec.runtimeApi);
+  const process = booted.process;
+  // The pre-start listener serves the sandbox's socket for the rest of its life.
+  return {
+    ...process,
+    destroy: () => {
+      server.close();
+      return process.destroy();
+    },
+  };
 }

@@ -27,6 +27,8 @@ export interface BindMounter {
    * failed or does not show the source afterwards.
    */
   bindInto(pids: readonly number[], binds: readonly SandboxBind[]): Promise<void>;
+  /** Starts the helper ahead of the first bind (python3 takes ~30 ms to start). */
+  prepare(): void;
   close(): void;
 }
 
@@ -119,6 +121,10 @@ class HelperMounter implements BindMounter {
   close(): void {
     this.helper?.child.stdin.end();
     this.helper = undefined;
+  }
+
+  prepare(): void {
+    this.helper ??= this.spawnHelper();
   }
 
   bindInto(pids: readonly number[], binds: readonly SandboxBind[]): Promise<void> {

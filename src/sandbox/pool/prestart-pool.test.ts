@@ -14,6 +14,7 @@ function fixture(freeMb: number): {
   pool: PrestartPool<Fake>;
   room: PoolRoom & { heldMb: number };
   finishStart: () => Fake;
+  startsUnderWay: () => number;
 } {
   const starts: Array<(member: Fake) => void> = [];
   const room = {
@@ -47,7 +48,7 @@ function fixture(freeMb: number): {
     start(member);
     return member;
   };
-  return { pool, room, finishStart };
+  return { pool, room, finishStart, startsUnderWay: () => starts.length };
 }
 
 const generic = { argv: ['node'], runtimeDir: '/r', hostPaths: [], env: {} } as unknown as GenericSpec;
@@ -68,6 +69,26 @@ describe('PrestartPool and the host room', () => {
     finishStart();
     await pool.close();
     assert.equal(room.heldMb, 0, 'closing gives every room back');
+  });
+
+  it("starts a handed-out sandbox's replacement only once that sandbox has answered its first invocation", async () => {
+    const { pool, finishStart, startsUnderWay } = fixture(1024);
+    pool.prime('k', generic);
+    finishStart();
+    await settle();
+    finishStart();
+    await settle();
+    assert.equal(pool.readyCount('k'), 2);
+    let answered: () => void = () => undefined;
+    const firstAnswer = new Promise<void>((resolve) => (answered = resolve));
+    assert.ok(pool.take('k', generic, firstAnswer) !== undefined);
+    await settle();
+    assert.equal(startsUnderWay(), 0, 'no pre-start beside the start it would slow down');
+    answered();
+    await settle();
+    assert.equal(startsUnderWay(), 1, 'refilled once it answered');
+    finishStart();
+    await pool.close();
   });
 
   it('a reclaim cancels a pre-start under way: room back at once, done once its process is destroyed', async () => {

@@ -20,6 +20,8 @@ interface Kind<T> {
   readonly ready: T[];
   demand: number[];
   starting: number;
+  /** Hand-outs whose refill waits for their start to initialise (the kind is kept meanwhile). */
+  deferred: number;
   /** Set after a failed pre-start: no refill until the next demand. */
   failed: boolean;
 }
@@ -29,6 +31,9 @@ interface Pending {
   cancelled: boolean;
   readonly done: Promise<void>;
 }
+
+/** Longest a replacement waits for the start that took from the pool (see take()). */
+const REFILL_WAIT_MS = 1_000;
 
 /** No accounting (tests of the driver alone): room is always there. */
 const UNLIMITED: PoolRoom = { reserve: () => true, release: () => undefined, readied: () => undefined };
@@ -63,8 +68,14 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
     return this.sizing.max > 0;
   }
 
-  /** A ready sandbox of this kind (never handed out again), or undefined; counts as demand either way. */
-  take(key: string, generic: GenericSpec): T | undefined {
+  /**
+   * A ready sandbox of this kind (never handed out again), or undefined; counts as demand either
+   * way. When one is handed out, its replacement starts only once `refillAfter` settles (the
+   * sandbox taken has answered its first invocation), or after REFILL_WAIT_MS: a pre-start
+   * launches half a dozen processes and writes cgroups, and on a small host it would take the CPU
+   * from the very start it replaces.
+   */
+  take(key: string, generic: GenericSpec, refillAfter?: Promise<unknown>): T | undefined {
     if (!this.enabled || this.closed) return undefined;
     const kind = this.kind(key, generic);
     kind.demand.push(this.now());
@@ -72,7 +83,23 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
     const member = kind.ready.shift();
     // The start that takes it had room made for it by the worker manager.
     if (member !== undefined) this.giveBack(member);
-    this.adjust(key, kind);
+    if (member !== undefined && refillAfter !== undefined) {
+      kind.deferred += 1;
+      let resumed = false;
+      const resume = (): void => {
+        if (resumed) return;
+        resumed = true;
+        kind.deferred -= 1;
+        this.adjust(key, kind);
+      };
+      const timer = setTimeout(resume, REFILL_WAIT_MS);
+      timer.unref();
+      const settled = (): void => {
+        clearTimeout(timer);
+        resume();
+      };
+      void refillAfter.then(settled, settled);
+    } else this.adjust(key, kind);
     return member;
   }
 
@@ -138,7 +165,7 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
   private kind(key: string, generic: GenericSpec): Kind<T> {
     let kind = this.kinds.get(key);
     if (kind === undefined) {
-      kind = { generic, ready: [], demand: [], starting: 0, failed: false };
+      kind = { generic, ready: [], demand: [], starting: 0, deferred: 0, failed: false };
       this.kinds.set(key, kind);
     }
     // Shrinking needs a clock tick even when no start comes.
@@ -160,11 +187,11 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
       const member = kind.ready.pop();
       if (member !== undefined) void this.discard(member);
     }
-    if (kind.ready.length === 0 && kind.demand.length === 0 && kind.starting === 0) {
+    if (kind.ready.length === 0 && kind.demand.length === 0 && kind.starting === 0 && kind.deferred === 0) {
       this.kinds.delete(key);
       return;
     }
-    if (kind.starting > 0 || kind.failed || kind.ready.length >= target) return;
+    if (kind.starting > 0 || kind.deferred > 0 || kind.failed || kind.ready.length >= target) return;
     // No room on the host: try again at the next start or clock tick.
     if (!this.room.reserve(this.memoryMb)) return;
     kind.starting += 1;
