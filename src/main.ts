@@ -1,10 +1,9 @@
 // The composition root: config → storage → services → HTTP server. The only place that chooses
 // backends and wires services together. Shutdown runs in reverse: stop intake, let running
 // invocations finish (bounded), stop sandboxes, flush logs, close the store.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
@@ -87,13 +86,16 @@ export async function startHearth(config: Config, options: StartOptions): Promis
 
   // The API URL is known only once the server listens (port 0 picks one); sandboxes read it lazily.
   let apiUrl = `http://${config.host}:${config.port}`;
-  // Isolated sandboxes have their own network: they reach Hearth's API through this socket, bound
-  // into each sandbox and forwarded to AWS_ENDPOINT_URL=http://127.0.0.1:9000 there.
-  const apiSocket = path.join(tmpdir(), `hearth-api-${process.pid}.sock`);
+  // Isolated sandboxes have their own network: they reach Hearth's API on their own Runtime API
+  // socket (AWS_ENDPOINT_URL=http://127.0.0.1:9001 there), whose server hands such requests here.
+  const sandboxApi: { server?: http.Server } = {};
   const sandboxes = await chooseSandboxDriver({
     mode: config.isolation,
     dataDir: config.dataDir,
-    hearthApiSocket: apiSocket,
+    hearthApi: (request, response) => {
+      if (sandboxApi.server !== undefined) sandboxApi.server.emit('request', request, response);
+      else response.writeHead(503).end();
+    },
     freezeIdle: config.freezeIdle,
     poolSize: config.poolSize,
     prime: [{ name: 'nodejs20.x', launch: launchFor('nodejs20.x', interpreters) }],
@@ -202,13 +204,11 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     ...logRoutes(logSink, storage.functions, account),
     ...metricsRoutes(metrics),
   ];
-  const server = createApiServer({ routes, credentials, region: config.region });
-  const socketServer = createApiServer({ routes, credentials, region: config.region });
+  const api = createApiServer({ routes, credentials, region: config.region });
+  sandboxApi.server = api;
 
-  await listen(server, (done) => server.listen(config.port, config.host, done));
-  await rm(apiSocket, { force: true });
-  await listen(socketServer, (done) => socketServer.listen(apiSocket, done));
-  const { port } = server.address() as AddressInfo;
+  await listen(api, (done) => api.listen(config.port, config.host, done));
+  const { port } = api.address() as AddressInfo;
   apiUrl = `http://${config.host}:${port}`;
 
   log(`Hearth ${config.dataDir} — sandboxes: ${sandboxes.description}`);
@@ -222,19 +222,14 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     url: apiUrl,
     close() {
       closing ??= (async () => {
-        const stopped = Promise.all(
-          [server, socketServer].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
-        );
-        server.closeIdleConnections();
-        socketServer.closeIdleConnections();
+        const stopped = new Promise<void>((resolve) => api.close(() => resolve()));
+        api.closeIdleConnections();
         // Pollers first: running events finish (bounded), the rest stay queued for the next start.
         const graceEnds = Date.now() + config.shutdownGraceSeconds * 1000;
         await poller.stop(config.shutdownGraceSeconds * 1000);
         await frontEnd.drain(Math.max(0, graceEnds - Date.now()));
-        server.closeAllConnections();
-        socketServer.closeAllConnections();
+        api.closeAllConnections();
         await stopped;
-        await rm(apiSocket, { force: true });
         await functions.settled();
         await workers.shutdown();
         await driver.close?.();

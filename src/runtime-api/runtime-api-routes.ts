@@ -10,6 +10,18 @@ export type RuntimeApiRoute =
   | { readonly kind: 'method-not-allowed' };
 
 const PREFIX = '/2018-06-01/runtime/';
+
+/** The APIs a sandbox's own endpoint serves on Lambda: Runtime (and Hearth's runtime channel beside
+ *  it), Extensions, Logs and Telemetry. Hearth implements the first; the others answer 404 here. */
+const SANDBOX_API_PREFIXES = ['/2018-06-01/', '/2020-01-01/extension', '/2020-08-15/logs', '/2022-07-01/telemetry'];
+
+/**
+ * Whether a request is for the sandbox's own endpoint, by its path; any other request on a
+ * sandbox's socket is for Hearth's API (RuntimeApiServer.serveOthers).
+ */
+export function isRuntimeApiPath(url: string): boolean {
+  return SANDBOX_API_PREFIXES.some((prefix) => url.startsWith(prefix));
+}
 const INVOCATION = 'invocation/';
 
 export function routeRuntimeApi(method: string, url: string): RuntimeApiRoute {

@@ -332,3 +332,22 @@ async function answerOnceFree(address: string, requestId: string, body: string):
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+test("requests that are not the Runtime API's go to serveOthers (Hearth's API); its own paths stay its own", async () => {
+  await withServer(async (address, server, recorder) => {
+    const seen: string[] = [];
+    server.serveOthers((request, response) => {
+      seen.push(`${request.method ?? ''} ${request.url ?? ''}`);
+      request.resume();
+      response.writeHead(403, { 'Content-Type': 'application/json' }).end('{"message":"from the API"}');
+    });
+    const api = await call(address, 'GET', '/2015-03-31/functions/');
+    assert.deepEqual([api.status, api.body], [403, '{"message":"from the API"}']);
+    const unknownRuntimePath = await call(address, 'GET', '/2018-06-01/runtime/nowhere');
+    assert.equal(unknownRuntimePath.status, 404, 'a Runtime API path is never handed on');
+    const answer = await call(address, 'POST', '/2018-06-01/runtime/invocation/not-an-id/response', Buffer.from('{}'));
+    assert.equal(answer.status, 400);
+    assert.deepEqual(seen, ['GET /2015-03-31/functions/']);
+    assert.deepEqual(recorder.events, []);
+  });
+});

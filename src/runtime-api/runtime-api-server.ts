@@ -14,7 +14,7 @@ import { FRAMES_PATH, FRAMES_PROTOCOL } from '../runtimes/node/frame-codec.js';
 import { errorReport } from './error-report.js';
 import { FrameSession, type FrameHandler } from './frame-session.js';
 import { readBody } from './request-body.js';
-import { routeRuntimeApi } from './runtime-api-routes.js';
+import { isRuntimeApiPath, routeRuntimeApi } from './runtime-api-routes.js';
 
 /** RIE's MaxPayloadSize: 6 * 1024 * 1024 + 100. */
 export const MAX_RESPONSE_BYTES = 6_291_556;
@@ -63,6 +63,8 @@ export class RuntimeApiServer implements RuntimeApiListener {
   private readonly servers: http.Server[] = [];
   /** The server, listening nowhere, of the connections adoptConnection() was given. */
   private adopter: http.Server | undefined;
+  /** Where requests that are not the Runtime API's go (serveOthers); else they get 404. */
+  private others: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
   private parkedNext: NextWaiter | undefined;
   private queued: RuntimeInvocation | undefined;
   /** The invocation handed to the runtime and not answered yet. */
@@ -167,8 +169,19 @@ export class RuntimeApiServer implements RuntimeApiListener {
     );
   }
 
+  /**
+   * Requests on this server that are not the Runtime API's (by path) go to `handler`: an isolated
+   * sandbox reaches Hearth's own API through its Runtime API socket and forwarder
+   * (AWS_ENDPOINT_URL = the Runtime API's address), so it needs one forwarder, not two.
+   */
+  serveOthers(handler: (request: IncomingMessage, response: ServerResponse) => void): void {
+    this.others = handler;
+  }
+
   private handle(request: IncomingMessage, response: ServerResponse): void {
-    const route = routeRuntimeApi(request.method ?? 'GET', request.url ?? '/');
+    const url = request.url ?? '/';
+    if (this.others !== undefined && !isRuntimeApiPath(url)) return this.others(request, response);
+    const route = routeRuntimeApi(request.method ?? 'GET', url);
     // Anything but the pipelined GET /next (which the held 202 waits for) gets its answer in order.
     if (route.kind !== 'next') this.releaseAck();
     switch (route.kind) {

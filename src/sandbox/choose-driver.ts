@@ -12,13 +12,13 @@ import { hostSeccompArch } from './isolation/seccomp-filter.js';
 import type { IsolationMode } from '../config/config.js';
 import type { PoolReclaim, PoolRoom } from './pool/pool-room.js';
 import { poolTemplate, type LaunchTemplate } from './pool/pool-template.js';
-import type { SandboxDriver } from './sandbox-driver.js';
+import type { HearthApiHandler, SandboxDriver } from './sandbox-driver.js';
 
 export interface DriverChoiceInput {
   readonly mode: IsolationMode;
   readonly dataDir: string;
-  /** Hearth's API on a unix socket, shared into isolated sandboxes as AWS_ENDPOINT_URL. */
-  readonly hearthApiSocket: string;
+  /** Hearth's API, served to isolated sandboxes on their own socket as AWS_ENDPOINT_URL. */
+  readonly hearthApi: HearthApiHandler;
   /** Freeze isolated sandboxes between invocations. */
   readonly freezeIdle: boolean;
   /** Most pre-started isolated sandboxes per runtime kind (0: no pool). */
@@ -33,7 +33,7 @@ export interface DriverChoice {
   /** One line for the start-up log: the isolation in use. */
   readonly description: string;
   /**
-   * Fills the pools of `prime` (call once Hearth's API socket listens: sandboxes bind it), every
+   * Fills the pools of `prime` (call once Hearth's API is up), every
    * pre-started sandbox taking its room from `room` (the worker manager's budget and cap).
    */
   readonly fillPools?: (room: PoolRoom) => void;
@@ -91,7 +91,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     setpriv: support.tools.setpriv,
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
     ...(support.tools.network !== undefined ? { network: support.tools.network } : {}),
-    hearthApiSocket: input.hearthApiSocket,
+    hearthApi: input.hearthApi,
     freezeIdle: input.freezeIdle,
     poolSize: input.poolSize ?? 0,
     log: input.log,

@@ -2,6 +2,7 @@
 // killed. `drivers/process-driver.ts` runs the runtime as a plain child process; the isolated
 // driver (bubblewrap + cgroups) implements the same two-method port. Everything above the driver
 // (state machine, Runtime API, logs) is the same for every driver.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 
@@ -22,7 +23,12 @@ export interface RuntimeApiListener {
   adoptChannel(socket: Socket): void;
   /** Serves a new connection accepted on a listener the driver owns (the pre-start socket). */
   adoptConnection(socket: Socket): void;
+  /** Requests that are not the Runtime API's go to `handler` (Hearth's own API) instead of 404. */
+  serveOthers(handler: HearthApiHandler): void;
 }
+
+/** Hearth's own API as a request handler: isolated sandboxes reach it through their own socket. */
+export type HearthApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 /**
  * Set by drivers next to AWS_LAMBDA_RUNTIME_API: a unix socket serving the same Runtime API.

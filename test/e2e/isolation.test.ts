@@ -128,7 +128,7 @@ exports.handler = async (event) => {
     const seen = await invokeOk<{ endpoint: string; api: number | string }>(client, first, {
       hostPort: server.port,
     });
-    assert.equal(seen.endpoint, 'http://127.0.0.1:9000');
+    assert.equal(seen.endpoint, 'http://127.0.0.1:9001', "the Runtime API address serves Hearth's API too");
     // An unsigned request: Hearth answers it (403), which shows the request got there.
     assert.equal(seen.api, 403);
   });

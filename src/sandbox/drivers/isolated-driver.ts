@@ -11,17 +11,16 @@
 // specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
-import { RUNTIME_API_SOCKET_VARIABLE } from '../sandbox-driver.js';
+import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
 import { ESM_LINK_POINTS, esmLayerFolders } from '../esm-layer-paths.js';
 import {
   bwrapArguments,
   type BwrapCommand,
-  HEARTH_API_PORT,
   RUNTIME_API_PORT,
   RUNTIME_API_SOCKET_NAME,
   SANDBOX_RUNTIME_API_SOCKET,
@@ -56,8 +55,8 @@ export interface IsolatedDriverOptions {
   readonly setpriv?: string;
   /** socat for the in-sandbox 127.0.0.1 forwarders; without it only the unix socket works. */
   readonly socat?: string;
-  /** Hearth's own API on a unix socket; sandboxes then reach it at AWS_ENDPOINT_URL=http://127.0.0.1:9000. */
-  readonly hearthApiSocket?: string;
+  /** Hearth's own API: sandboxes reach it at AWS_ENDPOINT_URL=http://127.0.0.1:9001, on their Runtime API socket. */
+  readonly hearthApi?: HearthApiHandler;
   readonly cpuPolicy?: CpuPolicy;
   /** Freeze sandboxes between invocations (cgroup freezer), as Lambda does. Default true. */
   readonly freezeIdle?: boolean;
@@ -132,7 +131,6 @@ export class IsolatedDriver implements SandboxDriver {
   /** undefined: no python3 for the mount helper, so no pool. */
   private readonly mounter: BindMounter | undefined;
   private readonly pool: PrestartPool<PrestartedSandbox>;
-  private hearthApiSocketReady: Promise<void> | undefined;
   /** /tmp disks of the default EphemeralStorage made ahead (filled from the first start on). */
   private readonly disks: ScratchDiskPool;
   /** Empty cgroups made ahead (filled from the first start on). */
@@ -178,6 +176,7 @@ export class IsolatedDriver implements SandboxDriver {
   }
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
+    if (this.options.hearthApi !== undefined) spec.runtimeApi.serveOthers(this.options.hearthApi);
     // Internet and a memory burst are set up when a sandbox starts: those never come from the pool.
     const special = spec.internet === true || spec.memoryBurstMb !== undefined;
     if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
@@ -290,7 +289,7 @@ export class IsolatedDriver implements SandboxDriver {
       AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${RUNTIME_API_PORT}`,
       [RUNTIME_API_SOCKET_VARIABLE]: SANDBOX_RUNTIME_API_SOCKET,
     };
-    if (this.options.hearthApiSocket !== undefined) env['AWS_ENDPOINT_URL'] = `http://127.0.0.1:${HEARTH_API_PORT}`;
+    if (this.options.hearthApi !== undefined) env['AWS_ENDPOINT_URL'] = `http://127.0.0.1:${RUNTIME_API_PORT}`;
     return env;
   }
 
@@ -359,7 +358,6 @@ export class IsolatedDriver implements SandboxDriver {
         ),
         rest: Promise.all([
           plan.listen(socket).then(() => chown(socket, uid, gid)),
-          this.shareHearthApiSocket(),
           // Empty, private directories: specialisation mounts over them inside the sandbox only.
           ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
         ]),
@@ -389,7 +387,6 @@ export class IsolatedDriver implements SandboxDriver {
         generatedFiles,
         tmpDir: disk.mountPoint,
         runtimeApiDir: socketDir,
-        ...(this.options.hearthApiSocket !== undefined ? { hearthApiSocket: this.options.hearthApiSocket } : {}),
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),
         ...(this.seccomp !== undefined ? { seccompFd: SECCOMP_FD } : {}),
         ...(plan.internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
@@ -529,17 +526,5 @@ export class IsolatedDriver implements SandboxDriver {
   private async scratchDisk(stateDir: string, bytes: number, uid: number, gid: number): Promise<ScratchDisk> {
     const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid) : undefined;
     return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
-  }
-
-  /** Every sandbox uid must be able to connect to Hearth's API socket (done once). */
-  private shareHearthApiSocket(): Promise<void> {
-    const socket = this.options.hearthApiSocket;
-    if (socket === undefined) return Promise.resolve();
-    // Not remembered when it fails: the socket may not exist yet, and the next start tries again.
-    this.hearthApiSocketReady ??= chmod(socket, 0o666).catch((error: unknown) => {
-      this.hearthApiSocketReady = undefined;
-      throw error;
-    });
-    return this.hearthApiSocketReady;
   }
 }

@@ -57,7 +57,7 @@ export async function isolationSkipReason(): Promise<string | undefined> {
 }
 
 export async function isolatedHarness(
-  options: { hearthApiSocket?: string; freezeIdle?: boolean; seccomp?: boolean; poolSize?: number } = {},
+  options: { freezeIdle?: boolean; seccomp?: boolean; poolSize?: number } = {},
 ): Promise<IsolatedHarness> {
   const detected = await (support ??= detectIsolation());
   const stateDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-test-'));
@@ -65,7 +65,6 @@ export async function isolatedHarness(
     stateDir,
     cgroups: await openCgroups(),
     ...(detected.tools?.socat !== undefined ? { socat: detected.tools.socat } : {}),
-    ...(options.hearthApiSocket !== undefined ? { hearthApiSocket: options.hearthApiSocket } : {}),
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
     ...(options.seccomp !== undefined ? { seccomp: options.seccomp } : {}),
     ...(detected.tools?.network !== undefined ? { network: detected.tools.network } : {}),

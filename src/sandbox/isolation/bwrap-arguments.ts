@@ -5,17 +5,14 @@
 // environment show in the command line of the sandbox's pid 1 (readable inside at /proc/1/cmdline);
 // the command itself must stay on bwrap's real command line (bwrap ignores one given through --args).
 
-/** Where the sandbox sees its Runtime API socket's directory, and the socket in it. The directory is
- *  bound (not the socket file), so that Hearth can put another listener in the socket's place. */
+/** Where the sandbox sees its Runtime API socket's directory, and the socket in it (the directory
+ *  is bound, read-only, so that nothing in the sandbox can replace the socket). */
 export const SANDBOX_RUNTIME_API_DIR = '/run/hearth/runtime';
 export const RUNTIME_API_SOCKET_NAME = 'api.sock';
 export const SANDBOX_RUNTIME_API_SOCKET = `${SANDBOX_RUNTIME_API_DIR}/${RUNTIME_API_SOCKET_NAME}`;
-/** Where the sandbox sees Hearth's own API socket (when the driver is given one). */
-export const SANDBOX_HEARTH_API_SOCKET = '/run/hearth/api.sock';
-/** AWS_LAMBDA_RUNTIME_API inside every sandbox, as on Lambda. */
+/** AWS_LAMBDA_RUNTIME_API inside every sandbox, as on Lambda; Hearth's own API (AWS_ENDPOINT_URL)
+ *  is served on the same address (RuntimeApiServer.serveOthers), so one forwarder serves both. */
 export const RUNTIME_API_PORT = 9001;
-/** Hearth's API inside the sandbox (AWS_ENDPOINT_URL). */
-export const HEARTH_API_PORT = 9000;
 
 /** A top-level directory of the host the runtime needs (/usr), or a symlink to replicate (/lib → usr/lib). */
 export type SystemRoot = { readonly path: string; readonly symlink?: string };
@@ -48,7 +45,6 @@ export interface BwrapInput {
   readonly tmpDir: string;
   /** Host directory holding the sandbox's Runtime API socket (named RUNTIME_API_SOCKET_NAME). */
   readonly runtimeApiDir: string;
-  readonly hearthApiSocket?: string;
   /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets; undefined: no forwarder. */
   readonly socat?: string;
   /** An fd from which bwrap reads the seccomp filter (isolation/seccomp-filter.ts); undefined: none. */
@@ -134,7 +130,6 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
   for (const link of input.esmLinks ?? []) args.push('--symlink', link.target, link.at);
   mount('--bind', input.tmpDir, '/tmp');
   mount('--ro-bind', input.runtimeApiDir, SANDBOX_RUNTIME_API_DIR);
-  if (input.hearthApiSocket !== undefined) mount('--bind', input.hearthApiSocket, SANDBOX_HEARTH_API_SOCKET);
   args.push('--remount-ro', '/');
   args.push('--chdir', '/var/task');
   return { options: args, command: [...dropPrivileges(input), ...launcher(input)] };
@@ -155,8 +150,8 @@ function dropPrivileges(input: BwrapInput): string[] {
 }
 
 /**
- * What runs after that: the runtime itself, or a shell that first starts the TCP→unix forwarders
- * (socat), waits for the Runtime API port when the runtime is not Hearth's own client, and then
+ * What runs after that: the runtime itself, or a shell that first starts the TCP→unix forwarder
+ * (socat) of 127.0.0.1:9001 (the Runtime API, and Hearth's API beside it), waits for the Runtime API port when the runtime is not Hearth's own client, and then
  * becomes the runtime. `unset PWD` keeps the shell's own variable out of the runtime's environment.
  */
 function launcher(input: BwrapInput): string[] {
@@ -164,7 +159,6 @@ function launcher(input: BwrapInput): string[] {
   const forward = (port: number, socket: string): string =>
     `${input.socat} TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${socket} </dev/null >/dev/null 2>&1 &`;
   const lines = [forward(RUNTIME_API_PORT, SANDBOX_RUNTIME_API_SOCKET)];
-  if (input.hearthApiSocket !== undefined) lines.push(forward(HEARTH_API_PORT, SANDBOX_HEARTH_API_SOCKET));
   if (!usesHearthRuntimeClient(input.argv)) {
     // Port 9001 listening on 127.0.0.1 in /proc/net/tcp: local address 0100007F:2329, state 0A.
     const port = RUNTIME_API_PORT.toString(16).toUpperCase().padStart(4, '0');
