@@ -30,13 +30,22 @@ import type { CgroupHierarchy, SandboxCgroup } from '../isolation/cgroup-hierarc
 import { readHostLayout, sandboxEtcFiles, type HostLayout } from '../isolation/host-layout.js';
 import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
-import { cpuQuota, DEFAULT_CPU_POLICY, MB, sandboxLimits, type CpuPolicy } from '../isolation/resource-limits.js';
+import {
+  cpuQuota,
+  DEFAULT_CPU_POLICY,
+  DEFAULT_NOFILE,
+  MB,
+  sandboxLimits,
+  type CpuPolicy,
+} from '../isolation/resource-limits.js';
 import { sandboxExit } from '../isolation/sandbox-exit.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
+import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
+import { canPark, COMMAND_FD, type ParkedLauncher, type ParkingPlan } from '../isolation/parked-launcher.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -92,6 +101,12 @@ const READY_DISKS = 2;
 /** Empty cgroups kept made ahead (cgroup-pool.ts). */
 const READY_CGROUPS = 2;
 
+/** The process, telling `first` when it answered its first invocation or ended. */
+function answering(process: SandboxProcess, first: FirstAnswer): SandboxProcess {
+  void process.exited.then(first.settle);
+  return { ...process, invocationEnded: first.settle };
+}
+
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
 
@@ -114,6 +129,8 @@ interface BootPlan {
   /** NODE_PATH etc., for the ES module links to the layers. */
   readonly esmEnv: Readonly<Record<string, string>>;
   readonly listen: (socket: string) => Promise<void>;
+  /** When the /tmp disk and cgroup pools refill after this start (first-answer.ts); now if absent. */
+  readonly refillAfter?: Promise<void>;
 }
 
 export class IsolatedDriver implements SandboxDriver {
@@ -158,6 +175,7 @@ export class IsolatedDriver implements SandboxDriver {
       },
       READY_CGROUPS,
       options.log,
+      canPark() ? this.parkingPlan() : undefined,
     );
     if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
       options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
@@ -182,21 +200,19 @@ export class IsolatedDriver implements SandboxDriver {
     if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
       const generic = genericSpec(spec);
       // The pool refills once this start has answered its first invocation (or failed).
-      let served: () => void = () => undefined;
-      const firstAnswer = new Promise<void>((resolve) => (served = resolve));
-      const prestarted = this.pool.take(poolKey(generic), generic, firstAnswer);
+      const pooled = firstAnswer();
+      const prestarted = this.pool.take(poolKey(generic), generic, pooled.refillTime);
       if (prestarted !== undefined && this.mounter !== undefined) {
         try {
-          const process = await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv());
-          void process.exited.then(served);
-          return { ...process, invocationEnded: served };
+          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv()), pooled);
         } catch (error) {
-          served();
+          pooled.settle();
           await prestarted.destroy();
           this.options.log?.(`WARNING: specialising a pre-started sandbox failed, starting one: ${String(error)}`);
         }
       }
     }
+    const started = firstAnswer();
     const booted = await this.boot({
       argv: spec.argv,
       env: spec.env,
@@ -210,8 +226,12 @@ export class IsolatedDriver implements SandboxDriver {
       code: { codeDir: spec.codeDir, ...(spec.optDir !== undefined ? { optDir: spec.optDir } : {}) },
       esmEnv: spec.env,
       listen: (socket) => spec.runtimeApi.listenUnix(socket),
+      refillAfter: started.refillTime,
+    }).catch((error: unknown) => {
+      started.settle();
+      throw error;
     });
-    return booted.process;
+    return answering(booted.process, started);
   }
 
   /** Expects demand for this kind of sandbox (e.g. the default Node runtime at start-up): fills its pool. */
@@ -309,6 +329,7 @@ export class IsolatedDriver implements SandboxDriver {
     const limits = sandboxLimits(plan.memoryBurstMb ?? plan.memoryMb, plan.ephemeralStorageMb);
     const hostCores = this.options.hostCores ?? availableParallelism();
     const policy = this.options.cpuPolicy ?? DEFAULT_CPU_POLICY;
+    // A taken parked launcher is in its cgroup: removing the cgroup kills it too.
     const held: { cgroup?: SandboxCgroup; disk?: ScratchDisk } = {};
     // Never rejects: what cannot be removed is logged (and swept at the next start). Once only: a
     // start that fails after launching releases through destroy() and again below.
@@ -338,17 +359,26 @@ export class IsolatedDriver implements SandboxDriver {
       // is thrown only once every step settled, so that release() finds all that was made.
       const making = {
         cgroup: this.cgroupPool
-          .take(short, {
-            memoryBytes: limits.memoryBytes,
-            pidsMax: limits.pidsMax,
-            cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
-          })
-          .then(async (created) => {
-            held.cgroup = created;
-            if (plan.code === undefined) await created.setCpuWeight('background');
-            return created;
+          .take(
+            short,
+            {
+              memoryBytes: limits.memoryBytes,
+              pidsMax: limits.pidsMax,
+              cpu: cpuQuota(plan.memoryMb, hostCores, 'init', policy),
+            },
+            {
+              withoutLauncher: plan.internet,
+              ...(plan.refillAfter !== undefined ? { refillAfter: plan.refillAfter } : {}),
+            },
+          )
+          .then(async (taken) => {
+            held.cgroup = taken.cgroup;
+            if (plan.code === undefined) await taken.cgroup.setCpuWeight('background');
+            return taken;
           }),
-        disk: this.scratchDisk(stateDir, limits.tmpBytes, uid, gid).then((made) => (held.disk = made)),
+        disk: this.scratchDisk(stateDir, limits.tmpBytes, uid, gid, plan.refillAfter).then(
+          (made) => (held.disk = made),
+        ),
         etc: Promise.all(
           Object.entries(etc).map(async ([name, contents]) => {
             const host = path.join(stateDir, name);
@@ -364,7 +394,7 @@ export class IsolatedDriver implements SandboxDriver {
       };
       const steps = [making.cgroup, making.disk, making.etc, making.rest] as const;
       await Promise.allSettled(steps);
-      const [cgroup, disk, generatedFiles] = await Promise.all(steps);
+      const [{ cgroup, launcher }, disk, generatedFiles] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
@@ -392,7 +422,7 @@ export class IsolatedDriver implements SandboxDriver {
         ...(plan.internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
       });
       const quota = { memoryMb: plan.memoryMb };
-      const [process, network] = this.launch(cgroup, limits.nofile, args, release, plan.internet, () =>
+      const [process, network] = this.launch(cgroup, launcher, limits.nofile, args, release, plan.internet, () =>
         cgroup.setCpu(cpuQuota(quota.memoryMb, hostCores, 'invoke', policy)),
       );
       if (network !== undefined)
@@ -407,8 +437,18 @@ export class IsolatedDriver implements SandboxDriver {
     }
   }
 
+  /** How parked launchers start (parked-launcher.ts): as launch() below, without internet. */
+  private parkingPlan(): ParkingPlan {
+    const pipes = [ARGS_FD, ...(this.seccomp !== undefined ? [SECCOMP_FD] : [])];
+    const closing = this.inherited.filter((fd) => !pipes.includes(fd) && fd !== COMMAND_FD);
+    // The script runs in bash, which closes any fd number.
+    return { closeInherited: closeFdsScript(closing).script, nofile: DEFAULT_NOFILE, pipes };
+  }
+
+  /** Runs bwrap in the sandbox's cgroup: through its parked launcher when it has one, else through a new one. */
   private launch(
     cgroup: SandboxCgroup,
+    launcher: ParkedLauncher | undefined,
     nofile: number,
     bwrapCommand: BwrapCommand,
     release: () => Promise<void>,
@@ -424,25 +464,19 @@ export class IsolatedDriver implements SandboxDriver {
     // What Hearth inherited is closed, but for the fds the pipes below replace.
     const closeInherited = closeFdsScript(this.inherited.filter((fd) => !pipes.includes(fd)));
     const join = [String(cgroup.procsFiles.length), ...cgroup.procsFiles, String(nofile)];
-    const child = spawn(
-      closeInherited.shell,
-      [
-        '-c',
-        closeInherited.script + JOIN_CGROUP_AND_EXEC,
-        'hearth-sandbox',
-        ...join,
-        bwrap,
-        '--args',
-        String(ARGS_FD),
-        '--',
-        ...bwrapCommand.command,
-      ],
-      {
-        env: {},
-        stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
-        cwd: '/',
-      },
-    );
+    const command = [bwrap, '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
+    const child =
+      launcher?.child ??
+      spawn(
+        closeInherited.shell,
+        ['-c', closeInherited.script + JOIN_CGROUP_AND_EXEC, 'hearth-sandbox', ...join, ...command],
+        {
+          env: {},
+          stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
+          cwd: '/',
+        },
+      );
+    launcher?.run(command);
     // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
     const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
     const feed = (fd: number, data: Buffer | string): void => {
@@ -523,8 +557,14 @@ export class IsolatedDriver implements SandboxDriver {
   }
 
   /** A /tmp disk made ahead when one of this size is ready, else a new one. */
-  private async scratchDisk(stateDir: string, bytes: number, uid: number, gid: number): Promise<ScratchDisk> {
-    const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid) : undefined;
+  private async scratchDisk(
+    stateDir: string,
+    bytes: number,
+    uid: number,
+    gid: number,
+    refillAfter: Promise<void> | undefined,
+  ): Promise<ScratchDisk> {
+    const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid, refillAfter) : undefined;
     return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
   }
 }

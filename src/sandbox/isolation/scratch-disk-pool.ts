@@ -23,10 +23,14 @@ export class ScratchDiskPool {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
-  /** A ready disk whose root now belongs to uid:gid, or undefined (none ready: make one as usual). */
-  async take(uid: number, gid: number): Promise<ScratchDisk | undefined> {
+  /**
+   * A ready disk whose root now belongs to uid:gid, or undefined (none ready: make one as usual).
+   * The pool refills when `refillAfter` settles (first-answer.ts); now when it is not given.
+   */
+  async take(uid: number, gid: number, refillAfter?: Promise<void>): Promise<ScratchDisk | undefined> {
     const disk = this.ready.shift();
-    this.refill();
+    if (refillAfter === undefined) this.refill();
+    else void refillAfter.then(() => this.refill());
     if (disk === undefined) return undefined;
     try {
       await chown(disk.mountPoint, uid, gid);

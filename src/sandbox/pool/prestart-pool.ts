@@ -32,9 +32,6 @@ interface Pending {
   readonly done: Promise<void>;
 }
 
-/** Longest a replacement waits for the start that took from the pool (see take()). */
-const REFILL_WAIT_MS = 1_000;
-
 /** No accounting (tests of the driver alone): room is always there. */
 const UNLIMITED: PoolRoom = { reserve: () => true, release: () => undefined, readied: () => undefined };
 
@@ -71,9 +68,9 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
   /**
    * A ready sandbox of this kind (never handed out again), or undefined; counts as demand either
    * way. When one is handed out, its replacement starts only once `refillAfter` settles (the
-   * sandbox taken has answered its first invocation), or after REFILL_WAIT_MS: a pre-start
-   * launches half a dozen processes and writes cgroups, and on a small host it would take the CPU
-   * from the very start it replaces.
+   * sandbox taken has answered its first invocation, or a bound passed: first-answer.ts): a
+   * pre-start launches half a dozen processes and writes cgroups, and on a small host it would
+   * take the CPU from the very start it replaces.
    */
   take(key: string, generic: GenericSpec, refillAfter?: Promise<unknown>): T | undefined {
     if (!this.enabled || this.closed) return undefined;
@@ -85,20 +82,11 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
     if (member !== undefined) this.giveBack(member);
     if (member !== undefined && refillAfter !== undefined) {
       kind.deferred += 1;
-      let resumed = false;
       const resume = (): void => {
-        if (resumed) return;
-        resumed = true;
         kind.deferred -= 1;
         this.adjust(key, kind);
       };
-      const timer = setTimeout(resume, REFILL_WAIT_MS);
-      timer.unref();
-      const settled = (): void => {
-        clearTimeout(timer);
-        resume();
-      };
-      void refillAfter.then(settled, settled);
+      void refillAfter.then(resume, resume);
     } else this.adjust(key, kind);
     return member;
   }

@@ -1,0 +1,45 @@
+// A parked launcher is in its cgroup before anybody asks for it, then becomes exactly the command
+// it is given, with its open-file limit and without the fd it was given the command on.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { detectIsolation, openCgroups } from './detect-isolation.js';
+import { closeFdsScript, inheritedFds } from './inherited-fds.js';
+import { canPark, COMMAND_FD, parkLauncher } from './parked-launcher.js';
+
+const support = await detectIsolation();
+const skip = !support.available ? `isolation unavailable: ${support.reason}` : !canPark() ? 'no /bin/bash' : false;
+
+describe('parkLauncher', { skip }, () => {
+  it('joins its cgroup ahead, then becomes its command with fds 0–2 (and its own pipes) only', async () => {
+    const cgroups = await openCgroups();
+    const cgroup = await cgroups.create(`${process.pid}-parked-test`, 'sandbox', {
+      memoryBytes: 64 * 1024 * 1024,
+      pidsMax: 32,
+      cpu: { quotaUs: undefined, periodUs: 100_000 },
+    });
+    try {
+      // What this test process inherited without close-on-exec is closed, as the driver does.
+      const closeInherited = closeFdsScript(inheritedFds().filter((fd) => fd !== 3 && fd !== COMMAND_FD)).script;
+      const launcher = await parkLauncher(cgroup, { closeInherited, nofile: 77, pipes: [3] });
+      assert.deepEqual(await cgroup.pids(), [launcher.child.pid], 'in its cgroup before it was asked for anything');
+
+      let output = '';
+      launcher.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const exited = once(launcher.child, 'exit');
+      launcher.run([
+        '/bin/sh',
+        '-c',
+        'echo "$$ $(ulimit -n)"; for fd in 3 4 5 6 7 8 9 10; do [ -e /proc/$$/fd/$fd ] && printf "%s " $fd; done; echo',
+      ]);
+      await exited;
+      const [pid, nofile, ...fds] = output.trim().split(/\s+/);
+      assert.equal(Number(pid), launcher.child.pid, 'the launcher became the command (same process)');
+      assert.equal(nofile, '77');
+      assert.deepEqual(fds, ['3'], 'its own pipe only: fd 7, on which it got the command, is closed');
+    } finally {
+      await cgroup.remove();
+      await cgroups.removeInstance(`${process.pid}-parked-test`).catch(() => undefined);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+// Launchers started ahead, already inside their sandbox's cgroup (docs/isolation.md, "Launch").
+// On cgroup v1 the first write of a pid into a cgroup.procs after a quiet spell waits for an RCU
+// grace period (8–24 ms measured on a 2-core host; writes close together are fast), and every
+// cold start used to pay it: its launcher joined the cgroup on the start's own path. A parked
+// launcher is a bash that closed what Hearth inherited, joined every controller's cgroup, lowered
+// its open-file limit, said so, and now only waits on fd 7 for the command it becomes (bwrap).
+// Each is handed out once, with its cgroup; it never ran anything of a function before.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { Duplex, Readable } from 'node:stream';
+import type { SandboxCgroup } from './cgroup-hierarchy.js';
+
+/** The fd on which a parked launcher reports it is ready and then reads its command. */
+export const COMMAND_FD = 7;
+
+/** How a parked launcher is started: the same for every sandbox of a driver. */
+export interface ParkingPlan {
+  /** Shell commands closing the fds Hearth inherited (inherited-fds.ts). */
+  readonly closeInherited: string;
+  readonly nofile: number;
+  /** Extra fds (3–6) the launcher is given as pipes, for bwrap's --args and --seccomp. */
+  readonly pipes: readonly number[];
+}
+
+export interface ParkedLauncher {
+  readonly cgroup: SandboxCgroup;
+  /** The launcher: the sandbox's process from now on (it execs the command in place). */
+  readonly child: ChildProcess;
+  /** Makes the launcher become `command`; call once. */
+  run(command: readonly string[]): void;
+  /** Kills the launcher and removes its cgroup (one never handed out). */
+  discard(): Promise<void>;
+}
+
+/** Join every cgroup, cap open files, say ready, read the command (NUL-separated), become it. */
+const PARK =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done; ' +
+  `ulimit -n "$1" || exit 125; umask 022; printf R >&${COMMAND_FD} || exit 125; ` +
+  `command=(); while IFS= read -r -d '' arg <&${COMMAND_FD}; do command+=("$arg"); done; ` +
+  `exec ${COMMAND_FD}<&-; [ "\${#command[@]}" -gt 0 ] || exit 125; exec "\${command[@]}"`;
+
+/** Parking needs bash (NUL-separated reads); without it every start launches as before. */
+export function canPark(): boolean {
+  return existsSync('/bin/bash');
+}
+
+/** Starts a launcher in `cgroup`; resolves once it has joined it, rejects if it could not. */
+export function parkLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): Promise<ParkedLauncher> {
+  const join = [String(cgroup.procsFiles.length), ...cgroup.procsFiles, String(plan.nofile)];
+  const child = spawn('/bin/bash', ['-c', plan.closeInherited + PARK, 'hearth-sandbox', ...join], {
+    env: {},
+    stdio: [
+      'ignore',
+      'pipe',
+      'pipe',
+      ...[3, 4, 5, 6].map((fd) => (plan.pipes.includes(fd) ? 'pipe' : 'ignore')),
+      'pipe',
+    ],
+    cwd: '/',
+  });
+  const channel = (child.stdio as unknown as ReadonlyArray<Duplex | null>)[COMMAND_FD] as Duplex;
+  channel.on('error', () => undefined);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  const discard = async (): Promise<void> => {
+    child.kill('SIGKILL');
+    await exited;
+    for (const stream of child.stdio) (stream as Readable | null)?.destroy();
+    await cgroup.remove();
+  };
+  return new Promise<ParkedLauncher>((resolve, reject) => {
+    let ready = false;
+    channel.once('data', () => {
+      ready = true;
+      resolve({
+        cgroup,
+        child,
+        run: (command) => channel.end(command.map((arg) => `${arg}\0`).join('')),
+        discard,
+      });
+    });
+    void exited.then(async () => {
+      if (ready) return; // its sandbox's end, the driver's business
+      await discard().catch(() => undefined);
+      reject(new Error(`a parked launcher ended before it was ready (exit ${String(child.exitCode)})`));
+    });
+  });
+}
