@@ -76,6 +76,34 @@ export async function unmountAllUnder(dir: string): Promise<void> {
   for (const point of points) await unmount(point);
 }
 
+/**
+ * Mount points of Hearth's own /tmp disks (`…/<instance>/<n>/tmp` or `…/<instance>/disks/disk-<n>/tmp`,
+ * ext4 on a loop device) in a mountinfo text whose owning instance `alive` says is gone, wherever
+ * their data dir was: a Hearth killed and started again with another data dir (or a test process
+ * killed by its runner) leaves them, and every mount on the host makes each sandbox start slower
+ * (bwrap copies the host's mount table: ~0.1 ms per mount measured on a 2-core host).
+ */
+export function orphanDiskMounts(mountInfo: string, alive: (instance: string) => boolean): string[] {
+  const points: string[] = [];
+  for (const line of mountInfo.split('\n')) {
+    const fields = line.split(' ');
+    const point = fields[4]?.replace(/\\040/g, ' ');
+    const separator = fields.indexOf('-');
+    const [fsType, source] = separator > 0 ? [fields[separator + 1], fields[separator + 2]] : [];
+    if (point === undefined || fsType !== 'ext4' || !/^\/dev\/loop\d+$/.test(source ?? '')) continue;
+    const instance = /\/(\d+-\d+)\/(?:\d+|disks\/disk-\d+)\/tmp$/.exec(point)?.[1];
+    if (instance !== undefined && !alive(instance)) points.push(point);
+  }
+  return points;
+}
+
+/** Unmounts orphanDiskMounts() of this host; returns how many. */
+export async function unmountOrphanDisks(alive: (instance: string) => boolean): Promise<number> {
+  const points = orphanDiskMounts(await readFile('/proc/self/mountinfo', 'utf8'), alive);
+  for (const point of points) await unmount(point);
+  return points.length;
+}
+
 async function unmount(mountPoint: string): Promise<void> {
   // A loop mount made by mount(8) has autoclear set: unmounting also frees the loop device.
   // -l (lazy) when something still holds it: it goes once the last user is gone.

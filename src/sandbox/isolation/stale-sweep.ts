@@ -1,12 +1,13 @@
 // On start, what a previous Hearth left on the host after dying without cleaning up (kill -9, power
-// loss): its sandboxes' cgroups — still running processes, killed here — and their /tmp mounts.
+// loss): its sandboxes' cgroups — still running processes, killed here — and their /tmp mounts,
+// under this data dir and (the /tmp disks only) under any other.
 // Only instances whose owner process is gone are touched, so two Hearths on one host (tests in
 // parallel) never sweep each other.
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CgroupHierarchy } from './cgroup-hierarchy.js';
 import { instanceAlive } from './owner-identity.js';
-import { unmountAllUnder } from './scratch-disk.js';
+import { unmountAllUnder, unmountOrphanDisks } from './scratch-disk.js';
 
 export interface SweepResult {
   /** Instances (dead Hearth processes) whose leftovers were removed. */
@@ -42,6 +43,8 @@ export async function sweepStale(
       errors.push(`state ${dir}: ${String(error)}`);
     }
   }
+  // /tmp disks of dead instances under other data dirs: only unmounted (their files are not ours to remove).
+  await unmountOrphanDisks(instanceAlive).catch((error: unknown) => errors.push(`orphan /tmp disks: ${String(error)}`));
   if (socketRoot !== undefined) {
     for (const entry of await readdir(socketRoot).catch(() => [])) {
       const instance = /^hearth-(\d+-\d+)$/.exec(entry)?.[1];
