@@ -16,18 +16,22 @@ interface Waiting {
   readonly reject: (error: Error) => void;
 }
 
-interface Specialising {
-  readonly resolve: (env: Record<string, string>) => void;
-  readonly reject: (error: Error) => void;
-}
-
 export class FrameClient implements RuntimeChannel {
   private waiting: Waiting | undefined;
-  private specialising: Specialising | undefined;
+  /** The Specialise frame's environment; settled when it arrives, even before anybody asks (it can
+   *  come in the same read as the 101, before connect() has resolved), or when the channel fails. */
+  private readonly specialised: Promise<Record<string, string>>;
+  private specialise: { resolve(env: Record<string, string>): void; reject(error: Error): void } = {
+    resolve: () => undefined,
+    reject: () => undefined,
+  };
   private failure: Error | undefined;
   private readonly decoder = new FrameDecoder((frame) => this.onFrame(frame));
 
   private constructor(private readonly socket: Socket) {
+    this.specialised = new Promise((resolve, reject) => (this.specialise = { resolve, reject }));
+    // Only a pre-started runtime asks for it: a failure nobody waits for is no unhandled rejection.
+    this.specialised.catch(() => undefined);
     socket.on('data', (chunk: Buffer) => {
       try {
         this.decoder.push(chunk);
@@ -85,11 +89,8 @@ export class FrameClient implements RuntimeChannel {
    * of the Specialise frame; the connection then serves that function.
    */
   specialisation(): Promise<Record<string, string>> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.specialising = { resolve, reject };
-      this.socket.ref();
-    });
+    this.socket.ref();
+    return this.specialised.finally(() => this.socket.unref());
   }
 
   next(): Promise<NextInvocation> {
@@ -135,13 +136,10 @@ export class FrameClient implements RuntimeChannel {
 
   private onFrame(frame: Frame): void {
     if (frame.type === FrameType.Specialise) {
-      const specialising = this.specialising;
-      this.specialising = undefined;
-      this.socket.unref();
       try {
-        specialising?.resolve((JSON.parse(frame.body.toString('utf8')) as { env: Record<string, string> }).env);
+        this.specialise.resolve((JSON.parse(frame.body.toString('utf8')) as { env: Record<string, string> }).env);
       } catch (error) {
-        specialising?.reject(error as Error);
+        this.specialise.reject(error as Error);
       }
       return;
     }
@@ -178,7 +176,6 @@ export class FrameClient implements RuntimeChannel {
     this.failure = error;
     this.socket.destroy();
     this.settle()?.reject(error);
-    this.specialising?.reject(error);
-    this.specialising = undefined;
+    this.specialise.reject(error);
   }
 }

@@ -9,7 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { FrameClient } from '../../runtimes/node/frame-client.js';
-import { RuntimeApiServer, type RuntimeApiEvents } from '../../runtime-api/runtime-api-server.js';
+import {
+  RuntimeApiServer,
+  type RuntimeApiEvents,
+  type RuntimeInvocation,
+} from '../../runtime-api/runtime-api-server.js';
 import { SPECIALISATION_PATH, SpecialisationServer } from './specialisation-server.js';
 
 const IGNORED: RuntimeApiEvents = {
@@ -19,6 +23,15 @@ const IGNORED: RuntimeApiEvents = {
   responseTooLarge: () => undefined,
   initFailed: () => undefined,
 };
+
+const invocation = (requestId: string): RuntimeInvocation => ({
+  requestId,
+  payload: Buffer.from('{"n":1}'),
+  deadlineMs: 1_700_000_003_000,
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:a',
+  traceId: 'Root=1-65000000-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0',
+  clientContext: undefined,
+});
 
 function request(socketPath: string, method: string, url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -60,17 +73,22 @@ describe('SpecialisationServer', () => {
     assert.deepEqual(await env, { WHO: 'A', AWS_LAMBDA_FUNCTION_NAME: 'a' });
 
     const next = channel.next();
-    api.deliver({
-      requestId: 'req-1',
-      payload: Buffer.from('{"n":1}'),
-      deadlineMs: 1_700_000_003_000,
-      invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:a',
-      traceId: 'Root=1-65000000-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=0',
-      clientContext: undefined,
-    });
+    api.deliver(invocation('req-1'));
     const event = await next;
     assert.equal(event.requestId, 'req-1');
     assert.equal(event.body, '{"n":1}');
+  });
+
+  it('keeps a Specialise frame that arrives before the runtime asks for it (in the same read as the 101)', async () => {
+    const channel = await FrameClient.connect(socket);
+    assert.ok(channel !== undefined);
+    await server.requested;
+    server.answer({ WHO: 'early' }, api);
+    // An event after it on the same connection: once it is in, the Specialise frame was read too.
+    const next = channel.next();
+    api.deliver(invocation('req-early'));
+    assert.equal((await next).requestId, 'req-early');
+    assert.deepEqual(await channel.specialisation(), { WHO: 'early' }, 'not lost for coming first');
   });
 
   it("gives a plain GET the environment as JSON; later connections reach the function's Runtime API", async () => {
