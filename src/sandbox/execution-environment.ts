@@ -89,6 +89,8 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
   private readonly api = new RuntimeApiServer(this);
   private readonly traceIds = new TraceIds();
   private process: SandboxProcess | undefined;
+  /** The driver's hook for the first answer (SandboxProcess.firstInvocationEnded); cleared once called. */
+  private firstInvocationEnded: (() => void) | undefined;
   private initWaiter: ((wait: InitWait) => void) | undefined;
   private initDurationMs: number | undefined;
   /** Pending freeze of the idle sandbox (FREEZE_AFTER_IDLE_MS), and whether it is frozen now. */
@@ -143,6 +145,7 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     const startedAt = performance.now();
     try {
       this.process = await this.deps.driver.start({ ...this.settings.spec, runtimeApi: this.api });
+      this.firstInvocationEnded = this.process.firstInvocationEnded;
     } catch (error) {
       this.move('InitFailed');
       await this.destroy();
@@ -331,8 +334,9 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
       }
       void this.report(running.log, requestId, durationMs, result).then((run) => {
         running.resolve(run);
+        const ended = this.firstInvocationEnded;
+        this.firstInvocationEnded = undefined;
         // After the caller's answer is on its way (its awaits are microtasks, this a later turn).
-        const ended = this.process?.invocationEnded;
         if (ended !== undefined) setImmediate(ended);
       });
     };

@@ -97,10 +97,10 @@ export interface SandboxProcess {
    */
   initialised?(): Promise<void>;
   /**
-   * An invocation has ended and the sandbox is idle. The isolated driver holds back the refill of
-   * its pre-started pool until the sandbox that took from it has answered its first invocation.
+   * Called once, when the sandbox's first invocation has been answered. The isolated driver holds
+   * back the refills of what it makes ahead until the start that took from them got this far.
    */
-  invocationEnded?(): void;
+  firstInvocationEnded?(): void;
   /**
    * Freezes (true) or thaws (false) every process of the sandbox, as Lambda freezes an environment
    * between invocations. Synchronous and cheap (one write to the cgroup freezer); absent where the

@@ -10,7 +10,7 @@
 // With the pre-started pool on, start() first takes a ready generic sandbox of the spec's kind and
 // specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,7 +45,14 @@ import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.j
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
-import { canPark, COMMAND_FD, type ParkedLauncher, type ParkingPlan } from '../isolation/parked-launcher.js';
+import {
+  canPark,
+  COMMAND_FD,
+  JOIN_CGROUPS,
+  joinArguments,
+  type ParkedLauncher,
+  type ParkingPlan,
+} from '../isolation/parked-launcher.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -81,9 +88,7 @@ export interface IsolatedDriverOptions {
 }
 
 /** The launcher run as root: join every cgroup, cap open files, become the next command. */
-const JOIN_CGROUP_AND_EXEC =
-  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done; ' +
-  'ulimit -n "$1" || exit 125; shift; umask 022; exec "$@"';
+const JOIN_CGROUP_AND_EXEC = JOIN_CGROUPS + 'exec "$@"';
 
 /** The fd on which bwrap reads its options, and the one with the seccomp filter. */
 const ARGS_FD = 3;
@@ -104,7 +109,7 @@ const READY_CGROUPS = 2;
 /** The process, telling `first` when it answered its first invocation or ended. */
 function answering(process: SandboxProcess, first: FirstAnswer): SandboxProcess {
   void process.exited.then(first.settle);
-  return { ...process, invocationEnded: first.settle };
+  return { ...process, firstInvocationEnded: first.settle };
 }
 
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
@@ -195,24 +200,22 @@ export class IsolatedDriver implements SandboxDriver {
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
     if (this.options.hearthApi !== undefined) spec.runtimeApi.serveOthers(this.options.hearthApi);
+    // What this start takes from the pools is replaced once it answered its first invocation (or failed).
+    const first = firstAnswer();
     // Internet and a memory burst are set up when a sandbox starts: those never come from the pool.
     const special = spec.internet === true || spec.memoryBurstMb !== undefined;
     if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
       const generic = genericSpec(spec);
-      // The pool refills once this start has answered its first invocation (or failed).
-      const pooled = firstAnswer();
-      const prestarted = this.pool.take(poolKey(generic), generic, pooled.refillTime);
+      const prestarted = this.pool.take(poolKey(generic), generic, first.refillTime);
       if (prestarted !== undefined && this.mounter !== undefined) {
         try {
-          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv()), pooled);
+          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv()), first);
         } catch (error) {
-          pooled.settle();
           await prestarted.destroy();
           this.options.log?.(`WARNING: specialising a pre-started sandbox failed, starting one: ${String(error)}`);
         }
       }
     }
-    const started = firstAnswer();
     const booted = await this.boot({
       argv: spec.argv,
       env: spec.env,
@@ -226,12 +229,12 @@ export class IsolatedDriver implements SandboxDriver {
       code: { codeDir: spec.codeDir, ...(spec.optDir !== undefined ? { optDir: spec.optDir } : {}) },
       esmEnv: spec.env,
       listen: (socket) => spec.runtimeApi.listenUnix(socket),
-      refillAfter: started.refillTime,
+      refillAfter: first.refillTime,
     }).catch((error: unknown) => {
-      started.settle();
+      first.settle();
       throw error;
     });
-    return answering(booted.process, started);
+    return answering(booted.process, first);
   }
 
   /** Expects demand for this kind of sandbox (e.g. the default Node runtime at start-up): fills its pool. */
@@ -439,10 +442,41 @@ export class IsolatedDriver implements SandboxDriver {
 
   /** How parked launchers start (parked-launcher.ts): as launch() below, without internet. */
   private parkingPlan(): ParkingPlan {
-    const pipes = [ARGS_FD, ...(this.seccomp !== undefined ? [SECCOMP_FD] : [])];
+    const pipes = this.launchPipes(false);
     const closing = this.inherited.filter((fd) => !pipes.includes(fd) && fd !== COMMAND_FD);
     // The script runs in bash, which closes any fd number.
     return { closeInherited: closeFdsScript(closing).script, nofile: DEFAULT_NOFILE, pipes };
+  }
+
+  /** The fds a launcher gets as pipes: bwrap's arguments, its seccomp filter, with internet its info and block fds. */
+  private launchPipes(internet: boolean): number[] {
+    return [ARGS_FD, ...(this.seccomp !== undefined ? [SECCOMP_FD] : []), ...(internet ? [INFO_FD, BLOCK_FD] : [])];
+  }
+
+  /** A launcher started on the spot: it joins the cgroup, caps open files and becomes `command`. */
+  private spawnLauncher(
+    cgroup: SandboxCgroup,
+    nofile: number,
+    pipes: readonly number[],
+    command: readonly string[],
+  ): ChildProcess {
+    // What Hearth inherited is closed, but for the fds the pipes replace.
+    const closeInherited = closeFdsScript(this.inherited.filter((fd) => !pipes.includes(fd)));
+    return spawn(
+      closeInherited.shell,
+      [
+        '-c',
+        closeInherited.script + JOIN_CGROUP_AND_EXEC,
+        'hearth-sandbox',
+        ...joinArguments(cgroup, nofile),
+        ...command,
+      ],
+      {
+        env: {},
+        stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
+        cwd: '/',
+      },
+    );
   }
 
   /** Runs bwrap in the sandbox's cgroup: through its parked launcher when it has one, else through a new one. */
@@ -455,27 +489,9 @@ export class IsolatedDriver implements SandboxDriver {
     internet: boolean,
     initialised: () => Promise<void>,
   ): [SandboxProcess, Promise<void> | undefined] {
-    const bwrap = this.options.bwrap ?? '/usr/bin/bwrap';
-    const pipes = [
-      ARGS_FD,
-      ...(this.seccomp !== undefined ? [SECCOMP_FD] : []),
-      ...(internet ? [INFO_FD, BLOCK_FD] : []),
-    ];
-    // What Hearth inherited is closed, but for the fds the pipes below replace.
-    const closeInherited = closeFdsScript(this.inherited.filter((fd) => !pipes.includes(fd)));
-    const join = [String(cgroup.procsFiles.length), ...cgroup.procsFiles, String(nofile)];
-    const command = [bwrap, '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
-    const child =
-      launcher?.child ??
-      spawn(
-        closeInherited.shell,
-        ['-c', closeInherited.script + JOIN_CGROUP_AND_EXEC, 'hearth-sandbox', ...join, ...command],
-        {
-          env: {},
-          stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
-          cwd: '/',
-        },
-      );
+    const pipes = this.launchPipes(internet);
+    const command = [this.options.bwrap ?? '/usr/bin/bwrap', '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
+    const child = launcher?.child ?? this.spawnLauncher(cgroup, nofile, pipes, command);
     launcher?.run(command);
     // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
     const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
@@ -491,7 +507,7 @@ export class IsolatedDriver implements SandboxDriver {
         ? this.connectNetwork(stdio[INFO_FD] as Readable, stdio[BLOCK_FD] as Writable, this.options.network, {
             shell: '/bin/sh',
             script: JOIN_CGROUP_AND_EXEC,
-            args: join,
+            args: joinArguments(cgroup, nofile),
           })
         : undefined;
     network?.catch(() => undefined);

@@ -33,9 +33,23 @@ export interface ParkedLauncher {
 }
 
 /** Join every cgroup, cap open files, say ready, read the command (NUL-separated), become it. */
-const PARK =
+/**
+ * What every launcher does first, as root, with `<n> <n cgroup.procs files> <open-file limit>` as
+ * its arguments: write its own pid into each file, cap open files, set the umask. What follows
+ * (the command) is left in "$@".
+ */
+export const JOIN_CGROUPS =
   'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; n=$((n-1)); shift; done; ' +
-  `ulimit -n "$1" || exit 125; umask 022; printf R >&${COMMAND_FD} || exit 125; ` +
+  'ulimit -n "$1" || exit 125; shift; umask 022; ';
+
+/** Its arguments, for `cgroup` and `nofile`. */
+export function joinArguments(cgroup: SandboxCgroup, nofile: number): string[] {
+  return [String(cgroup.procsFiles.length), ...cgroup.procsFiles, String(nofile)];
+}
+
+const PARK =
+  JOIN_CGROUPS +
+  `printf R >&${COMMAND_FD} || exit 125; ` +
   `command=(); while IFS= read -r -d '' arg <&${COMMAND_FD}; do command+=("$arg"); done; ` +
   `exec ${COMMAND_FD}<&-; [ "\${#command[@]}" -gt 0 ] || exit 125; exec "\${command[@]}"`;
 
@@ -46,18 +60,21 @@ export function canPark(): boolean {
 
 /** Starts a launcher in `cgroup`; resolves once it has joined it, rejects if it could not. */
 export function parkLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): Promise<ParkedLauncher> {
-  const join = [String(cgroup.procsFiles.length), ...cgroup.procsFiles, String(plan.nofile)];
-  const child = spawn('/bin/bash', ['-c', plan.closeInherited + PARK, 'hearth-sandbox', ...join], {
-    env: {},
-    stdio: [
-      'ignore',
-      'pipe',
-      'pipe',
-      ...[3, 4, 5, 6].map((fd) => (plan.pipes.includes(fd) ? 'pipe' : 'ignore')),
-      'pipe',
-    ],
-    cwd: '/',
-  });
+  const child = spawn(
+    '/bin/bash',
+    ['-c', plan.closeInherited + PARK, 'hearth-sandbox', ...joinArguments(cgroup, plan.nofile)],
+    {
+      env: {},
+      stdio: [
+        'ignore',
+        'pipe',
+        'pipe',
+        ...[3, 4, 5, 6].map((fd) => (plan.pipes.includes(fd) ? 'pipe' : 'ignore')),
+        'pipe',
+      ],
+      cwd: '/',
+    },
+  );
   const channel = (child.stdio as unknown as ReadonlyArray<Duplex | null>)[COMMAND_FD] as Duplex;
   channel.on('error', () => undefined);
   const exited = new Promise<void>((resolve) => {
