@@ -3,6 +3,7 @@
 // writes events and refusals back. Frames are handled in the order they arrive, so an answer and
 // the next "ready" written together are taken in that order, with no pipelining rules to follow.
 import type { Socket } from 'node:net';
+import type { RuntimeInvocation } from './runtime-api-server.js';
 import { encodeFrame, FrameDecoder, FrameType, type Frame } from '../runtimes/node/frame-codec.js';
 
 /** What the runtime did on a frame connection (the Runtime API server implements it). */
@@ -13,15 +14,6 @@ export interface FrameHandler {
   /** A frame past the size cap: an answer (to the invocation the runtime holds) or an init error. */
   oversized(session: FrameSession, what: 'answer' | 'init-error'): void;
   closed(session: FrameSession): void;
-}
-
-export interface EventFrame {
-  readonly requestId: string;
-  readonly payload: Buffer;
-  readonly deadlineMs: number;
-  readonly invokedFunctionArn: string;
-  readonly traceId: string;
-  readonly clientContext: string | undefined;
 }
 
 export class FrameSession {
@@ -53,7 +45,7 @@ export class FrameSession {
     if (head.length > 0) this.feed(head);
   }
 
-  sendEvent(event: EventFrame): void {
+  sendEvent(event: RuntimeInvocation): void {
     this.write(
       encodeFrame(
         FrameType.Event,
