@@ -59,16 +59,7 @@ export async function measureTarget(client: InvokeClient, bench: BenchTarget, pl
     log(bench.name, `could not start: ${firstLines(error)}`);
     return { ...base, error: firstLines(error) };
   }
-  const phaseErrors: Record<string, string> = {};
-  const attempt = async <T>(phase: string, run: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await run();
-    } catch (error) {
-      phaseErrors[phase] = firstLines(error);
-      log(bench.name, `${phase} failed: ${phaseErrors[phase]}`);
-      return undefined;
-    }
-  };
+  const { attempt, phaseErrors } = phases(bench.name);
   try {
     const warm = await attempt('warm', () =>
       measureWarm(bench.name, client, running.invokeTarget(WARM_FUNCTION), plan),
@@ -162,6 +153,27 @@ function sumTrees(roots: readonly number[]): TreeMemory {
 
 function mib(bytes: number | null): string {
   return bytes === null ? '—' : (bytes / 1024 ** 2).toFixed(1);
+}
+
+/**
+ * Runs the phases of one target so that a failing phase is logged and recorded and the others
+ * still run: `attempt` gives undefined for a phase that threw, `phaseErrors` what each said.
+ */
+export function phases(label: string): {
+  attempt: <T>(phase: string, run: () => Promise<T>) => Promise<T | undefined>;
+  phaseErrors: Record<string, string>;
+} {
+  const phaseErrors: Record<string, string> = {};
+  const attempt = async <T>(phase: string, run: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await run();
+    } catch (error) {
+      phaseErrors[phase] = firstLines(error);
+      log(label, `${phase} failed: ${phaseErrors[phase]}`);
+      return undefined;
+    }
+  };
+  return { attempt, phaseErrors };
 }
 
 export function firstLines(error: unknown): string {

@@ -22,7 +22,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { compareToBaseline, roundOrder, type VariantSamples } from './admission-compare.js';
 import type { InvokeClient, InvokeTarget } from './invoke-client.js';
 import { decodeLogResult } from './cold-starts.js';
-import { BODY, firstLines, log } from './measure.js';
+import { BODY, log, phases } from './measure.js';
 import { hasInitDuration, reportLineOf } from './report-line.js';
 import { ms, summarize } from './stats.js';
 import { startHearthTarget, type RunningHearth } from './targets/hearth-target.js';
@@ -123,16 +123,7 @@ export async function measureVersionsAndConcurrency(
     { functions: [...VARIANTS.map((v) => v.fn), ...pcFunctions, ...coldFunctions] },
     'auto',
   );
-  const phaseErrors: Record<string, string> = {};
-  const attempt = async <T>(phase: string, run: () => Promise<T>): Promise<T | undefined> => {
-    try {
-      return await run();
-    } catch (error) {
-      phaseErrors[phase] = firstLines(error);
-      log('hearth', `${phase} failed: ${phaseErrors[phase]}`);
-      return undefined;
-    }
-  };
+  const { attempt, phaseErrors } = phases('hearth');
   try {
     const admission = await attempt('admission', () => measureAdmission(client, running, plan));
     const provisionedStart = await attempt('provisionedStart', () =>
