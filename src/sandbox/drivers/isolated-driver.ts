@@ -27,6 +27,7 @@ import {
 } from '../isolation/bwrap-arguments.js';
 import { createBindMounter, type BindMounter } from '../isolation/bind-mounter.js';
 import type { CgroupHierarchy, SandboxCgroup } from '../isolation/cgroup-hierarchy.js';
+import { prepareEtcView } from '../isolation/etc-view.js';
 import { readHostLayout, sandboxEtcFiles, type HostLayout } from '../isolation/host-layout.js';
 import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
@@ -142,6 +143,7 @@ export class IsolatedDriver implements SandboxDriver {
   readonly name = 'isolated';
   private readonly instance = instanceName();
   private readonly layout: HostLayout = readHostLayout();
+  private etcViewReady: Promise<string> | undefined;
   /** Closes what Hearth inherited without close-on-exec, before anything else runs. */
   private readonly inherited = inheritedFds();
   /** Where a sandbox with internet must never connect (isolation/sandbox-network.ts). */
@@ -182,6 +184,7 @@ export class IsolatedDriver implements SandboxDriver {
       options.log,
       canPark() ? this.parkingPlan() : undefined,
     );
+    this.etcView().catch((error: unknown) => options.log?.(`WARNING: preparing the sandboxes' /etc: ${String(error)}`));
     if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
       options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
     this.pool = new PrestartPool(
@@ -191,6 +194,18 @@ export class IsolatedDriver implements SandboxDriver {
       Date.now,
       PRESTART_MEMORY_MB,
     );
+  }
+
+  /** The sandboxes' /etc, made once per process (etc-view.ts); a failure is retried by the next start. */
+  private etcView(): Promise<string> {
+    this.etcViewReady ??= prepareEtcView(
+      path.join(this.options.stateDir, this.instance, 'etc'),
+      this.layout.etcPaths,
+    ).catch((error: unknown) => {
+      this.etcViewReady = undefined;
+      throw error;
+    });
+    return this.etcViewReady;
   }
 
   /** Removes what dead Hearth processes left behind (call once, before the first start()). */
@@ -382,22 +397,20 @@ export class IsolatedDriver implements SandboxDriver {
         disk: this.scratchDisk(stateDir, limits.tmpBytes, uid, gid, plan.refillAfter).then(
           (made) => (held.disk = made),
         ),
-        etc: Promise.all(
-          Object.entries(etc).map(async ([name, contents]) => {
-            const host = path.join(stateDir, name);
-            await writeFile(host, contents, { mode: 0o644 });
-            return { host, sandbox: `/etc/${name}` };
-          }),
-        ),
+        etc: this.etcView(),
         rest: Promise.all([
           plan.listen(socket).then(() => chown(socket, uid, gid)),
+          // The view's /etc/passwd, group (and resolv.conf) link to these.
+          ...Object.entries(etc).map(([name, contents]) =>
+            writeFile(path.join(socketDir, name), contents, { mode: 0o644 }),
+          ),
           // Empty, private directories: specialisation mounts over them inside the sandbox only.
           ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
         ]),
       };
       const steps = [making.cgroup, making.disk, making.etc, making.rest] as const;
       await Promise.allSettled(steps);
-      const [{ cgroup, launcher }, disk, generatedFiles] = await Promise.all(steps);
+      const [{ cgroup, launcher }, disk, etcDir] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
@@ -416,8 +429,7 @@ export class IsolatedDriver implements SandboxDriver {
         hostPaths: plan.hostPaths,
         ...(plan.readOnlyBinds !== undefined ? { readOnlyBinds: plan.readOnlyBinds } : {}),
         systemRoots: this.layout.systemRoots,
-        etcPaths: this.layout.etcPaths,
-        generatedFiles,
+        etcDir,
         tmpDir: disk.mountPoint,
         runtimeApiDir: socketDir,
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),

@@ -37,10 +37,9 @@ export interface BwrapInput {
   /** More host directories, read-only at the given sandbox paths. */
   readonly readOnlyBinds?: ReadonlyArray<{ readonly host: string; readonly sandbox: string }>;
   readonly systemRoots: readonly SystemRoot[];
-  /** Host files bound read-only at the same path under /etc (certificates, ld.so.cache, …). */
-  readonly etcPaths: readonly string[];
-  /** Generated files: host path → sandbox path (passwd, group, hosts). */
-  readonly generatedFiles: ReadonlyArray<{ readonly host: string; readonly sandbox: string }>;
+  /** Host directory bound read-only at /etc: the allow-listed host entries and the links to the
+   *  sandbox's own passwd and group (etc-view.ts). */
+  readonly etcDir: string;
   /** Host mount point of the sandbox's /tmp. */
   readonly tmpDir: string;
   /** Host directory holding the sandbox's Runtime API socket (named RUNTIME_API_SOCKET_NAME). */
@@ -119,8 +118,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
       (root) => root.symlink === undefined && (dir === root.path || dir.startsWith(`${root.path}/`)),
     );
   for (const dir of input.hostPaths) if (!covered(dir)) mount('--ro-bind', dir, dir);
-  for (const file of input.etcPaths) mount('--ro-bind', file, file);
-  for (const file of input.generatedFiles) mount('--ro-bind', file.host, file.sandbox);
+  mount('--ro-bind', input.etcDir, '/etc');
   args.push('--proc', '/proc', '--dev', '/dev');
   mount('--ro-bind', input.codeDir, '/var/task');
   mount('--ro-bind', input.runtimeDir, '/var/runtime');

@@ -1,7 +1,8 @@
 // What of the host's own filesystem a sandbox sees, read-only: the system directories (/usr and
 // the /lib, /bin symlinks or directories next to it), and an allow-list of /etc. Nothing else —
 // not /root, /home, Hearth's data dir or other functions' code — exists inside a sandbox.
-// The sandbox's own /etc/passwd, /etc/group and /etc/hosts are generated (sandboxEtcFiles).
+// The allow-list is copied once into the /etc view (etc-view.ts); the sandbox's own /etc/passwd and
+// /etc/group are generated per sandbox (sandboxEtcFiles).
 import { lstatSync, readlinkSync } from 'node:fs';
 import type { SystemRoot } from './bwrap-arguments.js';
 
@@ -39,11 +40,10 @@ export function readHostLayout(): HostLayout {
 /** Lambda's sandbox user is sbx_user1051; Hearth gives it each sandbox's own uid. */
 export const SANDBOX_USER = 'sbx_user1051';
 
-export function sandboxEtcFiles(uid: number, gid: number): Record<'passwd' | 'group' | 'hosts', string> {
+export function sandboxEtcFiles(uid: number, gid: number): Record<'passwd' | 'group', string> {
   return {
     passwd: `root:x:0:0:root:/root:/sbin/nologin\n${SANDBOX_USER}:x:${uid}:${gid}::/tmp:/sbin/nologin\n`,
     group: `root:x:0:\n${SANDBOX_USER}:x:${gid}:\n`,
-    hosts: '127.0.0.1\tlocalhost\n::1\tlocalhost\n',
   };
 }
 
