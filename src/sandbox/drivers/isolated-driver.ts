@@ -27,6 +27,7 @@ import {
 } from '../isolation/bwrap-arguments.js';
 import { createBindMounter, type BindMounter } from '../isolation/bind-mounter.js';
 import type { CgroupHierarchy, SandboxCgroup } from '../isolation/cgroup-hierarchy.js';
+import { prepareDevView } from '../isolation/dev-view.js';
 import { prepareEtcView } from '../isolation/etc-view.js';
 import { readHostLayout, sandboxEtcFiles, type HostLayout } from '../isolation/host-layout.js';
 import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
@@ -139,11 +140,17 @@ interface BootPlan {
   readonly refillAfter?: Promise<void>;
 }
 
+/** Directories every sandbox of this process binds: /etc always, /dev where device nodes work. */
+interface SystemViews {
+  readonly etcDir: string;
+  readonly devDir?: string;
+}
+
 export class IsolatedDriver implements SandboxDriver {
   readonly name = 'isolated';
   private readonly instance = instanceName();
   private readonly layout: HostLayout = readHostLayout();
-  private etcViewReady: Promise<string> | undefined;
+  private viewsReady: Promise<SystemViews> | undefined;
   /** Closes what Hearth inherited without close-on-exec, before anything else runs. */
   private readonly inherited = inheritedFds();
   /** Where a sandbox with internet must never connect (isolation/sandbox-network.ts). */
@@ -184,7 +191,9 @@ export class IsolatedDriver implements SandboxDriver {
       options.log,
       canPark() ? this.parkingPlan() : undefined,
     );
-    this.etcView().catch((error: unknown) => options.log?.(`WARNING: preparing the sandboxes' /etc: ${String(error)}`));
+    this.systemViews().catch((error: unknown) =>
+      options.log?.(`WARNING: preparing the sandboxes' /etc: ${String(error)}`),
+    );
     if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
       options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
     this.pool = new PrestartPool(
@@ -196,16 +205,22 @@ export class IsolatedDriver implements SandboxDriver {
     );
   }
 
-  /** The sandboxes' /etc, made once per process (etc-view.ts); a failure is retried by the next start. */
-  private etcView(): Promise<string> {
-    this.etcViewReady ??= prepareEtcView(
-      path.join(this.options.stateDir, this.instance, 'etc'),
-      this.layout.etcPaths,
-    ).catch((error: unknown) => {
-      this.etcViewReady = undefined;
-      throw error;
-    });
-    return this.etcViewReady;
+  /**
+   * The sandboxes' /etc and /dev, made once per process (etc-view.ts, dev-view.ts); a failure is
+   * retried by the next start. Without a usable /dev view, bwrap makes each sandbox's /dev.
+   */
+  private systemViews(): Promise<SystemViews> {
+    const dir = path.join(this.options.stateDir, this.instance);
+    this.viewsReady ??= Promise.all([
+      prepareEtcView(path.join(dir, 'etc'), this.layout.etcPaths),
+      prepareDevView(path.join(dir, 'dev')),
+    ])
+      .then(([etcDir, devDir]) => ({ etcDir, ...(devDir !== undefined ? { devDir } : {}) }))
+      .catch((error: unknown) => {
+        this.viewsReady = undefined;
+        throw error;
+      });
+    return this.viewsReady;
   }
 
   /** Removes what dead Hearth processes left behind (call once, before the first start()). */
@@ -397,7 +412,7 @@ export class IsolatedDriver implements SandboxDriver {
         disk: this.scratchDisk(stateDir, limits.tmpBytes, uid, gid, plan.refillAfter).then(
           (made) => (held.disk = made),
         ),
-        etc: this.etcView(),
+        views: this.systemViews(),
         rest: Promise.all([
           plan.listen(socket).then(() => chown(socket, uid, gid)),
           // The view's /etc/passwd, group (and resolv.conf) link to these.
@@ -408,9 +423,9 @@ export class IsolatedDriver implements SandboxDriver {
           ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
         ]),
       };
-      const steps = [making.cgroup, making.disk, making.etc, making.rest] as const;
+      const steps = [making.cgroup, making.disk, making.views, making.rest] as const;
       await Promise.allSettled(steps);
-      const [{ cgroup, launcher }, disk, etcDir] = await Promise.all(steps);
+      const [{ cgroup, launcher }, disk, views] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
@@ -429,7 +444,7 @@ export class IsolatedDriver implements SandboxDriver {
         hostPaths: plan.hostPaths,
         ...(plan.readOnlyBinds !== undefined ? { readOnlyBinds: plan.readOnlyBinds } : {}),
         systemRoots: this.layout.systemRoots,
-        etcDir,
+        ...views,
         tmpDir: disk.mountPoint,
         runtimeApiDir: socketDir,
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),

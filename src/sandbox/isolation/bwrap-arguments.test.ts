@@ -55,6 +55,21 @@ describe('bwrapArguments', () => {
     assert.equal(options.filter((arg) => arg === '/usr').length, 2, '/usr is bound once, not again as a host path');
   });
 
+  it('binds the prepared /dev with devices allowed, or lets bwrap make one', () => {
+    const withView = bwrapArguments({ ...input, devDir: '/data/state/dev' }).options;
+    const at = withView.indexOf('--dev-bind');
+    assert.deepEqual(withView.slice(at, at + 3), ['--dev-bind', '/data/state/dev', '/dev']);
+    assert.ok(!withView.includes('--dev'));
+    assert.deepEqual(options.slice(options.indexOf('--dev'), options.indexOf('--dev') + 2), ['--dev', '/dev']);
+    assert.ok(!options.includes('--dev-bind'));
+  });
+
+  it('binds the /etc view read-only, once', () => {
+    const at = options.indexOf('/data/state/etc');
+    assert.deepEqual(options.slice(at - 1, at + 2), ['--ro-bind', '/data/state/etc', '/etc']);
+    assert.equal(options.filter((arg) => arg.startsWith('/etc')).length, 1);
+  });
+
   it('makes the root read-only after every mount, and runs in /var/task', () => {
     const remount = options.indexOf('--remount-ro');
     assert.ok(remount > options.lastIndexOf('--bind'));

@@ -40,6 +40,8 @@ export interface BwrapInput {
   /** Host directory bound read-only at /etc: the allow-listed host entries and the links to the
    *  sandbox's own passwd and group (etc-view.ts). */
   readonly etcDir: string;
+  /** Host directory bound at /dev, devices allowed (dev-view.ts); undefined: bwrap makes /dev. */
+  readonly devDir?: string;
   /** Host mount point of the sandbox's /tmp. */
   readonly tmpDir: string;
   /** Host directory holding the sandbox's Runtime API socket (named RUNTIME_API_SOCKET_NAME). */
@@ -119,7 +121,9 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     );
   for (const dir of input.hostPaths) if (!covered(dir)) mount('--ro-bind', dir, dir);
   mount('--ro-bind', input.etcDir, '/etc');
-  args.push('--proc', '/proc', '--dev', '/dev');
+  args.push('--proc', '/proc');
+  if (input.devDir !== undefined) args.push('--dev-bind', input.devDir, '/dev');
+  else args.push('--dev', '/dev');
   mount('--ro-bind', input.codeDir, '/var/task');
   mount('--ro-bind', input.runtimeDir, '/var/runtime');
   for (const bind of input.readOnlyBinds ?? []) mount('--ro-bind', bind.host, bind.sandbox);
