@@ -76,7 +76,7 @@ export async function measureTarget(client: InvokeClient, bench: BenchTarget, pl
       const cold = summarize(samples);
       log(
         bench.name,
-        `cold p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms; idle sandbox ${mib(memory.perSandboxBytes)} MiB`,
+        `cold p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms; idle sandbox ${mib(memory.perSandboxBytes)} MiB (PSS ${mib(memory.perSandboxPssBytes ?? null)})`,
       );
       return { cold, memory };
     });
@@ -147,6 +147,8 @@ function sumTrees(roots: readonly number[]): TreeMemory {
   return {
     rootBytes: trees.reduce((sum, t) => sum + t.rootBytes, 0),
     descendantBytes: trees.reduce((sum, t) => sum + t.descendantBytes, 0),
+    rootPssBytes: trees.reduce((sum, t) => sum + t.rootPssBytes, 0),
+    descendantPssBytes: trees.reduce((sum, t) => sum + t.descendantPssBytes, 0),
     descendants: trees.reduce((sum, t) => sum + t.descendants, 0),
   };
 }

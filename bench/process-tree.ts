@@ -1,5 +1,7 @@
-// Resident memory of a process and everything it spawned, read from Linux's /proc. The parsers
-// are pure; `treeMemory` is the thin shell that reads the files.
+// Resident memory of a process and everything it spawned, read from Linux's /proc, as RSS and as
+// PSS. RSS counts a page shared by n processes (a library's code, the node binary) n times; PSS
+// counts 1/n of it in each, so PSS sums to what the host really holds. The parsers are pure;
+// `treeMemory` is the thin shell that reads the files.
 import { readFileSync, readdirSync } from 'node:fs';
 
 export interface ProcessEntry {
@@ -12,6 +14,9 @@ export interface TreeMemory {
   readonly rootBytes: number;
   /** Resident bytes of all descendants (not the root). */
   readonly descendantBytes: number;
+  /** The same as proportional set sizes (shared pages divided among their users). */
+  readonly rootPssBytes: number;
+  readonly descendantPssBytes: number;
   readonly descendants: number;
 }
 
@@ -28,6 +33,12 @@ export function parseStat(text: string): ProcessEntry | undefined {
 /** VmRSS from /proc/<pid>/status, in bytes (0 for a process with none, such as a zombie). */
 export function parseRssBytes(status: string): number {
   const kib = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+  return kib === undefined ? 0 : Number(kib) * 1024;
+}
+
+/** Pss from /proc/<pid>/smaps_rollup, in bytes (0 when unreadable). */
+export function parsePssBytes(smapsRollup: string): number {
+  const kib = /^Pss:\s+(\d+)\s+kB/m.exec(smapsRollup)?.[1];
   return kib === undefined ? 0 : Number(kib) * 1024;
 }
 
@@ -55,9 +66,12 @@ export function treeMemory(root: number): TreeMemory {
   }
   const descendants = descendantsOf(root, entries);
   const rss = (pid: number): number => parseRssBytes(readOrEmpty(`/proc/${pid}/status`));
+  const pss = (pid: number): number => parsePssBytes(readOrEmpty(`/proc/${pid}/smaps_rollup`));
   return {
     rootBytes: rss(root),
     descendantBytes: descendants.reduce((sum, pid) => sum + rss(pid), 0),
+    rootPssBytes: pss(root),
+    descendantPssBytes: descendants.reduce((sum, pid) => sum + pss(pid), 0),
     descendants: descendants.length,
   };
 }

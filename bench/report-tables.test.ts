@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderRun, table } from './report-tables.js';
 import { sampleResult } from './sample-result.fixture.js';
+import { summarize } from './stats.js';
+
+const MiB = 1024 ** 2;
 
 /** The cells of the row whose first cell is `name`, in the table under `heading`. */
 function row(markdown: string, heading: string, name: string): string[] {
@@ -49,8 +52,8 @@ describe('renderRun', () => {
   });
 
   it('reports memory per sandbox and how many fit in 4 GiB, with the ratio to Hearth', () => {
-    assert.deepEqual(row(markdown, 'Memory', 'hearth').slice(0, 3), ['hearth', '40.0', '102']);
-    assert.equal(row(markdown, 'Memory', 'serverless-offline')[3], '4.01× worse');
+    assert.deepEqual(row(markdown, 'Memory', 'hearth').slice(0, 4), ['hearth', '40.0', '12.0', '102']);
+    assert.equal(row(markdown, 'Memory', 'serverless-offline')[4], '4.01× worse');
   });
 
   it('shows the many-functions cold-start rate and why a peer was skipped', () => {
@@ -61,6 +64,31 @@ describe('renderRun', () => {
   it('says which peers could not run, with their error, escaping table pipes', () => {
     assert.equal(row(markdown, 'Platforms', 'architect-sandbox')[3], 'could not run: `Error: boom \\| bad`');
     assert.match(markdown, /### Async invoke\n\nNot measured in this run/);
+  });
+
+  it('measures what isolation adds against the same run with plain processes', () => {
+    const result = sampleResult();
+    const plain = {
+      name: 'hearth-process',
+      version: 'hearth@0.1.0',
+      how: 'Invoke API',
+      cold: summarize([22.5, 30]), // p50 22.5, hearth's 30
+      memory: { perSandboxBytes: 33 * MiB, fitIn4GiB: 124, perSandboxPssBytes: 9.5 * MiB, method: 'child processes' },
+    };
+    const rendered = renderRun({ ...result, targets: [...result.targets, plain] });
+    const goal = (name: string): string[] => row(rendered, 'Hearth against', name).slice(1);
+    assert.deepEqual(goal('isolation adds ≤ 5 ms to a start (cold p50, hearth − hearth-process)'), [
+      '7.5 ms',
+      'not met',
+    ]);
+    assert.deepEqual(goal('idle sandbox beyond the runtime’s own ≤ 5 MiB (PSS, hearth − hearth-process)'), [
+      '2.5 MiB (RSS 7.0)',
+      'met',
+    ]);
+    assert.equal(
+      row(markdown, 'Hearth against', 'isolation adds ≤ 5 ms to a start (cold p50, hearth − hearth-process)')[2],
+      'not measured',
+    );
   });
 
   it('checks Hearth’s goals', () => {

@@ -151,14 +151,16 @@ function memoryTable(targets: readonly TargetResult[], hearth: TargetResult | un
   return table(
     [
       'target',
-      'MiB per idle warm sandbox',
-      'warm sandboxes in 4 GiB',
+      'MiB per idle warm sandbox (RSS)',
+      'MiB (PSS)',
+      'warm sandboxes in 4 GiB (RSS)',
       'Hearth vs this (sandboxes in 4 GiB)',
       'how measured',
     ],
     targets.map((t) => [
       t.name,
       mib(t.memory?.perSandboxBytes),
+      mib(t.memory?.perSandboxPssBytes),
       t.memory?.fitIn4GiB?.toString() ?? '—',
       t.name === 'hearth'
         ? '—'
@@ -211,6 +213,9 @@ function goalsTable(result: BenchResult, hearth: TargetResult | undefined): stri
   const best = w ? Math.max(...w.throughput.map((t) => t.perSecond)) : undefined;
   const poolCold = hearth?.poolCold;
   const hearthCold = hearth?.cold;
+  const isolationCold = isolationCost(result, hearth, (t) => t.cold?.p50);
+  const isolationRss = isolationCost(result, hearth, (t) => t.memory?.perSandboxBytes);
+  const isolationPss = isolationCost(result, hearth, (t) => t.memory?.perSandboxPssBytes);
   const verdict = (value: number | undefined, ok: (v: number) => boolean): string =>
     value === undefined ? 'not measured' : ok(value) ? 'met' : 'not met';
   return table(
@@ -247,8 +252,33 @@ function goalsTable(result: BenchResult, hearth: TargetResult | undefined): stri
         hearthCold ? `${ms(hearthCold.p50, 1)} ms` : '—',
         verdict(hearthCold?.p50, (v) => v <= 100),
       ],
+      [
+        'isolation adds ≤ 5 ms to a start (cold p50, hearth − hearth-process)',
+        isolationCold === undefined ? '—' : `${ms(isolationCold, 1)} ms`,
+        verdict(isolationCold, (v) => v <= 5),
+      ],
+      [
+        'idle sandbox beyond the runtime’s own ≤ 5 MiB (PSS, hearth − hearth-process)',
+        isolationPss === undefined ? '—' : `${mebibytes(isolationPss)} MiB (RSS ${mebibytes(isolationRss)})`,
+        verdict(isolationPss, (v) => v <= 5 * 1024 ** 2),
+      ],
     ],
   );
+}
+
+/** What isolation adds: Hearth's value less the same run with plain processes (hearth-process). */
+function isolationCost(
+  result: BenchResult,
+  hearth: TargetResult | undefined,
+  value: (t: TargetResult) => number | null | undefined,
+): number | undefined {
+  const plain = result.targets.find((t) => t.name === 'hearth-process');
+  const [a, b] = [hearth && value(hearth), plain && value(plain)];
+  return a == null || b == null ? undefined : a - b;
+}
+
+function mebibytes(bytes: number | undefined): string {
+  return bytes === undefined ? '—' : (bytes / 1024 ** 2).toFixed(1);
 }
 
 function pct(value: number | undefined, base: number | undefined): string {

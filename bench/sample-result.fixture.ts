@@ -30,7 +30,7 @@ export function sampleResult(date = '2025-01-01T10:00:00.000Z'): BenchResult {
         warm: warm(0.4, 5_000),
         cold: summarize([30, 40]),
         poolCold: summarize([8, 12]),
-        memory: { perSandboxBytes: 40 * MiB, fitIn4GiB: 102, method: 'child processes' },
+        memory: { perSandboxBytes: 40 * MiB, fitIn4GiB: 102, perSandboxPssBytes: 12 * MiB, method: 'child processes' },
         many: {
           functions: 200,
           room: '20',

@@ -14,44 +14,57 @@ import type { TreeMemory } from './process-tree.js';
 export type MemoryModel = 'child-processes' | 'in-process' | 'process-per-function' | 'process-per-invocation';
 
 export interface SandboxMemory {
+  /** By RSS (shared pages counted in every process that maps them). */
   readonly perSandboxBytes: number | null;
   readonly fitIn4GiB: number | null;
+  /** By PSS (shared pages divided among the processes that map them; what the host holds). */
+  readonly perSandboxPssBytes?: number | null;
   readonly method: string;
 }
 
 const FOUR_GIB = 4 * 1024 ** 3;
 
-export function sandboxMemory(model: MemoryModel, before: TreeMemory, after: TreeMemory, count: number): SandboxMemory {
-  const per = (bytes: number): number | null => (count > 0 && bytes > 0 ? bytes / count : null);
-  switch (model) {
-    case 'child-processes':
-      return withFit(
-        per(after.descendantBytes - before.descendantBytes),
-        `RSS of the server's child processes grew by this much per new warm sandbox (${count} sandboxes)`,
-      );
-    case 'in-process':
-      return withFit(
-        per(after.rootBytes + after.descendantBytes - before.rootBytes - before.descendantBytes),
-        `handlers run inside the server process; its RSS grew by this much per warmed function (${count} functions)`,
-      );
-    case 'process-per-function':
-      return withFit(
-        per(after.rootBytes + after.descendantBytes),
-        `one whole server process per function; RSS of ${count} processes after their first invoke, divided by ${count}`,
-      );
-    case 'process-per-invocation':
-      return {
-        perSandboxBytes: null,
-        fitIn4GiB: null,
-        method: 'no warm sandbox: a new process runs each invocation and exits',
-      };
-  }
-}
+/** One reading of a tree's memory, by RSS or by PSS. */
+type Reading = { readonly root: number; readonly descendants: number };
 
-function withFit(perSandboxBytes: number | null, method: string): SandboxMemory {
+export function sandboxMemory(model: MemoryModel, before: TreeMemory, after: TreeMemory, count: number): SandboxMemory {
+  if (model === 'process-per-invocation')
+    return {
+      perSandboxBytes: null,
+      fitIn4GiB: null,
+      method: 'no warm sandbox: a new process runs each invocation and exits',
+    };
+  const rss = (t: TreeMemory): Reading => ({ root: t.rootBytes, descendants: t.descendantBytes });
+  const pss = (t: TreeMemory): Reading => ({ root: t.rootPssBytes, descendants: t.descendantPssBytes });
+  const perSandboxBytes = perSandbox(model, rss(before), rss(after), count);
   return {
     perSandboxBytes,
     fitIn4GiB: perSandboxBytes === null ? null : Math.floor(FOUR_GIB / perSandboxBytes),
-    method,
+    perSandboxPssBytes: perSandbox(model, pss(before), pss(after), count),
+    method: METHODS[model](count),
   };
 }
+
+function perSandbox(
+  model: Exclude<MemoryModel, 'process-per-invocation'>,
+  before: Reading,
+  after: Reading,
+  count: number,
+): number | null {
+  const bytes =
+    model === 'child-processes'
+      ? after.descendants - before.descendants
+      : model === 'in-process'
+        ? after.root + after.descendants - before.root - before.descendants
+        : after.root + after.descendants;
+  return count > 0 && bytes > 0 ? bytes / count : null;
+}
+
+const METHODS: Record<Exclude<MemoryModel, 'process-per-invocation'>, (count: number) => string> = {
+  'child-processes': (count) =>
+    `memory of the server's child processes grew by this much per new warm sandbox (${count} sandboxes)`,
+  'in-process': (count) =>
+    `handlers run inside the server process; its memory grew by this much per warmed function (${count} functions)`,
+  'process-per-function': (count) =>
+    `one whole server process per function; memory of ${count} processes after their first invoke, divided by ${count}`,
+};
