@@ -5,7 +5,7 @@ export default tseslint.config(
   { ignores: ['build*/**', 'node_modules/**', 'bin/**', '**/*.py', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.cts', '**/*.mts'],
     languageOptions: { parserOptions: { project: './tsconfig.json' } },
     rules: {
       '@typescript-eslint/no-floating-promises': [

@@ -11,7 +11,7 @@ const files = [];
   for (const name of readdirSync(dir)) {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) walk(full);
-    else if (full.endsWith('.ts')) files.push(full);
+    else if (/\.[cm]?ts$/.test(full)) files.push(full);
   }
 })(root);
 
@@ -23,7 +23,7 @@ for (const file of files) {
   for (const match of text.matchAll(importPattern)) {
     const line = text.slice(text.lastIndexOf('\n', match.index) + 1, match.index);
     if (/^\s*(import|export)\s+type\b/.test(line + match[0])) continue; // type-only imports vanish at run time
-    deps.push(path.resolve(path.dirname(file), match[1]).replace(/\.js$/, '.ts'));
+    deps.push(path.resolve(path.dirname(file), match[1]).replace(/\.([cm]?)js$/, '.$1ts'));
   }
   graph.set(file, deps.filter((dep) => graph.has(dep) || files.includes(dep)));
 }

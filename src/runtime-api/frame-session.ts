@@ -4,7 +4,7 @@
 // the next "ready" written together are taken in that order, with no pipelining rules to follow.
 import type { Socket } from 'node:net';
 import type { RuntimeInvocation } from './runtime-api-server.js';
-import { encodeFrame, FrameDecoder, FrameType, type Frame } from '../runtimes/node/frame-codec.js';
+import { encodeFrame, FrameDecoder, FrameType, type Frame } from '../runtimes/node/frame-codec.cjs';
 
 /** What the runtime did on a frame connection (the Runtime API server implements it). */
 export interface FrameHandler {

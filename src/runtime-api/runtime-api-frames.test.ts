@@ -11,7 +11,7 @@ import {
   FRAMES_PROTOCOL,
   FrameType,
   type Frame,
-} from '../runtimes/node/frame-codec.js';
+} from '../runtimes/node/frame-codec.cjs';
 import {
   MAX_RESPONSE_BYTES,
   RuntimeApiServer,

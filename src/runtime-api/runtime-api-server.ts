@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RuntimeApiListener } from '../sandbox/sandbox-driver.js';
-import { FRAMES_PATH, FRAMES_PROTOCOL } from '../runtimes/node/frame-codec.js';
+import { FRAMES_PATH, FRAMES_PROTOCOL } from '../runtimes/node/frame-codec.cjs';
 import { errorReport } from './error-report.js';
 import { FrameSession, type FrameHandler } from './frame-session.js';
 import { readBody } from './request-body.js';

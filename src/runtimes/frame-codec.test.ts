@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, FrameDecoder, FrameType, type Frame } from './node/frame-codec.js';
+import { encodeFrame, FrameDecoder, FrameType, type Frame } from './node/frame-codec.cjs';
 
 function decodeAll(bytes: Buffer, chunkSize: number, maxFrameBytes?: number): { frames: Frame[]; oversized: number[] } {
   const frames: Frame[] = [];

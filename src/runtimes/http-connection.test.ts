@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import net, { type AddressInfo } from 'node:net';
-import { HttpConnection, parseResponse } from './node/http-connection.js';
+import { HttpConnection, parseResponse } from './node/http-connection.cjs';
 
 const raw = (text: string): Buffer => Buffer.from(text, 'utf8');
 

@@ -26,6 +26,15 @@ describe('node runtime: module formats', () => {
       },
       'index.handler',
     ],
+    [
+      '.js with top-level await in a "type":"module" package',
+      {
+        'package.json': '{"type":"module"}',
+        'index.js':
+          'const kind = await Promise.resolve("tla");\nexport const handler = async (e) => ({ got: e.n, kind });',
+      },
+      'index.handler',
+    ],
     ['.cjs', { 'app.cjs': 'module.exports.main = async (e) => ({ got: e.n, kind: "cjs" });' }, 'app.main'],
     [
       'module in a sub-directory with a nested export path',

@@ -29,8 +29,8 @@ describe('runtime catalog', () => {
   const launches: Array<[string, string, string, Record<string, string>]> = [
     [
       'nodejs20.x',
-      '/var/runtime/bootstrap.js',
-      'bootstrap.js',
+      '/var/runtime/bootstrap.cjs',
+      'bootstrap.cjs',
       {
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
         NODE_PATH:
@@ -39,8 +39,8 @@ describe('runtime catalog', () => {
     ],
     [
       'nodejs24.x',
-      '/var/runtime/bootstrap.js',
-      'bootstrap.js',
+      '/var/runtime/bootstrap.cjs',
+      'bootstrap.cjs',
       {
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
         NODE_PATH:
@@ -102,7 +102,7 @@ describe('runtime catalog', () => {
     const nodeRuntime = launchFor('nodejs20.x', testInterpreters).runtimeDir;
     const files = {
       // A custom runtime that happens to be Hearth's Node client, as a user could ship one.
-      bootstrap: `#!/bin/sh\nexec "${testInterpreters.node}" "${nodeRuntime}/bootstrap.js"\n`,
+      bootstrap: `#!/bin/sh\nexec "${testInterpreters.node}" "${nodeRuntime}/bootstrap.cjs"\n`,
       'fn.mjs': 'export const handler = async (e) => ({ custom: true, n: e.n });',
     };
     const sandbox = await startSandbox({ runtime: 'provided.al2023', handler: 'fn.handler', files });

@@ -3,7 +3,7 @@
 // runtimes. Paths in argv are as the sandbox sees them (/var/runtime, /var/task); runtimeDir and
 // hostPaths are host directories for the driver to mount.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -47,12 +47,11 @@ export function launchFor(runtime: string, interpreters: Interpreters): RuntimeL
     case 'node': {
       const runtimeDir = nodeRuntimeDir();
       const sdk = nodeSdkDir();
-      declareEsm(runtimeDir);
       const major = runtime.slice('nodejs'.length, -'.x'.length);
       return {
         // Lambda's Node bootstrap also passes --expose-gc; it is left out because it disables
         // V8's start-up snapshot and costs ~5 ms of every cold start.
-        argv: [interpreters.node, '--max-http-header-size=81920', '/var/runtime/bootstrap.js'],
+        argv: [interpreters.node, '--max-http-header-size=81920', '/var/runtime/bootstrap.cjs'],
         runtimeDir,
         hostPaths: installPrefix(interpreters.node),
         ...(sdk !== undefined ? { readOnlyBinds: [{ host: sdk, sandbox: NODE_SDK_DIR }] } : {}),
@@ -160,20 +159,6 @@ function packageRoot(): string {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('Hearth package root (package.json named "hearth") not found');
     dir = parent;
-  }
-}
-
-/**
- * The runtime folder is mounted alone at /var/runtime, away from Hearth's package.json, so it
- * declares its own module type; where the folder is read-only, Node ≥ 20.19 still detects ESM.
- */
-function declareEsm(runtimeDir: string): void {
-  const manifest = join(runtimeDir, 'package.json');
-  if (existsSync(manifest)) return;
-  try {
-    writeFileSync(manifest, '{ "type": "module" }\n');
-  } catch {
-    // read-only install: rely on Node's module syntax detection
   }
 }
 

@@ -6,7 +6,7 @@ const input: BwrapInput = {
   setpriv: '/usr/bin/setpriv',
   uid: 100_001,
   gid: 100_001,
-  argv: ['/usr/bin/node', '/var/runtime/bootstrap.js'],
+  argv: ['/usr/bin/node', '/var/runtime/bootstrap.cjs'],
   env: { SECRET: 'canary' },
   codeDir: '/data/code/abc',
   runtimeDir: '/opt/hearth/runtimes/node',

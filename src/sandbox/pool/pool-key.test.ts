@@ -13,7 +13,7 @@ const base: {
   env: Record<string, string>;
 } = {
   id: 'a',
-  argv: ['/usr/bin/node', '/var/runtime/bootstrap.js'],
+  argv: ['/usr/bin/node', '/var/runtime/bootstrap.cjs'],
   runtimeDir: '/hearth/runtimes/node',
   hostPaths: ['/usr'],
   codeDir: '/code/a',
@@ -42,7 +42,7 @@ describe('poolKey', () => {
       { env: { ...base.env, NODE_PATH: '/opt/nodejs/node22/node_modules' } },
       false,
     ],
-    ['another interpreter: another kind', { argv: ['/usr/local/bin/node', '/var/runtime/bootstrap.js'] }, false],
+    ['another interpreter: another kind', { argv: ['/usr/local/bin/node', '/var/runtime/bootstrap.cjs'] }, false],
     ['LD_PRELOAD: another kind', { env: { ...base.env, LD_PRELOAD: '/opt/lib/x.so' } }, false],
   ];
   for (const [name, change, same] of cases) {

@@ -12,7 +12,7 @@ const STARTUP_VARIABLE =
   /^(NODE_|PYTHON|LD_|UV_|OPENSSL_|SSL_CERT_|MALLOC_|GLIBC_|LC_)|^(LANG|LANGUAGE|TZ|PATH|HOME|TMPDIR)$/;
 
 /** argv entries of the runtime clients that can wait for their function (Hearth's own). */
-const SPECIALISABLE_CLIENTS = ['/var/runtime/bootstrap.js', '/var/runtime/bootstrap.py'];
+const SPECIALISABLE_CLIENTS = ['/var/runtime/bootstrap.cjs', '/var/runtime/bootstrap.py'];
 
 /** EphemeralStorage of the pre-made /tmp disks (Lambda's default). */
 export const POOLED_EPHEMERAL_STORAGE_MB = 512;

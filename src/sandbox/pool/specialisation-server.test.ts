@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { FrameClient } from '../../runtimes/node/frame-client.js';
+import { FrameClient } from '../../runtimes/node/frame-client.cjs';
 import {
   RuntimeApiServer,
   type RuntimeApiEvents,

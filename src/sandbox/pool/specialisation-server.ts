@@ -14,7 +14,7 @@ import http from 'node:http';
 import type { ServerResponse } from 'node:http';
 import net, { type Socket } from 'node:net';
 import type { RuntimeApiListener } from '../sandbox-driver.js';
-import { encodeFrame, FRAMES_PATH, FRAMES_PROTOCOL, FrameType } from '../../runtimes/node/frame-codec.js';
+import { encodeFrame, FRAMES_PATH, FRAMES_PROTOCOL, FrameType } from '../../runtimes/node/frame-codec.cjs';
 
 export const SPECIALISATION_PATH = '/2018-06-01/hearth/specialisation';
 

@@ -5,8 +5,10 @@
 // and hands the connection on to that function's Runtime API, so the runtime goes on, on the same
 // connection, as on any cold start. Connecting, upgrading and a first read all happen while
 // waiting, not on the cold start.
-import { FrameClient } from './frame-client.js';
-import type { RuntimeChannel } from './runtime-api-client.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FrameClient } from './frame-client.cjs';
+import type { RuntimeChannel } from './runtime-api-client.cjs';
 
 const PRESTARTED_VARIABLE = '_HEARTH_PRESTARTED';
 
@@ -20,7 +22,7 @@ export async function specialiseIfPrestarted(
   // Work any cold start does, done while waiting (warm-up.cts); a failure only costs that time.
   await Promise.all(
     ['./warm-up.cjs', './warm-up.mjs'].map((file) =>
-      import(new URL(file, import.meta.url).href).catch(() => undefined),
+      import(pathToFileURL(join(__dirname, file)).href).catch(() => undefined),
     ),
   );
   const channel = await FrameClient.connect(socketPath);

@@ -5,9 +5,9 @@
 // Like HttpConnection, the socket is unref'd while no event is awaited, so it never keeps the
 // event loop alive (invocation-runner relies on that to see an empty loop).
 import { connect, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder, FRAMES_PATH, FRAMES_PROTOCOL, FrameType, type Frame } from './frame-codec.js';
-import type { NextInvocation, RuntimeChannel } from './runtime-api-client.js';
-import type { ErrorPayload } from './runtime-errors.js';
+import { encodeFrame, FrameDecoder, FRAMES_PATH, FRAMES_PROTOCOL, FrameType, type Frame } from './frame-codec.cjs';
+import type { NextInvocation, RuntimeChannel } from './runtime-api-client.cjs';
+import type { ErrorPayload } from './runtime-errors.cjs';
 
 const HEAD_END = '\r\n\r\n';
 

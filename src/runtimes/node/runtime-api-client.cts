@@ -2,8 +2,8 @@
 // to http://${AWS_LAMBDA_RUNTIME_API}, a long-polled GET /next (no timeout: the sandbox may wait
 // for a long time between events), then POST /response or /error.
 // (AWS docs, "Using the Lambda runtime API for custom runtimes".)
-import { HttpConnection, type HttpResponse } from './http-connection.js';
-import type { ErrorPayload } from './runtime-errors.js';
+import { HttpConnection, type HttpResponse } from './http-connection.cjs';
+import type { ErrorPayload } from './runtime-errors.cjs';
 
 export interface NextInvocation {
   readonly requestId: string;

@@ -1,6 +1,6 @@
 // The `context` object handed to a Node handler (AWS docs, "Using the Lambda context object to
 // retrieve Node.js function information"), with the legacy succeed/fail/done methods.
-import type { NextInvocation } from './runtime-api-client.js';
+import type { NextInvocation } from './runtime-api-client.cjs';
 
 /** Facts about the function that do not change between invocations. */
 export interface FunctionFacts {

@@ -2,15 +2,14 @@
 // It loads the handler (init), then loops GET /next → handler → POST /response or /error against
 // the Runtime API at AWS_LAMBDA_RUNTIME_API. It imports only node: built-ins and its own folder,
 // because the sandbox holds nothing else; the environment it reads is the sandbox's own.
-import { fileURLToPath } from 'node:url';
-import { patchConsole, logSettings, type CurrentRequest } from './console-patch.js';
-import { loadHandler, type UserHandler } from './handler-loader.js';
-import { buildContext, type FunctionFacts } from './invoke-context.js';
-import { runHandler, type Outcome } from './invocation-runner.js';
-import { FrameClient } from './frame-client.js';
-import { RuntimeApiClient, type RuntimeChannel } from './runtime-api-client.js';
-import { errorLogJson, errorPayload, UnhandledPromiseRejection } from './runtime-errors.js';
-import { specialiseIfPrestarted } from './specialise.js';
+import { patchConsole, logSettings, type CurrentRequest } from './console-patch.cjs';
+import { loadHandler, type UserHandler } from './handler-loader.cjs';
+import { buildContext, type FunctionFacts } from './invoke-context.cjs';
+import { runHandler, type Outcome } from './invocation-runner.cjs';
+import { FrameClient } from './frame-client.cjs';
+import { RuntimeApiClient, type RuntimeChannel } from './runtime-api-client.cjs';
+import { errorLogJson, errorPayload, UnhandledPromiseRejection } from './runtime-errors.cjs';
+import { specialiseIfPrestarted } from './specialise.cjs';
 
 type Phase = 'init' | 'idle' | 'invoke';
 
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
   let handler: UserHandler;
   try {
     const taskRoot = env['LAMBDA_TASK_ROOT'] ?? process.cwd();
-    handler = await loadHandler(taskRoot, env['_HANDLER'] ?? '', fileURLToPath(import.meta.url));
+    handler = await loadHandler(taskRoot, env['_HANDLER'] ?? '', __filename);
   } catch (error) {
     console.error('Uncaught Exception', errorLogJson(error));
     await client.postInitError(errorPayload(error));

@@ -9,8 +9,8 @@
 // by the keep-alive agent while a handler runs, so it does not count, exactly as on Lambda. A loop
 // that never empties (setInterval, an open socket) is not cut short here: the invocation runs into
 // the function's timeout, which the platform enforces, as Lambda does.
-import type { UserHandler } from './handler-loader.js';
-import type { Completion, InvokeContext } from './invoke-context.js';
+import type { UserHandler } from './handler-loader.cjs';
+import type { Completion, InvokeContext } from './invoke-context.cjs';
 
 export type Outcome =
   { readonly kind: 'response'; readonly result: unknown } | { readonly kind: 'error'; readonly error: unknown };
