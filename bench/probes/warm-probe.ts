@@ -96,7 +96,7 @@ function profilingNode(dir: string): string {
   const wrapper = path.join(dir, 'node-profiled.sh');
   writeFileSync(
     wrapper,
-    `#!/bin/sh\ncase "$*" in\n  *bootstrap.js*) exec ${process.execPath} --cpu-prof --cpu-prof-interval=250 --cpu-prof-dir=${dir}/runtime --import ${preload} "$@" ;;\n  *) exec ${process.execPath} "$@" ;;\nesac\n`,
+    `#!/bin/sh\ncase "$*" in\n  *bootstrap.cjs*) exec ${process.execPath} --cpu-prof --cpu-prof-interval=250 --cpu-prof-dir=${dir}/runtime --import ${preload} "$@" ;;\n  *) exec ${process.execPath} "$@" ;;\nesac\n`,
   );
   chmodSync(wrapper, 0o755);
   return wrapper;
