@@ -4,7 +4,7 @@
 // An .mjs file is imported; any other is required first, and imported when Node says it is an ES
 // module (a .js under "type": "module"), so CommonJS and ES modules (including top-level await)
 // both work. Requiring a CommonJS handler, not importing it, keeps Node's ES module loader out of
-// its cold start: ~16 ms of CPU on a 2-core host (docs/isolation.md).
+// its cold start: ~16 ms of CPU on a 2-core host (docs/architecture.md).
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
