@@ -212,7 +212,7 @@ export class IsolatedDriver implements SandboxDriver {
   private systemViews(): Promise<SystemViews> {
     const dir = path.join(this.options.stateDir, this.instance);
     this.viewsReady ??= Promise.all([
-      prepareEtcView(path.join(dir, 'etc'), this.layout.etcPaths),
+      prepareEtcView(path.join(dir, 'etc'), this.layout.etcCopied, this.layout.etcBound),
       prepareDevView(path.join(dir, 'dev')),
     ])
       .then(([etcDir, devDir]) => ({ etcDir, ...(devDir !== undefined ? { devDir } : {}) }))
@@ -445,6 +445,7 @@ export class IsolatedDriver implements SandboxDriver {
         ...(plan.readOnlyBinds !== undefined ? { readOnlyBinds: plan.readOnlyBinds } : {}),
         systemRoots: this.layout.systemRoots,
         ...views,
+        etcBound: this.layout.etcBound,
         tmpDir: disk.mountPoint,
         runtimeApiDir: socketDir,
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),

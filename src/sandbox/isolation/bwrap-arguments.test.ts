@@ -13,6 +13,7 @@ const input: BwrapInput = {
   hostPaths: ['/usr', '/root/.nvm/versions/node/v20'],
   systemRoots: [{ path: '/usr' }, { path: '/lib', symlink: 'usr/lib' }],
   etcDir: '/data/state/etc',
+  etcBound: ['/etc/ssl/certs'],
   tmpDir: '/data/state/1/tmp',
   runtimeApiDir: '/tmp/hearth-1/1',
   socat: '/usr/bin/socat',
@@ -64,10 +65,17 @@ describe('bwrapArguments', () => {
     assert.ok(!options.includes('--dev-bind'));
   });
 
-  it('binds the /etc view read-only, once', () => {
+  it('binds the /etc view read-only, then the directories of links over it', () => {
     const at = options.indexOf('/data/state/etc');
-    assert.deepEqual(options.slice(at - 1, at + 2), ['--ro-bind', '/data/state/etc', '/etc']);
-    assert.equal(options.filter((arg) => arg.startsWith('/etc')).length, 1);
+    assert.deepEqual(options.slice(at - 1, at + 5), [
+      '--ro-bind',
+      '/data/state/etc',
+      '/etc',
+      '--ro-bind',
+      '/etc/ssl/certs',
+      '/etc/ssl/certs',
+    ]);
+    assert.equal(options.filter((arg) => arg.startsWith('/etc')).length, 3);
   });
 
   it('makes the root read-only after every mount, and runs in /var/task', () => {

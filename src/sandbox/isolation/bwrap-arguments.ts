@@ -40,6 +40,8 @@ export interface BwrapInput {
   /** Host directory bound read-only at /etc: the allow-listed host entries and the links to the
    *  sandbox's own passwd and group (etc-view.ts). */
   readonly etcDir: string;
+  /** Host directories bound read-only over the view at the same path (host-layout.ts, ETC_BOUND). */
+  readonly etcBound?: readonly string[];
   /** Host directory bound at /dev, devices allowed (dev-view.ts); undefined: bwrap makes /dev. */
   readonly devDir?: string;
   /** Host mount point of the sandbox's /tmp. */
@@ -121,6 +123,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     );
   for (const dir of input.hostPaths) if (!covered(dir)) mount('--ro-bind', dir, dir);
   mount('--ro-bind', input.etcDir, '/etc');
+  for (const dir of input.etcBound ?? []) args.push('--ro-bind', dir, dir);
   args.push('--proc', '/proc');
   if (input.devDir !== undefined) args.push('--dev-bind', input.devDir, '/dev');
   else args.push('--dev', '/dev');

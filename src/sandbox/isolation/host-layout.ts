@@ -8,23 +8,27 @@ import type { SystemRoot } from './bwrap-arguments.js';
 
 const SYSTEM_ROOTS = ['/usr', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin'];
 
-/** Certificates, the dynamic loader's cache and configuration, name service switch, alternatives. */
-const ETC_ALLOW_LIST = [
-  '/etc/ssl/certs',
+/** Certificates, the dynamic loader's cache and configuration, name service switch, MIME types:
+ *  copied into the /etc view (etc-view.ts). */
+const ETC_COPIED = [
   '/etc/ssl/openssl.cnf',
   '/etc/ca-certificates',
-  '/etc/pki/tls/certs',
   '/etc/ld.so.cache',
   '/etc/ld.so.conf',
   '/etc/ld.so.conf.d',
-  '/etc/alternatives',
   '/etc/nsswitch.conf',
   '/etc/mime.types',
 ];
 
+/** Directories of symlinks (certificate hashes, alternatives): bound over the view as they are. */
+const ETC_BOUND = ['/etc/ssl/certs', '/etc/pki/tls/certs', '/etc/alternatives'];
+
 export interface HostLayout {
   readonly systemRoots: readonly SystemRoot[];
-  readonly etcPaths: readonly string[];
+  /** Host /etc entries copied into the sandboxes' /etc view. */
+  readonly etcCopied: readonly string[];
+  /** Host /etc directories bound read-only over the view, at the same path. */
+  readonly etcBound: readonly string[];
 }
 
 export function readHostLayout(): HostLayout {
@@ -34,7 +38,11 @@ export function readHostLayout(): HostLayout {
     if (kind === 'symlink') systemRoots.push({ path: root, symlink: readlinkSync(root) });
     else if (kind === 'directory') systemRoots.push({ path: root });
   }
-  return { systemRoots, etcPaths: ETC_ALLOW_LIST.filter((file) => entryKind(file) !== undefined) };
+  return {
+    systemRoots,
+    etcCopied: ETC_COPIED.filter((file) => entryKind(file) !== undefined),
+    etcBound: ETC_BOUND.filter((dir) => entryKind(dir) === 'directory'),
+  };
 }
 
 /** Lambda's sandbox user is sbx_user1051; Hearth gives it each sandbox's own uid. */
