@@ -1,19 +1,88 @@
 // ES modules ignore NODE_PATH: `import 'pkg'` only looks in node_modules folders up the importing
-// file's path (https://nodejs.org/api/esm.html#no-node_path). Lambda's Node runtimes still let
-// ESM handlers import packages from layers; Hearth gives ESM the same layer folders NODE_PATH
-// lists, in the same order, as node_modules folders above the task root:
-//   /var/task/node_modules (the function's own), then /var/node_modules → the first layer folder,
-//   then /node_modules → the second. Drivers create those links (docs/layers.md).
+// file's path (https://nodejs.org/api/esm.html#no-node_path). Lambda's Node 18+ runtimes still let
+// ESM handlers import packages from layers and the AWS SDK the runtime includes. Hearth gives ESM
+// the folders NODE_PATH adds from outside the function — the layers' (/opt/…) and the runtime's
+// SDK (a read-only bind, /var/lang/lib/node_modules) — in NODE_PATH's order, at the node_modules
+// folders above the task root:
+//   /var/task/node_modules (the function's own, first as for require), then /var/node_modules,
+//   then /node_modules.
+// Only folders that exist take a link point: one folder per point while there are enough, and
+// the rest merged, first folder winning per package, into the last point (a "link farm": one
+// symlink per package). Drivers create the links (docs/layers.md).
 
-/** The /opt folders of NODE_PATH, in order (at most two: one per parent of /var/task). */
-export function esmLayerFolders(env: Readonly<Record<string, string>>): string[] {
+/** Where the folders are linked in the sandbox: the nearest parent of /var/task first. */
+export const ESM_LINK_POINTS: readonly string[] = ['/var/node_modules', '/node_modules'];
+
+/** The folders of NODE_PATH that ES modules must also see, in order: under /opt, or a read-only bind. */
+export function esmFolders(env: Readonly<Record<string, string>>, bindPaths: readonly string[] = []): string[] {
   const nodePath = env['NODE_PATH'];
   if (nodePath === undefined) return [];
-  return nodePath
-    .split(':')
-    .filter((entry) => entry.startsWith('/opt/'))
-    .slice(0, 2);
+  return nodePath.split(':').filter((entry) => entry.startsWith('/opt/') || bindPaths.includes(entry));
 }
 
-/** Where each folder is linked in the sandbox: the nearest parent of /var/task first. */
-export const ESM_LINK_POINTS: readonly string[] = ['/var/node_modules', '/node_modules'];
+/** A folder to link: where the host reads it, and the path the link names (as the runtime sees it). */
+export interface EsmFolder {
+  readonly read: string;
+  readonly target: string;
+}
+
+/**
+ * The ESM folders of a sandbox as the host finds them: /opt/… in the merged layers `optDir` (none
+ * without layers), a bind's folder in its host directory. Links name the sandbox path, or the host
+ * path for a driver that cannot mount (`paths: 'host'`).
+ */
+export function esmHostFolders(
+  env: Readonly<Record<string, string>>,
+  optDir: string | undefined,
+  binds: ReadonlyArray<{ readonly host: string; readonly sandbox: string }>,
+  paths: 'sandbox' | 'host',
+): EsmFolder[] {
+  return esmFolders(
+    env,
+    binds.map((bind) => bind.sandbox),
+  ).flatMap((folder) => {
+    const bind = binds.find((b) => b.sandbox === folder);
+    const read =
+      bind !== undefined ? bind.host : optDir !== undefined ? optDir + folder.slice('/opt'.length) : undefined;
+    return read === undefined ? [] : [{ read, target: paths === 'host' ? read : folder }];
+  });
+}
+
+/** What one link point shows: one folder (a symlink), or several merged (a link farm). */
+export interface EsmLink<Folder = string> {
+  readonly at: string;
+  readonly folders: readonly Folder[];
+}
+
+/** The links for the folders that exist (in order): one per point, the rest merged into the last. */
+export function esmLinkPlan<Folder>(present: readonly Folder[]): Array<EsmLink<Folder>> {
+  const last = ESM_LINK_POINTS.length - 1;
+  const links = present.slice(0, last).map((folder, i) => ({ at: ESM_LINK_POINTS[i] ?? '', folders: [folder] }));
+  if (present.length > last) links.push({ at: ESM_LINK_POINTS[last] ?? '', folders: present.slice(last) });
+  return links;
+}
+
+/** The packages one node_modules folder holds: plain names, and the packages of each @scope. */
+export interface FolderListing {
+  readonly folder: string;
+  readonly names: readonly string[];
+  readonly scopes: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The entries of a link farm: `name` or `@scope/name` → the package in the first folder that has it. */
+export function farmEntries(listings: readonly FolderListing[]): Array<{ name: string; target: string }> {
+  const entries = new Map<string, string>();
+  for (const { folder, names, scopes } of listings) {
+    for (const name of names) {
+      if (name.startsWith('.') || name.startsWith('@')) continue;
+      if (!entries.has(name)) entries.set(name, `${folder}/${name}`);
+    }
+    for (const [scope, packages] of Object.entries(scopes)) {
+      for (const name of packages) {
+        const full = `${scope}/${name}`;
+        if (!name.startsWith('.') && !entries.has(full)) entries.set(full, `${folder}/${full}`);
+      }
+    }
+  }
+  return [...entries].map(([name, target]) => ({ name, target }));
+}

@@ -17,7 +17,8 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
-import { ESM_LINK_POINTS, esmLayerFolders } from '../esm-layer-paths.js';
+import { ESM_LINK_POINTS, esmHostFolders } from '../esm-layer-paths.js';
+import { EsmLinkDirs, type EsmLinks } from '../esm-link-dirs.js';
 import {
   bwrapArguments,
   type BwrapCommand,
@@ -97,6 +98,9 @@ const SECCOMP_FD = 4;
 const INFO_FD = 5;
 const BLOCK_FD = 6;
 
+/** Where a pre-started sandbox sees its ES module links' directory (specialisation binds the function's over it). */
+const ESM_SLOT = '/run/hearth/esm';
+
 /** Memory limit of a pre-started sandbox until it is given its function's MemorySize (a generic
  *  runtime waiting for its function uses 10–40 MB); also the room it takes in the host's budget. */
 const PRESTART_MEMORY_MB = 128;
@@ -131,8 +135,8 @@ interface BootPlan {
   readonly readOnlyBinds?: SandboxSpec['readOnlyBinds'];
   /** undefined: a pre-started sandbox, whose /var/task and /opt are empty until specialised. */
   readonly code?: { readonly codeDir: string; readonly optDir?: string };
-  /** NODE_PATH etc., for the ES module links to the layers. */
-  readonly esmEnv: Readonly<Record<string, string>>;
+  /** The ES module links (esm-link-dirs.ts); a pre-started sandbox links through ESM_SLOT. */
+  readonly esm: EsmLinks;
   readonly listen: (socket: string) => Promise<void>;
   /** When the /tmp disk and cgroup pools refill after this start (first-answer.ts); now if absent. */
   readonly refillAfter?: Promise<void>;
@@ -157,8 +161,10 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly disks: ScratchDiskPool;
   /** Empty cgroups made ahead (filled from the first start on). */
   private readonly cgroupPool: CgroupPool;
+  private readonly esm: EsmLinkDirs;
 
   constructor(private readonly options: IsolatedDriverOptions) {
+    this.esm = new EsmLinkDirs(path.join(options.stateDir, this.instance, 'esm'));
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
@@ -209,7 +215,9 @@ export class IsolatedDriver implements SandboxDriver {
       const prestarted = this.pool.take(poolKey(generic), generic, first.refillTime);
       if (prestarted !== undefined && this.mounter !== undefined) {
         try {
-          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv()), first);
+          const esm = await this.esmLinks(spec);
+          const esmBind = esm.dir === prestarted.esmDir ? [] : [{ source: esm.dir, target: ESM_SLOT }];
+          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv(), esmBind), first);
         } catch (error) {
           await prestarted.destroy();
           this.options.log?.(`WARNING: specialising a pre-started sandbox failed, starting one: ${String(error)}`);
@@ -227,7 +235,7 @@ export class IsolatedDriver implements SandboxDriver {
       hostPaths: spec.hostPaths,
       ...(spec.readOnlyBinds !== undefined ? { readOnlyBinds: spec.readOnlyBinds } : {}),
       code: { codeDir: spec.codeDir, ...(spec.optDir !== undefined ? { optDir: spec.optDir } : {}) },
-      esmEnv: spec.env,
+      esm: await this.esmLinks(spec),
       listen: (socket) => spec.runtimeApi.listenUnix(socket),
       refillAfter: first.refillTime,
     }).catch((error: unknown) => {
@@ -272,6 +280,7 @@ export class IsolatedDriver implements SandboxDriver {
   private async prestart(generic: GenericSpec): Promise<PrestartedSandbox> {
     this.mounter?.prepare();
     const server = new SpecialisationServer();
+    const esm = await this.esmLinks(generic);
     const booted = await this.boot({
       argv: generic.argv,
       env: prestartedEnv(generic.env),
@@ -281,7 +290,7 @@ export class IsolatedDriver implements SandboxDriver {
       runtimeDir: generic.runtimeDir,
       hostPaths: generic.hostPaths,
       ...(generic.readOnlyBinds !== undefined ? { readOnlyBinds: generic.readOnlyBinds } : {}),
-      esmEnv: generic.env,
+      esm,
       listen: (socket) => server.listen(socket),
     });
     const gone = booted.process.exited;
@@ -298,12 +307,18 @@ export class IsolatedDriver implements SandboxDriver {
     return {
       booted,
       server,
+      esmDir: esm.dir,
       gone,
       destroy: async () => {
         server.close();
         await booted.process.destroy();
       },
     };
+  }
+
+  /** The ES module links of a spec; a pre-started one (no code yet) has no layers. */
+  private esmLinks(spec: Pick<SandboxSpec, 'env' | 'readOnlyBinds'> & { optDir?: string }): Promise<EsmLinks> {
+    return this.esm.links(esmHostFolders(spec.env, spec.optDir, spec.readOnlyBinds ?? [], 'sandbox'));
   }
 
   /** AWS_LAMBDA_RUNTIME_API and friends, as every sandbox of this driver sees them. */
@@ -399,6 +414,7 @@ export class IsolatedDriver implements SandboxDriver {
       await Promise.allSettled(steps);
       const [{ cgroup, launcher }, disk, generatedFiles] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
+      const esm = esmMounts(plan.esm, slots !== undefined);
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
         uid,
@@ -407,14 +423,10 @@ export class IsolatedDriver implements SandboxDriver {
         env: { ...plan.env, ...this.runtimeApiEnv() },
         codeDir: slots?.task ?? plan.code?.codeDir ?? '',
         runtimeDir: plan.runtimeDir,
-        ...(optDir !== undefined
-          ? {
-              optDir,
-              esmLinks: esmLayerFolders(plan.esmEnv).map((target, i) => ({ target, at: ESM_LINK_POINTS[i] ?? '' })),
-            }
-          : {}),
+        ...(optDir !== undefined ? { optDir } : {}),
+        esmLinks: esm.links,
         hostPaths: plan.hostPaths,
-        ...(plan.readOnlyBinds !== undefined ? { readOnlyBinds: plan.readOnlyBinds } : {}),
+        readOnlyBinds: [...(plan.readOnlyBinds ?? []), ...esm.binds],
         systemRoots: this.layout.systemRoots,
         etcPaths: this.layout.etcPaths,
         generatedFiles,
@@ -583,4 +595,26 @@ export class IsolatedDriver implements SandboxDriver {
     const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid, refillAfter) : undefined;
     return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
   }
+}
+
+/** How bwrap shows the ES module links: a symlink per single folder and a bind per link farm; a
+ *  pre-started sandbox links every point into ESM_SLOT, its links' directory, which specialisation
+ *  can replace. */
+function esmMounts(
+  esm: EsmLinks,
+  prestarted: boolean,
+): { links: Array<{ target: string; at: string }>; binds: Array<{ host: string; sandbox: string }> } {
+  if (prestarted)
+    return {
+      links: ESM_LINK_POINTS.map((at, i) => ({ target: `${ESM_SLOT}/${i + 1}`, at })),
+      binds: [{ host: esm.dir, sandbox: ESM_SLOT }],
+    };
+  return {
+    links: esm.links.flatMap((link) =>
+      link.folders.length === 1 ? link.folders.map((folder) => ({ target: folder.target, at: link.at })) : [],
+    ),
+    binds: esm.links.flatMap((link, i) =>
+      link.folders.length > 1 ? [{ host: path.join(esm.dir, String(i + 1)), sandbox: link.at }] : [],
+    ),
+  };
 }
