@@ -68,11 +68,11 @@ test('one folder per link point, nearest first; more folders than points merge i
   for (const [present, expected] of table) assert.deepEqual(esmLinkPlan(present), expected);
 });
 
-test('a link farm takes each package from the first folder that has it, merging @scopes per package', () => {
+test('a link farm takes each package from the first folder that has it, merging an @scope two folders have', () => {
   const layer: FolderListing = {
     folder: '/opt/nodejs/node_modules',
-    names: ['greeter', '@aws-sdk', '.bin', 'uuid'],
-    scopes: { '@aws-sdk': ['client-s3', 'client-lambda'] },
+    names: ['greeter', '@aws-sdk', '.bin', 'uuid', '@mine'],
+    scopes: { '@aws-sdk': ['client-s3', 'client-lambda'], '@mine': ['tool'] },
   };
   const sdk: FolderListing = {
     folder: '/var/lang/lib/node_modules',
@@ -87,7 +87,8 @@ test('a link farm takes each package from the first folder that has it, merging 
       '@aws-sdk/client-lambda → /opt/nodejs/node_modules/@aws-sdk/client-lambda',
       '@aws-sdk/client-s3 → /opt/nodejs/node_modules/@aws-sdk/client-s3',
       '@aws-sdk/core → /var/lang/lib/node_modules/@aws-sdk/core',
-      '@smithy/types → /var/lang/lib/node_modules/@smithy/types',
+      '@mine → /opt/nodejs/node_modules/@mine',
+      '@smithy → /var/lang/lib/node_modules/@smithy',
       'greeter → /opt/nodejs/node_modules/greeter',
       'uuid → /opt/nodejs/node_modules/uuid',
     ],

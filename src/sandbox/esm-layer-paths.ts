@@ -69,18 +69,26 @@ export interface FolderListing {
   readonly scopes: Readonly<Record<string, readonly string[]>>;
 }
 
-/** The entries of a link farm: `name` or `@scope/name` → the package in the first folder that has it. */
+/**
+ * The entries of a link farm: each `name` → that package in the first folder that has it. An
+ * @scope only one folder has is one entry for the whole scope; one that several have is merged
+ * package by package (`@scope/name`).
+ */
 export function farmEntries(listings: readonly FolderListing[]): Array<{ name: string; target: string }> {
   const entries = new Map<string, string>();
+  const add = (name: string, target: string): void => {
+    if (!entries.has(name)) entries.set(name, target);
+  };
   for (const { folder, names, scopes } of listings) {
     for (const name of names) {
-      if (name.startsWith('.') || name.startsWith('@')) continue;
-      if (!entries.has(name)) entries.set(name, `${folder}/${name}`);
-    }
-    for (const [scope, packages] of Object.entries(scopes)) {
-      for (const name of packages) {
-        const full = `${scope}/${name}`;
-        if (!name.startsWith('.') && !entries.has(full)) entries.set(full, `${folder}/${full}`);
+      if (name.startsWith('.')) continue;
+      const shared = name.startsWith('@') && listings.filter((other) => other.scopes[name] !== undefined).length > 1;
+      if (!shared) {
+        add(name, `${folder}/${name}`);
+        continue;
+      }
+      for (const member of scopes[name] ?? []) {
+        if (!member.startsWith('.')) add(`${name}/${member}`, `${folder}/${name}/${member}`);
       }
     }
   }

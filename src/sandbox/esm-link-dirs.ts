@@ -37,7 +37,9 @@ export class EsmLinkDirs {
       await Promise.all(folders.map(async (folder) => ((await isDirectory(folder.read)) ? [folder] : [])))
     ).flat();
     const links = esmLinkPlan(present);
-    const dir = path.join(this.root, createHash('sha256').update(JSON.stringify(links)).digest('hex'));
+    // Named by what it holds: a symlink's target, or a farm's folders (read and linked).
+    const holds = links.map((link) => (link.folders.length === 1 ? link.folders[0]?.target : link.folders));
+    const dir = path.join(this.root, createHash('sha256').update(JSON.stringify(holds)).digest('hex'));
     if (!(await isDirectory(dir))) await this.build(dir, links);
     return { links, dir };
   }
@@ -66,9 +68,7 @@ export class EsmLinkDirs {
 async function buildFarm(farm: string, listings: readonly FolderListing[]): Promise<void> {
   await mkdir(farm, { mode: 0o755 });
   const entries = farmEntries(listings);
-  const scopes = new Set(
-    entries.flatMap(({ name }) => (name.startsWith('@') ? [name.slice(0, name.indexOf('/'))] : [])),
-  );
+  const scopes = new Set(entries.flatMap(({ name }) => (name.includes('/') ? [name.slice(0, name.indexOf('/'))] : [])));
   await Promise.all([...scopes].map((scope) => mkdir(path.join(farm, scope), { mode: 0o755 })));
   await Promise.all(entries.map(({ name, target }) => symlink(target, path.join(farm, name))));
 }
