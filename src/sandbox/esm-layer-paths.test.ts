@@ -46,7 +46,7 @@ test('the host reads /opt in the merged layers (none without layers) and a bind 
     assert.deepEqual(esmHostFolders({ NODE_PATH }, optDir, [SDK], paths), expected, `${optDir} ${paths}`);
 });
 
-test('one folder per link point, nearest first; more folders than points merge into the last', () => {
+test('one folder per link point, nearest first; with more folders than points the first ones merge', () => {
   const table: Array<[string[], Array<{ at: string; folders: string[] }>]> = [
     [[], []],
     [['sdk'], [{ at: '/var/node_modules', folders: ['sdk'] }]],
@@ -60,8 +60,8 @@ test('one folder per link point, nearest first; more folders than points merge i
     [
       ['node20', 'layer', 'sdk'],
       [
-        { at: '/var/node_modules', folders: ['node20'] },
-        { at: '/node_modules', folders: ['layer', 'sdk'] },
+        { at: '/var/node_modules', folders: ['node20', 'layer'] },
+        { at: '/node_modules', folders: ['sdk'] },
       ],
     ],
   ];

@@ -6,9 +6,11 @@
 // folders above the task root:
 //   /var/task/node_modules (the function's own, first as for require), then /var/node_modules,
 //   then /node_modules.
-// Only folders that exist take a link point: one folder per point while there are enough, and
-// the rest merged, first folder winning per package, into the last point (a "link farm": one
-// symlink per package). Drivers create the links (docs/layers.md).
+// Only folders that exist take a link point: one folder per point while there are enough; with
+// more folders than points the first ones are merged, first folder winning per package, into the
+// first point (a "link farm": one symlink per package). The layers' folders are the ones merged,
+// usually a few packages, never the SDK's (some 130 entries). Drivers create the links
+// (docs/layers.md).
 
 /** Where the folders are linked in the sandbox: the nearest parent of /var/task first. */
 export const ESM_LINK_POINTS: readonly string[] = ['/var/node_modules', '/node_modules'];
@@ -54,12 +56,12 @@ export interface EsmLink<Folder = string> {
   readonly folders: readonly Folder[];
 }
 
-/** The links for the folders that exist (in order): one per point, the rest merged into the last. */
+/** The links for the folders that exist (in order): one per point, the first ones merged when there are too many. */
 export function esmLinkPlan<Folder>(present: readonly Folder[]): Array<EsmLink<Folder>> {
-  const last = ESM_LINK_POINTS.length - 1;
-  const links = present.slice(0, last).map((folder, i) => ({ at: ESM_LINK_POINTS[i] ?? '', folders: [folder] }));
-  if (present.length > last) links.push({ at: ESM_LINK_POINTS[last] ?? '', folders: present.slice(last) });
-  return links;
+  if (present.length === 0) return [];
+  const merged = Math.max(1, present.length - ESM_LINK_POINTS.length + 1);
+  const groups = [present.slice(0, merged), ...present.slice(merged).map((folder) => [folder])];
+  return groups.map((folders, i) => ({ at: ESM_LINK_POINTS[i] ?? '', folders }));
 }
 
 /** The packages one node_modules folder holds: plain names, and the packages of each @scope. */
