@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { esmFolders, esmHostFolders, esmLinkPlan, farmEntries, type FolderListing } from './esm-layer-paths.js';
+import {
+  esmFolders,
+  esmHostFolders,
+  esmLinkPlan,
+  esmMounts,
+  farmEntries,
+  type FolderListing,
+} from './esm-layer-paths.js';
 
 const NODE_PATH =
   '/opt/nodejs/node20/node_modules:/opt/nodejs/node_modules:/var/runtime/node_modules:/var/runtime:/var/task:/var/lang/lib/node_modules';
@@ -93,4 +100,48 @@ test('a link farm takes each package from the first folder that has it, merging 
       'uuid → /opt/nodejs/node_modules/uuid',
     ],
   );
+});
+
+test('a mounting driver shows single folders as symlinks and farms as binds; a pre-started sandbox links into the slot', () => {
+  const folder = (target: string) => ({ read: `/host${target}`, target });
+  const sdk = folder('/var/lang/lib/node_modules');
+  const layer = folder('/opt/nodejs/node_modules');
+  const node20 = folder('/opt/nodejs/node20/node_modules');
+  const dir = '/state/esm/f00';
+  const table: Array<[Array<typeof sdk>, boolean, ReturnType<typeof esmMounts>]> = [
+    [[], false, { links: [], binds: [] }],
+    [[sdk], false, { links: [{ target: sdk.target, at: '/var/node_modules' }], binds: [] }],
+    [
+      [layer, sdk],
+      false,
+      {
+        links: [
+          { target: layer.target, at: '/var/node_modules' },
+          { target: sdk.target, at: '/node_modules' },
+        ],
+        binds: [],
+      },
+    ],
+    [
+      [node20, layer, sdk],
+      false,
+      {
+        links: [{ target: sdk.target, at: '/node_modules' }],
+        binds: [{ host: '/state/esm/f00/1', sandbox: '/var/node_modules' }],
+      },
+    ],
+    [
+      [sdk],
+      true,
+      {
+        links: [
+          { target: '/run/hearth/esm/1', at: '/var/node_modules' },
+          { target: '/run/hearth/esm/2', at: '/node_modules' },
+        ],
+        binds: [{ host: dir, sandbox: '/run/hearth/esm' }],
+      },
+    ],
+  ];
+  for (const [present, prestarted, expected] of table)
+    assert.deepEqual(esmMounts(esmLinkPlan(present), dir, prestarted), expected);
 });

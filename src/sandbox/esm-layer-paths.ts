@@ -15,6 +15,9 @@
 /** Where the folders are linked in the sandbox: the nearest parent of /var/task first. */
 export const ESM_LINK_POINTS: readonly string[] = ['/var/node_modules', '/node_modules'];
 
+/** Where a pre-started sandbox sees its links' directory; specialisation binds the function's over it. */
+export const ESM_SLOT = '/run/hearth/esm';
+
 /** The folders of NODE_PATH that ES modules must also see, in order: under /opt, or a read-only bind. */
 export function esmFolders(env: Readonly<Record<string, string>>, bindPaths: readonly string[] = []): string[] {
   const nodePath = env['NODE_PATH'];
@@ -62,6 +65,29 @@ export function esmLinkPlan<Folder>(present: readonly Folder[]): Array<EsmLink<F
   const merged = Math.max(1, present.length - ESM_LINK_POINTS.length + 1);
   const groups = [present.slice(0, merged), ...present.slice(merged).map((folder) => [folder])];
   return groups.map((folders, i) => ({ at: ESM_LINK_POINTS[i] ?? '', folders }));
+}
+
+/**
+ * How a driver that mounts shows the links held in the host directory `dir` (entry i+1 for
+ * links[i]): a symlink per single folder (no mount), a bind per link farm. A pre-started sandbox
+ * does not know its layers yet: every point links into ESM_SLOT, where `dir` is bound.
+ */
+export function esmMounts(
+  links: ReadonlyArray<EsmLink<EsmFolder>>,
+  dir: string,
+  prestarted: boolean,
+): { links: Array<{ target: string; at: string }>; binds: Array<{ host: string; sandbox: string }> } {
+  if (prestarted)
+    return {
+      links: ESM_LINK_POINTS.map((at, i) => ({ target: `${ESM_SLOT}/${i + 1}`, at })),
+      binds: [{ host: dir, sandbox: ESM_SLOT }],
+    };
+  return {
+    links: links.flatMap((link) =>
+      link.folders.length === 1 ? link.folders.map((folder) => ({ target: folder.target, at: link.at })) : [],
+    ),
+    binds: links.flatMap((link, i) => (link.folders.length > 1 ? [{ host: `${dir}/${i + 1}`, sandbox: link.at }] : [])),
+  };
 }
 
 /** The packages one node_modules folder holds: plain names, and the packages of each @scope. */

@@ -17,7 +17,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
-import { ESM_LINK_POINTS, esmHostFolders } from '../esm-layer-paths.js';
+import { ESM_SLOT, esmHostFolders, esmMounts } from '../esm-layer-paths.js';
 import { EsmLinkDirs, type EsmLinks } from '../esm-link-dirs.js';
 import {
   bwrapArguments,
@@ -97,9 +97,6 @@ const SECCOMP_FD = 4;
 /** With internet: bwrap writes its sandbox's pid to one, and waits on the other until the network is up. */
 const INFO_FD = 5;
 const BLOCK_FD = 6;
-
-/** Where a pre-started sandbox sees its ES module links' directory (specialisation binds the function's over it). */
-const ESM_SLOT = '/run/hearth/esm';
 
 /** Memory limit of a pre-started sandbox until it is given its function's MemorySize (a generic
  *  runtime waiting for its function uses 10–40 MB); also the room it takes in the host's budget. */
@@ -414,7 +411,7 @@ export class IsolatedDriver implements SandboxDriver {
       await Promise.allSettled(steps);
       const [{ cgroup, launcher }, disk, generatedFiles] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
-      const esm = esmMounts(plan.esm, slots !== undefined);
+      const esm = esmMounts(plan.esm.links, plan.esm.dir, slots !== undefined);
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
         uid,
@@ -595,26 +592,4 @@ export class IsolatedDriver implements SandboxDriver {
     const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid, refillAfter) : undefined;
     return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
   }
-}
-
-/** How bwrap shows the ES module links: a symlink per single folder and a bind per link farm; a
- *  pre-started sandbox links every point into ESM_SLOT, its links' directory, which specialisation
- *  can replace. */
-function esmMounts(
-  esm: EsmLinks,
-  prestarted: boolean,
-): { links: Array<{ target: string; at: string }>; binds: Array<{ host: string; sandbox: string }> } {
-  if (prestarted)
-    return {
-      links: ESM_LINK_POINTS.map((at, i) => ({ target: `${ESM_SLOT}/${i + 1}`, at })),
-      binds: [{ host: esm.dir, sandbox: ESM_SLOT }],
-    };
-  return {
-    links: esm.links.flatMap((link) =>
-      link.folders.length === 1 ? link.folders.map((folder) => ({ target: folder.target, at: link.at })) : [],
-    ),
-    binds: esm.links.flatMap((link, i) =>
-      link.folders.length > 1 ? [{ host: path.join(esm.dir, String(i + 1)), sandbox: link.at }] : [],
-    ),
-  };
 }
