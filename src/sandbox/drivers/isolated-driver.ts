@@ -17,7 +17,8 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
-import { ESM_LINK_POINTS, esmLayerFolders } from '../esm-layer-paths.js';
+import { ESM_SLOT, esmHostFolders, esmMounts } from '../esm-layer-paths.js';
+import { EsmLinkDirs, type EsmLinks } from '../esm-link-dirs.js';
 import {
   bwrapArguments,
   type BwrapCommand,
@@ -133,8 +134,8 @@ interface BootPlan {
   readonly readOnlyBinds?: SandboxSpec['readOnlyBinds'];
   /** undefined: a pre-started sandbox, whose /var/task and /opt are empty until specialised. */
   readonly code?: { readonly codeDir: string; readonly optDir?: string };
-  /** NODE_PATH etc., for the ES module links to the layers. */
-  readonly esmEnv: Readonly<Record<string, string>>;
+  /** The ES module links (esm-link-dirs.ts); a pre-started sandbox links through ESM_SLOT. */
+  readonly esm: EsmLinks;
   readonly listen: (socket: string) => Promise<void>;
   /** When the /tmp disk and cgroup pools refill after this start (first-answer.ts); now if absent. */
   readonly refillAfter?: Promise<void>;
@@ -166,8 +167,10 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly disks: ScratchDiskPool;
   /** Empty cgroups made ahead (filled from the first start on). */
   private readonly cgroupPool: CgroupPool;
+  private readonly esm: EsmLinkDirs;
 
   constructor(private readonly options: IsolatedDriverOptions) {
+    this.esm = new EsmLinkDirs(path.join(options.stateDir, this.instance, 'esm'));
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
@@ -239,7 +242,9 @@ export class IsolatedDriver implements SandboxDriver {
       const prestarted = this.pool.take(poolKey(generic), generic, first.refillTime);
       if (prestarted !== undefined && this.mounter !== undefined) {
         try {
-          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv()), first);
+          const esm = await this.esmLinks(spec);
+          const esmBind = esm.dir === prestarted.esmDir ? [] : [{ source: esm.dir, target: ESM_SLOT }];
+          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv(), esmBind), first);
         } catch (error) {
           await prestarted.destroy();
           this.options.log?.(`WARNING: specialising a pre-started sandbox failed, starting one: ${String(error)}`);
@@ -257,7 +262,7 @@ export class IsolatedDriver implements SandboxDriver {
       hostPaths: spec.hostPaths,
       ...(spec.readOnlyBinds !== undefined ? { readOnlyBinds: spec.readOnlyBinds } : {}),
       code: { codeDir: spec.codeDir, ...(spec.optDir !== undefined ? { optDir: spec.optDir } : {}) },
-      esmEnv: spec.env,
+      esm: await this.esmLinks(spec),
       listen: (socket) => spec.runtimeApi.listenUnix(socket),
       refillAfter: first.refillTime,
     }).catch((error: unknown) => {
@@ -302,6 +307,7 @@ export class IsolatedDriver implements SandboxDriver {
   private async prestart(generic: GenericSpec): Promise<PrestartedSandbox> {
     this.mounter?.prepare();
     const server = new SpecialisationServer();
+    const esm = await this.esmLinks(generic);
     const booted = await this.boot({
       argv: generic.argv,
       env: prestartedEnv(generic.env),
@@ -311,7 +317,7 @@ export class IsolatedDriver implements SandboxDriver {
       runtimeDir: generic.runtimeDir,
       hostPaths: generic.hostPaths,
       ...(generic.readOnlyBinds !== undefined ? { readOnlyBinds: generic.readOnlyBinds } : {}),
-      esmEnv: generic.env,
+      esm,
       listen: (socket) => server.listen(socket),
     });
     const gone = booted.process.exited;
@@ -328,12 +334,18 @@ export class IsolatedDriver implements SandboxDriver {
     return {
       booted,
       server,
+      esmDir: esm.dir,
       gone,
       destroy: async () => {
         server.close();
         await booted.process.destroy();
       },
     };
+  }
+
+  /** The ES module links of a spec; a pre-started one (no code yet) has no layers. */
+  private esmLinks(spec: Pick<SandboxSpec, 'env' | 'readOnlyBinds'> & { optDir?: string }): Promise<EsmLinks> {
+    return this.esm.links(esmHostFolders(spec.env, spec.optDir, spec.readOnlyBinds ?? [], 'sandbox'));
   }
 
   /** AWS_LAMBDA_RUNTIME_API and friends, as every sandbox of this driver sees them. */
@@ -427,6 +439,7 @@ export class IsolatedDriver implements SandboxDriver {
       await Promise.allSettled(steps);
       const [{ cgroup, launcher }, disk, views] = await Promise.all(steps);
       const optDir = slots?.opt ?? plan.code?.optDir;
+      const esm = esmMounts(plan.esm.links, plan.esm.dir, slots !== undefined);
       const args = bwrapArguments({
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
         uid,
@@ -435,14 +448,10 @@ export class IsolatedDriver implements SandboxDriver {
         env: { ...plan.env, ...this.runtimeApiEnv() },
         codeDir: slots?.task ?? plan.code?.codeDir ?? '',
         runtimeDir: plan.runtimeDir,
-        ...(optDir !== undefined
-          ? {
-              optDir,
-              esmLinks: esmLayerFolders(plan.esmEnv).map((target, i) => ({ target, at: ESM_LINK_POINTS[i] ?? '' })),
-            }
-          : {}),
+        ...(optDir !== undefined ? { optDir } : {}),
+        esmLinks: esm.links,
         hostPaths: plan.hostPaths,
-        ...(plan.readOnlyBinds !== undefined ? { readOnlyBinds: plan.readOnlyBinds } : {}),
+        readOnlyBinds: [...(plan.readOnlyBinds ?? []), ...esm.binds],
         systemRoots: this.layout.systemRoots,
         ...views,
         etcBound: this.layout.etcBound,

@@ -9,7 +9,7 @@
 // A pre-started sandbox is handed out once (prestart-pool.ts); once specialised it belongs to that
 // one environment, and so to one function version, until it is destroyed.
 import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
-import type { BindMounter } from '../isolation/bind-mounter.js';
+import type { BindMounter, SandboxBind } from '../isolation/bind-mounter.js';
 import { MB } from '../isolation/resource-limits.js';
 import type { PoolMember } from '../pool/prestart-pool.js';
 import type { SpecialisationServer } from '../pool/specialisation-server.js';
@@ -32,6 +32,8 @@ export interface Booted {
 export interface PrestartedSandbox extends PoolMember {
   readonly booted: Booted;
   readonly server: SpecialisationServer;
+  /** The ES module links' directory it started with (the links of a function without layers). */
+  readonly esmDir: string;
 }
 
 /** The environment a pre-started runtime starts with: the startup variables and the marker. */
@@ -44,11 +46,14 @@ export async function specialise(
   spec: SandboxSpec,
   mounter: BindMounter,
   runtimeApiEnv: Readonly<Record<string, string>>,
+  /** The function's own ES module links, when they differ from the sandbox's (isolated-driver.ts). */
+  esmBinds: readonly SandboxBind[] = [],
 ): Promise<SandboxProcess> {
   const { booted, server } = sandbox;
   const binds = [
     { source: spec.codeDir, target: '/var/task' },
     ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
+    ...esmBinds,
   ];
   // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
   const settled = await Promise.allSettled([

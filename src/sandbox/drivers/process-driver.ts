@@ -8,22 +8,23 @@
 //   started by this driver survive (the isolated driver's pid namespace does not have that gap).
 // - The Runtime API is served on loopback TCP; other local processes could reach it (no netns).
 // - Layers: `/opt` paths in env and argv become the merged layers directory (an empty one when the
-//   function has none). Node functions with layers run from an ESM task view (esm-task-view.ts),
-//   so `import 'pkg'` finds the layers' node_modules as on Lambda.
+//   function has none). Node functions run from an ESM task view (esm-task-view.ts), so that
+//   `import 'pkg'` finds the layers' node_modules and the runtime's AWS SDK as on Lambda.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE } from '../sandbox-driver.js';
-import { esmLayerFolders } from '../esm-layer-paths.js';
+import { esmHostFolders } from '../esm-layer-paths.js';
+import { EsmLinkDirs } from '../esm-link-dirs.js';
 import { EsmTaskViews } from './esm-task-view.js';
 import { toHostPath, type PathMapping } from './host-paths.js';
 
 export interface ProcessDriverOptions {
   /** Directory under which each sandbox gets its private temp dir. */
   readonly tmpBaseDir: string;
-  /** Where ESM task views of Node functions with layers are built; without it, ESM cannot import from layers. */
+  /** Where ESM task views of Node functions are built; without it, ESM cannot import from layers or the SDK. */
   readonly viewsDir?: string;
 }
 
@@ -35,9 +36,11 @@ export class ProcessDriver implements SandboxDriver {
   /** What /opt means for a function without layers: an empty directory. */
   private emptyOptDir: string | undefined;
   private readonly views: EsmTaskViews | undefined;
+  private readonly esm: EsmLinkDirs | undefined;
 
   constructor(private readonly options: ProcessDriverOptions) {
     this.views = options.viewsDir === undefined ? undefined : new EsmTaskViews(options.viewsDir);
+    this.esm = options.viewsDir === undefined ? undefined : new EsmLinkDirs(path.join(options.viewsDir, 'links'));
   }
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
@@ -52,11 +55,7 @@ export class ProcessDriver implements SandboxDriver {
     mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
     this.emptyOptDir ??= mkdtempSync(path.join(tmpdir(), 'hearth-empty-opt-'));
     const optDir = spec.optDir ?? this.emptyOptDir;
-    const layerFolders = esmLayerFolders(spec.env).map((folder) => optDir + folder.slice('/opt'.length));
-    const codeDir =
-      spec.optDir !== undefined && layerFolders.length > 0 && this.views !== undefined
-        ? await this.views.taskDir(spec.codeDir, layerFolders)
-        : spec.codeDir;
+    const codeDir = await this.taskDir(spec);
     const mappings: PathMapping[] = [
       { sandboxPath: '/var/task', hostPath: codeDir },
       { sandboxPath: '/var/runtime', hostPath: spec.runtimeDir },
@@ -100,6 +99,17 @@ export class ProcessDriver implements SandboxDriver {
       maxMemoryUsedMb: async () => peakMemory.readMb(),
       destroy,
     };
+  }
+
+  /** The code directory the runtime runs from: an ESM task view when ES modules need links. */
+  private async taskDir(spec: SandboxSpec): Promise<string> {
+    if (this.views === undefined || this.esm === undefined) return spec.codeDir;
+    const esm = await this.esm.links(esmHostFolders(spec.env, spec.optDir, spec.readOnlyBinds ?? [], 'host'));
+    if (esm.links.length === 0) return spec.codeDir;
+    return this.views.taskDir(
+      spec.codeDir,
+      esm.links.map((_, i) => path.join(esm.dir, String(i + 1))),
+    );
   }
 }
 
