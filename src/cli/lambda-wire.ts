@@ -51,6 +51,10 @@ export interface LogEvent {
   readonly timestamp: number;
   readonly logStream: string;
   readonly message: string;
+  /** Who wrote it: Hearth (`platform`) or the function's stdout/stderr (`function`). */
+  readonly source: 'platform' | 'function';
+  /** The invocation it was written during; absent for init output and between invocations. */
+  readonly requestId?: string;
 }
 
 export interface LogPage {

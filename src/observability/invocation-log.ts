@@ -1,7 +1,14 @@
 // The log of one invocation: platform lines (START/END/REPORT) always, the function's output up to
 // a cap (past it, one truncation notice — OpenWhisk's wording), and, when the caller asked for
 // `LogType: Tail`, the last 4 KB of it all (https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html:
-// "the last 4 KB of the execution log"). Every kept line goes to `emit` (the LogSink) at once.
+// "the last 4 KB of the execution log"). Every kept line goes to `emit` (the LogSink) at once,
+// marked with who wrote it and this invocation's request id — set here, never read from the text,
+// so a function that prints `REPORT RequestId: <other>` writes a function line of its own
+// invocation (LAMBDA-BEHAVIOUR D25). The tail stays the raw text, as Lambda's LogResult is.
+import type { LogEvent } from '../storage/ports.js';
+
+/** A log line before the sink stamps it with a time and a stream. */
+export type LogLine = Pick<LogEvent, 'message' | 'source' | 'requestId'>;
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
 export const TAIL_BYTES = 4096;
@@ -13,7 +20,8 @@ export class InvocationLog {
   private tailBytes = 0;
 
   constructor(
-    private readonly emit: (message: string) => void,
+    private readonly requestId: string,
+    private readonly emit: (line: LogLine) => void,
     keepTail: boolean,
     private readonly maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES,
   ) {
@@ -25,19 +33,24 @@ export class InvocationLog {
     this.addToTail(line);
   }
 
+  /** A line Hearth writes about this invocation (START, END, REPORT, notices). */
   platform(line: string): void {
-    this.keep(line);
+    this.keep(line, 'platform');
   }
 
+  /** A line the function wrote to stdout or stderr while this invocation ran. */
   output(line: string): void {
     if (this.truncated) return;
     this.outputBytes += Buffer.byteLength(line) + 1;
     if (this.outputBytes > this.maxOutputBytes) {
       this.truncated = true;
-      this.keep(`Logs were truncated because the total bytes size exceeds the limit of ${this.maxOutputBytes} bytes.`);
+      this.keep(
+        `Logs were truncated because the total bytes size exceeds the limit of ${this.maxOutputBytes} bytes.`,
+        'platform',
+      );
       return;
     }
-    this.keep(line);
+    this.keep(line, 'function');
   }
 
   /** The last `maxBytes` bytes of the log text (lines ending in '\n'), cut on a character boundary. */
@@ -50,8 +63,8 @@ export class InvocationLog {
     return bytes.subarray(start).toString('utf8');
   }
 
-  private keep(line: string): void {
-    this.emit(line);
+  private keep(line: string, source: LogLine['source']): void {
+    this.emit({ message: line, source, requestId: this.requestId });
     this.addToTail(line);
   }
 

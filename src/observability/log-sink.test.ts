@@ -17,7 +17,7 @@ class RecordingStore implements LogStore {
   async deleteFunction(): Promise<void> {}
 }
 
-const event = (message: string): LogEvent => ({ timestamp: 1, logStream: 's', message });
+const event = (message: string): LogEvent => ({ timestamp: 1, logStream: 's', message, source: 'function' });
 
 test('events are batched per function and written on close', async () => {
   const store = new RecordingStore();

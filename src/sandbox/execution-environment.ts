@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import type { LogSink } from '../observability/log-sink.js';
-import { InvocationLog } from '../observability/invocation-log.js';
+import { InvocationLog, type LogLine } from '../observability/invocation-log.js';
 import { splitLines } from '../observability/line-splitter.js';
 import { endLine, reportLine, startLine } from '../observability/platform-lines.js';
 import { RuntimeApiServer, type RuntimeApiEvents } from '../runtime-api/runtime-api-server.js';
@@ -197,7 +197,12 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
   /** Runs one invocation. Call only on an idle environment, or on one whose init failed (the
    *  init failure is then this invocation's result). */
   invoke(invocation: SandboxInvocation): Promise<SandboxRun> {
-    const log = new InvocationLog((message) => this.emit(message), invocation.keepTail, this.settings.maxOutputBytes);
+    const log = new InvocationLog(
+      invocation.requestId,
+      (line) => this.emit(line),
+      invocation.keepTail,
+      this.settings.maxOutputBytes,
+    );
     for (const line of this.earlierLines) log.earlier(line);
     this.earlierLines = [];
     this.earlierToTail = true;
@@ -437,17 +442,17 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
       running.log.output(line);
       return;
     }
-    this.emit(line);
+    this.emit({ message: line, source: 'function' }); // init output, or between invocations: no request id
     if (!this.earlierToTail) return;
     this.earlierLines.push(line);
     if (this.earlierLines.length > EARLIER_LINES_KEPT) this.earlierLines.shift();
   }
 
-  private emit(message: string): void {
+  private emit(line: LogLine): void {
     this.deps.logs.record(this.settings.functionName, {
       timestamp: Date.now(),
       logStream: this.settings.logStreamName,
-      message,
+      ...line,
     });
   }
 

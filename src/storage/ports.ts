@@ -108,12 +108,19 @@ export interface ProvisionedConcurrencyStore {
   deleteProvisionedConcurrency(functionName: string, qualifier: string): Promise<boolean>;
 }
 
+/** Who wrote a log line: Hearth itself (START, END, REPORT, notices) or the function's stdout/stderr. */
+export type LogSource = 'platform' | 'function';
+
 export interface LogEvent {
   /** Milliseconds since the epoch. */
   readonly timestamp: number;
   /** The sandbox's log stream name (Lambda: `YYYY/MM/DD/[$LATEST]<id>`). */
   readonly logStream: string;
   readonly message: string;
+  /** Set by Hearth from where the line came in, never read from its text (docs/logs.md). */
+  readonly source: LogSource;
+  /** The invocation running when the line was written; none for init output and between invocations. */
+  readonly requestId?: string;
 }
 
 export interface StoredLogEvent extends LogEvent {

@@ -3,8 +3,23 @@
 import { SigV4Signer } from '../../bench/sigv4-signer.js';
 import type { HearthServer } from './hearth-server.js';
 
+/** One stored line as the endpoint answers it. */
+export interface FunctionLogEvent {
+  readonly seq: number;
+  readonly timestamp: number;
+  readonly logStream: string;
+  readonly message: string;
+  readonly source: 'platform' | 'function';
+  readonly requestId?: string;
+}
+
 /** The first 1,000 log lines of the function (the endpoint's default page; plenty for a test). */
 export async function functionLogLines(server: HearthServer, name: string): Promise<string[]> {
+  return (await functionLogEvents(server, name)).map((event) => event.message.replace(/\n$/, ''));
+}
+
+/** The first 1,000 log events of the function, with who wrote each and its request id. */
+export async function functionLogEvents(server: HearthServer, name: string): Promise<FunctionLogEvent[]> {
   const url = new URL(`${server.endpoint}/hearth/2026-11-01/functions/${name}/logs`);
   const headers = new SigV4Signer(server.credentials, server.region).sign(
     'GET',
@@ -14,8 +29,7 @@ export async function functionLogLines(server: HearthServer, name: string): Prom
   );
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`logs of ${name}: HTTP ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { events: Array<{ message: string }> };
-  return body.events.map((event) => event.message.replace(/\n$/, ''));
+  return ((await response.json()) as { events: FunctionLogEvent[] }).events;
 }
 
 /** Polls `read` until `done` holds for its value; fails with the last value after `ms`. */

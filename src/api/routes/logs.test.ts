@@ -16,7 +16,14 @@ let server: Server;
 let endpoint: string;
 
 interface Page {
-  events: { seq: number; timestamp: number; logStream: string; message: string }[];
+  events: {
+    seq: number;
+    timestamp: number;
+    logStream: string;
+    message: string;
+    source: string;
+    requestId?: string;
+  }[];
   nextSeq: number;
 }
 
@@ -24,14 +31,26 @@ before(async () => {
   const stream = '2026/03/01/[$LATEST]abc';
   for (const name of ['f', 'other', 'many', 'quiet']) await storage.functions.insert(sampleRecord({ name }));
   await storage.logs.append('f', [
-    { timestamp: 1000, logStream: stream, message: 'START RequestId: 1 Version: $LATEST\n' },
-    { timestamp: 1001, logStream: stream, message: 'hello\n' },
-    { timestamp: 1002, logStream: stream, message: 'END RequestId: 1\n' },
+    { timestamp: 999, logStream: stream, message: 'init output', source: 'function' },
+    {
+      timestamp: 1000,
+      logStream: stream,
+      message: 'START RequestId: 1 Version: $LATEST\n',
+      source: 'platform',
+      requestId: '1',
+    },
+    { timestamp: 1001, logStream: stream, message: 'hello\n', source: 'function', requestId: '1' },
+    { timestamp: 1002, logStream: stream, message: 'END RequestId: 1\n', source: 'platform', requestId: '1' },
   ]);
-  await storage.logs.append('other', [{ timestamp: 5, logStream: stream, message: 'not mine\n' }]);
+  await storage.logs.append('other', [{ timestamp: 5, logStream: stream, message: 'not mine\n', source: 'function' }]);
   await storage.logs.append(
     'many',
-    Array.from({ length: 10_500 }, (_, i) => ({ timestamp: i, logStream: stream, message: `line ${i}\n` })),
+    Array.from({ length: 10_500 }, (_, i) => ({
+      timestamp: i,
+      logStream: stream,
+      message: `line ${i}\n`,
+      source: 'function' as const,
+    })),
   );
   server = createApiServer({
     routes: logRoutes(storage.logs, storage.functions, account),
@@ -70,12 +89,19 @@ test('returns the function’s events in order with the seq to follow from', asy
   const page = body as Page;
   assert.deepEqual(
     page.events.map((e) => e.message),
-    ['START RequestId: 1 Version: $LATEST\n', 'hello\n', 'END RequestId: 1\n'],
+    ['init output', 'START RequestId: 1 Version: $LATEST\n', 'hello\n', 'END RequestId: 1\n'],
   );
-  assert.deepEqual(Object.keys(page.events[0] ?? {}).sort(), ['logStream', 'message', 'seq', 'timestamp']);
-  assert.equal(page.nextSeq, page.events[2]?.seq);
+  assert.deepEqual(Object.keys(page.events[1] ?? {}).sort(), [
+    'logStream',
+    'message',
+    'requestId',
+    'seq',
+    'source',
+    'timestamp',
+  ]);
+  assert.equal(page.nextSeq, page.events[3]?.seq);
 
-  const after = (await get(`/hearth/2026-11-01/functions/f/logs?after=${page.events[0]?.seq}&limit=1`)).body as Page;
+  const after = (await get(`/hearth/2026-11-01/functions/f/logs?after=${page.events[1]?.seq}&limit=1`)).body as Page;
   assert.deepEqual(
     after.events.map((e) => e.message),
     ['hello\n'],
@@ -84,10 +110,24 @@ test('returns the function’s events in order with the seq to follow from', asy
   assert.deepEqual(drained, { events: [], nextSeq: page.nextSeq });
 });
 
+test('each event says who wrote it and during which invocation; init output has no request id', async () => {
+  const page = (await get('/hearth/2026-11-01/functions/f/logs')).body as Page;
+  assert.deepEqual(
+    page.events.map((e) => [e.source, e.requestId ?? null]),
+    [
+      ['function', null],
+      ['platform', '1'],
+      ['function', '1'],
+      ['platform', '1'],
+    ],
+  );
+  assert.equal('requestId' in (page.events[0] ?? {}), false, 'no requestId member for a line of no invocation');
+});
+
 test('accepts a function ARN', async () => {
   const arn = encodeURIComponent('arn:aws:lambda:us-east-1:000000000000:function:f');
   const page = (await get(`/hearth/2026-11-01/functions/${arn}/logs`)).body as Page;
-  assert.equal(page.events.length, 3);
+  assert.equal(page.events.length, 4);
 });
 
 test('limit defaults to 1000 and may go up to 10000', async () => {

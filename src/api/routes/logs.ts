@@ -1,7 +1,9 @@
 // Hearth's own log endpoint (no AWS equivalent; CloudWatch Logs is not emulated), used by
 // `hearth logs`: `GET /hearth/2026-11-01/functions/{FunctionName}/logs?after=<seq>&limit=<n>`
-// → `{"events":[{seq,timestamp,logStream,message}],"nextSeq":n}`. SigV4-signed like the rest.
-// Follow by calling again with `after=nextSeq`.
+// → `{"events":[{seq,timestamp,logStream,message,source,requestId?}],"nextSeq":n}`. SigV4-signed
+// like the rest. Follow by calling again with `after=nextSeq`. `message` is the line as written
+// (control characters included); `source` (`platform` | `function`) and `requestId` (absent for
+// init output and lines between invocations) are Hearth's record, not parsed from it (docs/logs.md).
 import { errors } from '../../errors/lambda-error.js';
 import { LATEST } from '../../control-plane/function-record.js';
 import { functionArn, parseFunctionName, type Account } from '../../control-plane/function-name.js';
@@ -38,6 +40,8 @@ export function logRoutes(
               timestamp: e.timestamp,
               logStream: e.logStream,
               message: e.message,
+              source: e.source,
+              ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
             })),
             nextSeq: last === undefined ? after : last.seq,
           },

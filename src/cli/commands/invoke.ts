@@ -8,6 +8,7 @@ import type { CliOutput } from '../cli-output.js';
 import { describeFunctionError } from '../function-error-summary.js';
 import { openLambdaClient } from '../open-lambda-client.js';
 import { readPayloadArgument } from '../payload-argument.js';
+import { visibleLines } from '../terminal-text.js';
 
 interface InvokeFlags {
   readonly payload?: string;
@@ -28,7 +29,8 @@ export function registerInvoke(program: Command, output: CliOutput): void {
       const client = await openLambdaClient();
       const result = await client.invoke(name, payload, { qualifier: flags.qualifier, tail: flags.tail === true });
       if (result.logTail !== undefined && result.logTail !== '') {
-        output.stderr(result.logTail.endsWith('\n') ? result.logTail : `${result.logTail}\n`);
+        const shown = visibleLines(result.logTail); // the function's lines may carry terminal controls (D25)
+        output.stderr(shown.endsWith('\n') ? shown : `${shown}\n`);
       }
       const body = result.payload.toString('utf8');
       output.stdout(body === '' || body.endsWith('\n') ? body : `${body}\n`);

@@ -11,6 +11,7 @@ function events(prefix: string, count: number): LogEvent[] {
     timestamp: 1_700_000_000_000 + i,
     logStream: '2024/01/01/[$LATEST]abc',
     message: `${prefix}${i}\n`,
+    source: 'function' as const,
   }));
 }
 
@@ -44,12 +45,32 @@ export function logStoreConformance(name: string, open: () => Promise<Storage> |
     });
 
     void it('a large batch (a busy flush) keeps its order and every field of its newest events', async () => {
-      const batch = events('x', 32).map((event, i) => ({ ...event, logStream: `stream-${i}` }));
+      const batch = events('x', 32).map((event, i): LogEvent => ({
+        ...event,
+        logStream: `stream-${i}`,
+        source: i % 2 === 0 ? 'platform' : 'function',
+        ...(i % 3 === 0 ? {} : { requestId: `req-${i}` }),
+      }));
       await storage.logs.append('fn', batch);
       const read = await storage.logs.read('fn', 0, 100);
       assert.deepEqual(
-        read.map((e) => [e.message, e.timestamp, e.logStream]),
-        batch.slice(-conformanceLogRetention).map((e) => [e.message, e.timestamp, e.logStream]),
+        read.map(({ seq: _seq, ...event }) => event),
+        batch.slice(-conformanceLogRetention),
+      );
+    });
+
+    void it('keeps who wrote each line and its request id, and no request id where there was none', async () => {
+      const stream = '2024/01/01/[$LATEST]abc';
+      const written: LogEvent[] = [
+        { timestamp: 1, logStream: stream, message: 'init', source: 'function' },
+        { timestamp: 2, logStream: stream, message: 'START RequestId: r1', source: 'platform', requestId: 'r1' },
+        { timestamp: 3, logStream: stream, message: 'REPORT RequestId: r2', source: 'function', requestId: 'r1' },
+      ];
+      await storage.logs.append('fn', written);
+      const read = await storage.logs.read('fn', 0, 100);
+      assert.deepEqual(
+        read.map(({ seq: _seq, ...event }) => event),
+        written,
       );
     });
 

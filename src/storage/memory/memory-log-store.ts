@@ -17,6 +17,8 @@ export class MemoryLogStore implements LogStore {
         timestamp: event.timestamp,
         logStream: event.logStream,
         message: event.message,
+        source: event.source,
+        ...(event.requestId !== undefined ? { requestId: event.requestId } : {}),
       });
     }
     const excess = stored.length - this.retentionEvents;

@@ -101,6 +101,14 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (function_name, qualifier)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Who wrote each log line and during which invocation, as Hearth saw it (docs/logs.md, D25).
+  -- Lines stored before this had neither: they become function lines of no invocation, the
+  -- untrusted side, since Hearth cannot vouch for them.
+  ALTER TABLE log_events ADD COLUMN source TEXT NOT NULL DEFAULT 'function'
+    CHECK (source IN ('platform', 'function'));
+  ALTER TABLE log_events ADD COLUMN request_id TEXT;
+  `,
 ];
 
 /** Brings the database up to the latest schema; refuses a database written by a newer Hearth. */

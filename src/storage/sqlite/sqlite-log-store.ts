@@ -5,7 +5,7 @@
 // Rows go in ROWS_PER_INSERT at a time (one multi-row INSERT): a third cheaper per row than one
 // statement each, and a warm invoke writes at least three rows (START, END, REPORT).
 import type { Database, Statement, Transaction } from 'better-sqlite3';
-import type { LogEvent, LogStore, StoredLogEvent } from '../ports.js';
+import type { LogEvent, LogSource, LogStore, StoredLogEvent } from '../ports.js';
 
 const ROWS_PER_INSERT = 16;
 
@@ -14,11 +14,16 @@ interface LogRow {
   readonly timestamp: number;
   readonly log_stream: string;
   readonly message: string;
+  readonly source: LogSource;
+  readonly request_id: string | null;
 }
+
+const COLUMNS = '(function_name, timestamp, log_stream, message, source, request_id)';
+const ROW = '(?, ?, ?, ?, ?, ?)';
 
 export class SqliteLogStore implements LogStore {
   private readonly counts = new Map<string, number>();
-  private readonly insertEvent: Statement<[string, number, string, string]>;
+  private readonly insertEvent: Statement<[string, number, string, string, LogSource, string | null]>;
   private readonly insertEvents: Statement<unknown[]>;
   private readonly rowArgs: unknown[] = [];
   private readonly countEvents: Statement<[string], { n: number }>;
@@ -32,20 +37,15 @@ export class SqliteLogStore implements LogStore {
     db: Database,
     private readonly retentionEvents: number,
   ) {
-    this.insertEvent = db.prepare(
-      'INSERT INTO log_events (function_name, timestamp, log_stream, message) VALUES (?, ?, ?, ?)',
-    );
+    this.insertEvent = db.prepare(`INSERT INTO log_events ${COLUMNS} VALUES ${ROW}`);
     this.insertEvents = db.prepare(
-      `INSERT INTO log_events (function_name, timestamp, log_stream, message) VALUES ${Array.from(
-        { length: ROWS_PER_INSERT },
-        () => '(?, ?, ?, ?)',
-      ).join(', ')}`,
+      `INSERT INTO log_events ${COLUMNS} VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => ROW).join(', ')}`,
     );
     this.countEvents = db.prepare('SELECT count(*) AS n FROM log_events WHERE function_name = ?');
     this.seqAtOffset = db.prepare('SELECT seq FROM log_events WHERE function_name = ? ORDER BY seq LIMIT 1 OFFSET ?');
     this.deleteBelow = db.prepare('DELETE FROM log_events WHERE function_name = ? AND seq < ?');
     this.selectAfter = db.prepare(
-      'SELECT seq, timestamp, log_stream, message FROM log_events WHERE function_name = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT seq, timestamp, log_stream, message, source, request_id FROM log_events WHERE function_name = ? AND seq > ? ORDER BY seq LIMIT ?',
     );
     this.deleteAll = db.prepare('DELETE FROM log_events WHERE function_name = ?');
     this.appendBatch = db.transaction((functionName: string, events: readonly LogEvent[]) => {
@@ -56,13 +56,27 @@ export class SqliteLogStore implements LogStore {
         args.length = 0;
         for (let j = i; j < i + ROWS_PER_INSERT; j++) {
           const event = events[j] as LogEvent;
-          args.push(functionName, event.timestamp, event.logStream, event.message);
+          args.push(
+            functionName,
+            event.timestamp,
+            event.logStream,
+            event.message,
+            event.source,
+            event.requestId ?? null,
+          );
         }
         this.insertEvents.run(args);
       }
       for (; i < events.length; i++) {
         const event = events[i] as LogEvent;
-        this.insertEvent.run(functionName, event.timestamp, event.logStream, event.message);
+        this.insertEvent.run(
+          functionName,
+          event.timestamp,
+          event.logStream,
+          event.message,
+          event.source,
+          event.requestId ?? null,
+        );
       }
       const count = before + events.length;
       this.counts.set(functionName, this.trim(functionName, count));
@@ -85,6 +99,8 @@ export class SqliteLogStore implements LogStore {
       timestamp: row.timestamp,
       logStream: row.log_stream,
       message: row.message,
+      source: row.source,
+      ...(row.request_id !== null ? { requestId: row.request_id } : {}),
     }));
   }
 

@@ -23,7 +23,7 @@ void describe('SQLite storage', () => {
     const first = openSqliteStorage(file, options);
     await first.functions.insert(sampleRecord({ tags: { a: 'b' } }));
     await first.functions.update('hello', LATEST, 'rev-1', { timeout: 30 }, { revisionId: 'rev-2', lastModified: 'x' });
-    await first.logs.append('hello', [{ timestamp: 1, logStream: 's', message: 'kept\n' }]);
+    await first.logs.append('hello', [{ timestamp: 1, logStream: 's', message: 'kept\n', source: 'function' }]);
     await first.close();
 
     const second = openSqliteStorage(file, options);
@@ -40,7 +40,7 @@ void describe('SQLite storage', () => {
 
   void it('keeps retention exact across reopen (events already on disk count)', async () => {
     const file = freshFile();
-    const event = (message: string) => ({ timestamp: 1, logStream: 's', message });
+    const event = (message: string) => ({ timestamp: 1, logStream: 's', message, source: 'platform' as const });
     const first = openSqliteStorage(file, options);
     await first.logs.append('fn', [event('1'), event('2')]);
     await first.close();
