@@ -12,6 +12,7 @@
 //   `import 'pkg'` finds the layers' node_modules and the runtime's AWS SDK as on Lambda.
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { readlink, rename, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
@@ -104,13 +105,45 @@ export class ProcessDriver implements SandboxDriver {
   /** The code directory the runtime runs from: an ESM task view when ES modules need links. */
   private async taskDir(spec: SandboxSpec): Promise<string> {
     if (this.views === undefined || this.esm === undefined) return spec.codeDir;
-    const esm = await this.esm.links(esmHostFolders(spec.env, spec.optDir, spec.readOnlyBinds ?? [], 'host'));
+    const folders = esmHostFolders(spec.env, spec.optDir, spec.readOnlyBinds ?? [], 'host');
+    // No layers, only the runtime's SDK: one link above every code tree serves them all, where a
+    // view per function cost each first start of new code ~25 ms (hard links, symlinks, fsyncs).
+    const sdkOnly = spec.optDir === undefined && folders.length === 1 ? folders[0] : undefined;
+    if (sdkOnly !== undefined && (await linkAboveTree(spec.codeDir, sdkOnly.read))) return spec.codeDir;
+    const esm = await this.esm.links(folders);
     if (esm.links.length === 0) return spec.codeDir;
     return this.views.taskDir(
       spec.codeDir,
       esm.links.map((_, i) => path.join(esm.dir, String(i + 1))),
     );
   }
+}
+
+/**
+ * `<dir of codeDir>/node_modules` → `folder`: the last node_modules an ES module's walk up from
+ * /var/task (the code tree) meets, after the function's own. Made once per directory (replaced
+ * atomically if it points elsewhere); false when it cannot be made there.
+ */
+const linkedAbove = new Map<string, Promise<boolean>>();
+function linkAboveTree(codeDir: string, folder: string): Promise<boolean> {
+  const at = path.join(path.dirname(codeDir), 'node_modules');
+  const key = `${at}\0${folder}`;
+  let made = linkedAbove.get(key);
+  if (made === undefined) {
+    made = (async () => {
+      try {
+        if ((await readlink(at).catch(() => undefined)) === folder) return true;
+        const temporary = `${at}.tmp-${process.pid}-${linkedAbove.size}`;
+        await symlink(folder, temporary);
+        await rename(temporary, at);
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    linkedAbove.set(key, made);
+  }
+  return made;
 }
 
 function killGroup(pid: number | undefined): void {
