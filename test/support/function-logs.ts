@@ -1,17 +1,11 @@
 // Reads a function's log lines through Hearth's log endpoint (GET /hearth/2026-11-01/functions/
 // {name}/logs, SigV4-signed), and waits for a condition on them without fixed sleeps.
 import { SigV4Signer } from '../../bench/sigv4-signer.js';
+import type { LogEvent } from '../../src/cli/lambda-wire.js';
 import type { HearthServer } from './hearth-server.js';
 
 /** One stored line as the endpoint answers it. */
-export interface FunctionLogEvent {
-  readonly seq: number;
-  readonly timestamp: number;
-  readonly logStream: string;
-  readonly message: string;
-  readonly source: 'platform' | 'function';
-  readonly requestId?: string;
-}
+export type FunctionLogEvent = LogEvent;
 
 /** The first 1,000 log lines of the function (the endpoint's default page; plenty for a test). */
 export async function functionLogLines(server: HearthServer, name: string): Promise<string[]> {

@@ -56,27 +56,13 @@ export class SqliteLogStore implements LogStore {
         args.length = 0;
         for (let j = i; j < i + ROWS_PER_INSERT; j++) {
           const event = events[j] as LogEvent;
-          args.push(
-            functionName,
-            event.timestamp,
-            event.logStream,
-            event.message,
-            event.source,
-            event.requestId ?? null,
-          );
+          args.push(...rowOf(functionName, event));
         }
         this.insertEvents.run(args);
       }
       for (; i < events.length; i++) {
         const event = events[i] as LogEvent;
-        this.insertEvent.run(
-          functionName,
-          event.timestamp,
-          event.logStream,
-          event.message,
-          event.source,
-          event.requestId ?? null,
-        );
+        this.insertEvent.run(...rowOf(functionName, event));
       }
       const count = before + events.length;
       this.counts.set(functionName, this.trim(functionName, count));
@@ -124,4 +110,9 @@ export class SqliteLogStore implements LogStore {
     this.deleteBelow.run(functionName, firstKept.seq);
     return this.retentionEvents;
   }
+}
+
+/** The values of one log_events row, in the order of the INSERT's columns. */
+function rowOf(functionName: string, event: LogEvent): [string, number, string, string, LogSource, string | null] {
+  return [functionName, event.timestamp, event.logStream, event.message, event.source, event.requestId ?? null];
 }
