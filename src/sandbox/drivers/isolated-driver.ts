@@ -1,27 +1,25 @@
 // The 'isolated' SandboxDriver: each runtime in its own bubblewrap sandbox and cgroup (see
 // docs/isolation.md). The launch, in order:
-//   1. cgroup with the limits, the /tmp disk, generated /etc files and the Runtime API socket;
+//   1. cgroup with the limits, the /tmp disk, the sandbox's passwd/group and the Runtime API socket;
 //   2. `sh` (as root) writes its own pid into the cgroup and lowers RLIMIT_NOFILE, so that nothing
 //      of the sandbox ever runs outside its cgroup or with more files;
 //   3. `bwrap` (as root, so it can bind what only root can reach) builds the namespaces and mounts;
 //   4. inside, `setpriv` becomes the sandbox's own uid/gid — a real uid, no user namespace — with no
 //      groups, no capabilities and no_new_privs, and runs the runtime through a small launcher
 //      that starts the 127.0.0.1:9001 → Runtime API socket forwarder.
+// Steps 2–3 are isolation/sandbox-launcher.ts.
 // With the pre-started pool on, start() first takes a ready generic sandbox of the spec's kind and
 // specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
-import type { SandboxDriver, SandboxExit, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
+import type { SandboxDriver, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
 import { ESM_SLOT, esmHostFolders, esmMounts } from '../esm-layer-paths.js';
 import { EsmLinkDirs, type EsmLinks } from '../esm-link-dirs.js';
 import {
   bwrapArguments,
-  type BwrapCommand,
   RUNTIME_API_PORT,
   RUNTIME_API_SOCKET_NAME,
   SANDBOX_RUNTIME_API_SOCKET,
@@ -31,31 +29,17 @@ import type { CgroupHierarchy, SandboxCgroup } from '../isolation/cgroup-hierarc
 import { prepareDevView } from '../isolation/dev-view.js';
 import { prepareEtcView } from '../isolation/etc-view.js';
 import { readHostLayout, sandboxEtcFiles, type HostLayout } from '../isolation/host-layout.js';
-import { closeFdsScript, inheritedFds } from '../isolation/inherited-fds.js';
+import { inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
-import {
-  cpuQuota,
-  DEFAULT_CPU_POLICY,
-  DEFAULT_NOFILE,
-  MB,
-  sandboxLimits,
-  type CpuPolicy,
-} from '../isolation/resource-limits.js';
-import { sandboxExit } from '../isolation/sandbox-exit.js';
+import { cpuQuota, DEFAULT_CPU_POLICY, sandboxLimits, type CpuPolicy } from '../isolation/resource-limits.js';
+import { BLOCK_FD, INFO_FD, SandboxLauncher, SECCOMP_FD } from '../isolation/sandbox-launcher.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
-import { attachNetwork, blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
+import { blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
-import {
-  canPark,
-  COMMAND_FD,
-  JOIN_CGROUPS,
-  joinArguments,
-  type ParkedLauncher,
-  type ParkingPlan,
-} from '../isolation/parked-launcher.js';
+import { canPark } from '../isolation/parked-launcher.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -89,16 +73,6 @@ export interface IsolatedDriverOptions {
   readonly poolSize?: number;
   readonly log?: (line: string) => void;
 }
-
-/** The launcher run as root: join every cgroup, cap open files, become the next command. */
-const JOIN_CGROUP_AND_EXEC = JOIN_CGROUPS + 'exec "$@"';
-
-/** The fd on which bwrap reads its options, and the one with the seccomp filter. */
-const ARGS_FD = 3;
-const SECCOMP_FD = 4;
-/** With internet: bwrap writes its sandbox's pid to one, and waits on the other until the network is up. */
-const INFO_FD = 5;
-const BLOCK_FD = 6;
 
 /** Memory limit of a pre-started sandbox until it is given its function's MemorySize (a generic
  *  runtime waiting for its function uses 10–40 MB); also the room it takes in the host's budget. */
@@ -152,12 +126,9 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly instance = instanceName();
   private readonly layout: HostLayout = readHostLayout();
   private viewsReady: Promise<SystemViews> | undefined;
-  /** Closes what Hearth inherited without close-on-exec, before anything else runs. */
-  private readonly inherited = inheritedFds();
-  /** Where a sandbox with internet must never connect (isolation/sandbox-network.ts). */
-  private readonly blocked = blockedDestinations(networkInterfaces());
   /** The encoded filter, built once; undefined when disabled or on an architecture without one. */
   private readonly seccomp: Buffer | undefined;
+  private readonly launcher: SandboxLauncher;
   private readonly uids: UidPool;
   private readonly socketDir: string;
   /** undefined: no python3 for the mount helper, so no pool. */
@@ -173,6 +144,14 @@ export class IsolatedDriver implements SandboxDriver {
     this.esm = new EsmLinkDirs(path.join(options.stateDir, this.instance, 'esm'));
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
+    this.launcher = new SandboxLauncher({
+      inherited: inheritedFds(),
+      seccomp: this.seccomp,
+      bwrap: options.bwrap ?? '/usr/bin/bwrap',
+      network: options.network,
+      blocked: blockedDestinations(networkInterfaces()),
+      freezeIdle: options.freezeIdle !== false,
+    });
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
     this.disks = new ScratchDiskPool(
@@ -192,7 +171,7 @@ export class IsolatedDriver implements SandboxDriver {
       },
       READY_CGROUPS,
       options.log,
-      canPark() ? this.parkingPlan() : undefined,
+      canPark() ? this.launcher.parkingPlan() : undefined,
     );
     this.systemViews().catch((error: unknown) =>
       options.log?.(`WARNING: preparing the sandboxes' /etc: ${String(error)}`),
@@ -462,8 +441,14 @@ export class IsolatedDriver implements SandboxDriver {
         ...(plan.internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
       });
       const quota = { memoryMb: plan.memoryMb };
-      const [process, network] = this.launch(cgroup, launcher, limits.nofile, args, release, plan.internet, () =>
-        cgroup.setCpu(cpuQuota(quota.memoryMb, hostCores, 'invoke', policy)),
+      const [process, network] = this.launcher.launch(
+        cgroup,
+        launcher,
+        limits.nofile,
+        args,
+        release,
+        plan.internet,
+        () => cgroup.setCpu(cpuQuota(quota.memoryMb, hostCores, 'invoke', policy)),
       );
       if (network !== undefined)
         await network.catch(async (error: unknown) => {
@@ -475,138 +460,6 @@ export class IsolatedDriver implements SandboxDriver {
       await release().catch(() => undefined);
       throw error;
     }
-  }
-
-  /** How parked launchers start (parked-launcher.ts): as launch() below, without internet. */
-  private parkingPlan(): ParkingPlan {
-    const pipes = this.launchPipes(false);
-    const closing = this.inherited.filter((fd) => !pipes.includes(fd) && fd !== COMMAND_FD);
-    // The script runs in bash, which closes any fd number.
-    return { closeInherited: closeFdsScript(closing).script, nofile: DEFAULT_NOFILE, pipes };
-  }
-
-  /** The fds a launcher gets as pipes: bwrap's arguments, its seccomp filter, with internet its info and block fds. */
-  private launchPipes(internet: boolean): number[] {
-    return [ARGS_FD, ...(this.seccomp !== undefined ? [SECCOMP_FD] : []), ...(internet ? [INFO_FD, BLOCK_FD] : [])];
-  }
-
-  /** A launcher started on the spot: it joins the cgroup, caps open files and becomes `command`. */
-  private spawnLauncher(
-    cgroup: SandboxCgroup,
-    nofile: number,
-    pipes: readonly number[],
-    command: readonly string[],
-  ): ChildProcess {
-    // What Hearth inherited is closed, but for the fds the pipes replace.
-    const closeInherited = closeFdsScript(this.inherited.filter((fd) => !pipes.includes(fd)));
-    return spawn(
-      closeInherited.shell,
-      [
-        '-c',
-        closeInherited.script + JOIN_CGROUP_AND_EXEC,
-        'hearth-sandbox',
-        ...joinArguments(cgroup, nofile),
-        ...command,
-      ],
-      {
-        env: {},
-        stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
-        cwd: '/',
-      },
-    );
-  }
-
-  /** Runs bwrap in the sandbox's cgroup: through its parked launcher when it has one, else through a new one. */
-  private launch(
-    cgroup: SandboxCgroup,
-    launcher: ParkedLauncher | undefined,
-    nofile: number,
-    bwrapCommand: BwrapCommand,
-    release: () => Promise<void>,
-    internet: boolean,
-    initialised: () => Promise<void>,
-  ): [SandboxProcess, Promise<void> | undefined] {
-    const pipes = this.launchPipes(internet);
-    const command = [this.options.bwrap ?? '/usr/bin/bwrap', '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
-    const child = launcher?.child ?? this.spawnLauncher(cgroup, nofile, pipes, command);
-    launcher?.run(command);
-    // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
-    const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
-    const feed = (fd: number, data: Buffer | string): void => {
-      const pipe = stdio[fd] as Writable;
-      pipe.on('error', () => undefined);
-      pipe.end(data);
-    };
-    feed(ARGS_FD, bwrapCommand.options.map((arg) => `${arg}\0`).join(''));
-    if (this.seccomp !== undefined) feed(SECCOMP_FD, this.seccomp);
-    const network =
-      internet && this.options.network !== undefined
-        ? this.connectNetwork(stdio[INFO_FD] as Readable, stdio[BLOCK_FD] as Writable, this.options.network, {
-            shell: '/bin/sh',
-            script: JOIN_CGROUP_AND_EXEC,
-            args: joinArguments(cgroup, nofile),
-          })
-        : undefined;
-    network?.catch(() => undefined);
-
-    const exited = new Promise<SandboxExit>((resolve) => {
-      child.once('exit', (code, signal) => resolve(sandboxExit(code, signal)));
-      child.once('error', () => resolve({ code: 126, signal: null }));
-    });
-    // When the runtime ends, whatever it left in its cgroup ends too.
-    void exited.then(() => cgroup.kill().catch(() => undefined));
-    let destroying: Promise<void> | undefined;
-    const sandbox: SandboxProcess = {
-      stdout: child.stdout!,
-      stderr: child.stderr!,
-      exited,
-      maxMemoryUsedMb: async () => Math.ceil((await cgroup.peakMemoryBytes().catch(() => 0)) / MB),
-      // The invoke-time CPU quota goes on in the background: the first invoke does not wait for
-      // two cgroup writes (about 1 ms through the thread pool), and runs unthrottled meanwhile.
-      initialised: () => {
-        void initialised().catch(() => undefined);
-        return Promise.resolve();
-      },
-      ...(this.options.freezeIdle !== false ? { setFrozen: (frozen: boolean) => void cgroup.setFrozen(frozen) } : {}),
-      destroy: () => {
-        destroying ??= (async () => {
-          // A frozen task takes SIGKILL only once thawed.
-          cgroup.setFrozen(false);
-          child.kill('SIGKILL');
-          await exited;
-          child.stdout!.destroy();
-          child.stderr!.destroy();
-          await release();
-        })();
-        return destroying;
-      },
-    };
-    return [sandbox, network];
-  }
-
-  /** bwrap's sandbox pid from --info-fd, slirp4netns and the routes for it, then --block-fd released. */
-  private async connectNetwork(
-    info: Readable,
-    block: Writable,
-    tools: NetworkTools,
-    join: { shell: string; script: string; args: readonly string[] },
-  ): Promise<void> {
-    block.on('error', () => undefined);
-    // Read on to the end (bwrap writes the rest of its JSON after the pid; a closed pipe would kill
-    // it with SIGPIPE), but go on as soon as the pid is there.
-    let text = '';
-    const pid = await new Promise<number>((resolve) => {
-      const found = (): number => Number(/"child-pid"\s*:\s*(\d+)/.exec(text)?.[1]);
-      info.on('data', (chunk: Buffer) => {
-        if (text.length < 4096) text += chunk.toString('utf8');
-        if (found() > 0) resolve(found());
-      });
-      info.on('error', () => resolve(0));
-      info.on('close', () => resolve(found()));
-    });
-    if (!(pid > 0)) throw new Error(`bwrap did not report its sandbox's pid: ${text}`);
-    await attachNetwork(pid, this.blocked, tools, join);
-    block.end('1');
   }
 
   /** A /tmp disk made ahead when one of this size is ready, else a new one. */

@@ -1,0 +1,180 @@
+// How a sandbox's bwrap is started as root inside its cgroup (docs/isolation.md, "How one sandbox
+// starts", steps 2–3): through the cgroup's parked launcher when it has one (parked-launcher.ts),
+// else through a launcher started on the spot that joins the cgroup, caps open files and execs
+// bwrap. bwrap reads its options on one pipe and the seccomp filter on another; a sandbox with
+// outbound internet also reports its pid and waits for its network (sandbox-network.ts). The
+// SandboxProcess it returns ends everything in the cgroup when it is destroyed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { SandboxExit, SandboxProcess } from '../sandbox-driver.js';
+import type { BwrapCommand } from './bwrap-arguments.js';
+import type { SandboxCgroup } from './cgroup-hierarchy.js';
+import { closeFdsScript } from './inherited-fds.js';
+import { COMMAND_FD, JOIN_CGROUPS, joinArguments, type ParkedLauncher, type ParkingPlan } from './parked-launcher.js';
+import { DEFAULT_NOFILE, MB } from './resource-limits.js';
+import { sandboxExit } from './sandbox-exit.js';
+import { attachNetwork, type NetworkTools } from './sandbox-network.js';
+
+/** The launcher run as root: join every cgroup, cap open files, become the next command. */
+const JOIN_CGROUP_AND_EXEC = JOIN_CGROUPS + 'exec "$@"';
+
+/** The fd on which bwrap reads its options, and the one with the seccomp filter. */
+const ARGS_FD = 3;
+export const SECCOMP_FD = 4;
+/** With internet: bwrap writes its sandbox's pid to one, and waits on the other until the network is up. */
+export const INFO_FD = 5;
+export const BLOCK_FD = 6;
+
+export interface LauncherConfig {
+  /** What Hearth inherited without close-on-exec: closed before anything else runs. */
+  readonly inherited: readonly number[];
+  /** The encoded seccomp filter; undefined: none. */
+  readonly seccomp: Buffer | undefined;
+  readonly bwrap: string;
+  /** For sandboxes with outbound internet. */
+  readonly network: NetworkTools | undefined;
+  /** Where a sandbox with internet must never connect. */
+  readonly blocked: Parameters<typeof attachNetwork>[1];
+  /** Freeze the sandbox between invocations. */
+  readonly freezeIdle: boolean;
+}
+
+export class SandboxLauncher {
+  constructor(private readonly config: LauncherConfig) {}
+
+  /** How parked launchers start (parked-launcher.ts): as launch() below, without internet. */
+  parkingPlan(): ParkingPlan {
+    const pipes = this.launchPipes(false);
+    const closing = this.config.inherited.filter((fd) => !pipes.includes(fd) && fd !== COMMAND_FD);
+    // The script runs in bash, which closes any fd number.
+    return { closeInherited: closeFdsScript(closing).script, nofile: DEFAULT_NOFILE, pipes };
+  }
+
+  /** The fds a launcher gets as pipes: bwrap's arguments, its seccomp filter, with internet its info and block fds. */
+  private launchPipes(internet: boolean): number[] {
+    return [
+      ARGS_FD,
+      ...(this.config.seccomp !== undefined ? [SECCOMP_FD] : []),
+      ...(internet ? [INFO_FD, BLOCK_FD] : []),
+    ];
+  }
+
+  /** A launcher started on the spot: it joins the cgroup, caps open files and becomes `command`. */
+  private spawnLauncher(
+    cgroup: SandboxCgroup,
+    nofile: number,
+    pipes: readonly number[],
+    command: readonly string[],
+  ): ChildProcess {
+    // What Hearth inherited is closed, but for the fds the pipes replace.
+    const closeInherited = closeFdsScript(this.config.inherited.filter((fd) => !pipes.includes(fd)));
+    return spawn(
+      closeInherited.shell,
+      [
+        '-c',
+        closeInherited.script + JOIN_CGROUP_AND_EXEC,
+        'hearth-sandbox',
+        ...joinArguments(cgroup, nofile),
+        ...command,
+      ],
+      {
+        env: {},
+        stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
+        cwd: '/',
+      },
+    );
+  }
+
+  /** Runs bwrap in the sandbox's cgroup: through its parked launcher when it has one, else through a new one. */
+  launch(
+    cgroup: SandboxCgroup,
+    launcher: ParkedLauncher | undefined,
+    nofile: number,
+    bwrapCommand: BwrapCommand,
+    release: () => Promise<void>,
+    internet: boolean,
+    initialised: () => Promise<void>,
+  ): [SandboxProcess, Promise<void> | undefined] {
+    const pipes = this.launchPipes(internet);
+    const command = [this.config.bwrap, '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
+    const child = launcher?.child ?? this.spawnLauncher(cgroup, nofile, pipes, command);
+    launcher?.run(command);
+    // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
+    const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
+    const feed = (fd: number, data: Buffer | string): void => {
+      const pipe = stdio[fd] as Writable;
+      pipe.on('error', () => undefined);
+      pipe.end(data);
+    };
+    feed(ARGS_FD, bwrapCommand.options.map((arg) => `${arg}\0`).join(''));
+    if (this.config.seccomp !== undefined) feed(SECCOMP_FD, this.config.seccomp);
+    const network =
+      internet && this.config.network !== undefined
+        ? this.connectNetwork(stdio[INFO_FD] as Readable, stdio[BLOCK_FD] as Writable, this.config.network, {
+            shell: '/bin/sh',
+            script: JOIN_CGROUP_AND_EXEC,
+            args: joinArguments(cgroup, nofile),
+          })
+        : undefined;
+    network?.catch(() => undefined);
+
+    const exited = new Promise<SandboxExit>((resolve) => {
+      child.once('exit', (code, signal) => resolve(sandboxExit(code, signal)));
+      child.once('error', () => resolve({ code: 126, signal: null }));
+    });
+    // When the runtime ends, whatever it left in its cgroup ends too.
+    void exited.then(() => cgroup.kill().catch(() => undefined));
+    let destroying: Promise<void> | undefined;
+    const sandbox: SandboxProcess = {
+      stdout: child.stdout!,
+      stderr: child.stderr!,
+      exited,
+      maxMemoryUsedMb: async () => Math.ceil((await cgroup.peakMemoryBytes().catch(() => 0)) / MB),
+      // The invoke-time CPU quota goes on in the background: the first invoke does not wait for
+      // two cgroup writes (about 1 ms through the thread pool), and runs unthrottled meanwhile.
+      initialised: () => {
+        void initialised().catch(() => undefined);
+        return Promise.resolve();
+      },
+      ...(this.config.freezeIdle ? { setFrozen: (frozen: boolean) => void cgroup.setFrozen(frozen) } : {}),
+      destroy: () => {
+        destroying ??= (async () => {
+          // A frozen task takes SIGKILL only once thawed.
+          cgroup.setFrozen(false);
+          child.kill('SIGKILL');
+          await exited;
+          child.stdout!.destroy();
+          child.stderr!.destroy();
+          await release();
+        })();
+        return destroying;
+      },
+    };
+    return [sandbox, network];
+  }
+
+  /** bwrap's sandbox pid from --info-fd, slirp4netns and the routes for it, then --block-fd released. */
+  private async connectNetwork(
+    info: Readable,
+    block: Writable,
+    tools: NetworkTools,
+    join: { shell: string; script: string; args: readonly string[] },
+  ): Promise<void> {
+    block.on('error', () => undefined);
+    // Read on to the end (bwrap writes the rest of its JSON after the pid; a closed pipe would kill
+    // it with SIGPIPE), but go on as soon as the pid is there.
+    let text = '';
+    const pid = await new Promise<number>((resolve) => {
+      const found = (): number => Number(/"child-pid"\s*:\s*(\d+)/.exec(text)?.[1]);
+      info.on('data', (chunk: Buffer) => {
+        if (text.length < 4096) text += chunk.toString('utf8');
+        if (found() > 0) resolve(found());
+      });
+      info.on('error', () => resolve(0));
+      info.on('close', () => resolve(found()));
+    });
+    if (!(pid > 0)) throw new Error(`bwrap did not report its sandbox's pid: ${text}`);
+    await attachNetwork(pid, this.config.blocked, tools, join);
+    block.end('1');
+  }
+}
