@@ -8,7 +8,7 @@ import type { InvokeClient, InvokeTarget } from './invoke-client.js';
 import type { Plan } from './plan.js';
 import { treeMemory, type TreeMemory } from './process-tree.js';
 import { sandboxMemory } from './sandbox-memory.js';
-import { ms, summarize, type LatencySummary } from './stats.js';
+import { mib, ms, summarize, type LatencySummary } from './stats.js';
 import type { BenchTarget, RunningTarget } from './targets/bench-target.js';
 
 export const BODY = Buffer.from(JSON.stringify({ hello: 'bench', n: 1 }));
@@ -76,7 +76,7 @@ export async function measureTarget(client: InvokeClient, bench: BenchTarget, pl
       const cold = summarize(samples);
       log(
         bench.name,
-        `cold p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms; idle sandbox ${mib(memory.perSandboxBytes)} MiB (PSS ${mib(memory.perSandboxPssBytes ?? null)})`,
+        `cold p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms; idle sandbox ${mib(memory.perSandboxBytes)} MiB (PSS ${mib(memory.perSandboxPssBytes)})`,
       );
       return { cold, memory };
     });
@@ -151,10 +151,6 @@ function sumTrees(roots: readonly number[]): TreeMemory {
     descendantPssBytes: trees.reduce((sum, t) => sum + t.descendantPssBytes, 0),
     descendants: trees.reduce((sum, t) => sum + t.descendants, 0),
   };
-}
-
-function mib(bytes: number | null): string {
-  return bytes === null ? '—' : (bytes / 1024 ** 2).toFixed(1);
 }
 
 /**

@@ -3,7 +3,7 @@
 import type { BenchResult, ManyFunctionsResult, TargetResult, WarmResult } from './bench-result.js';
 import { compare, ratio, times } from './ratio.js';
 import { table, type Row } from './markdown-table.js';
-import { ms } from './stats.js';
+import { mib, ms } from './stats.js';
 import { renderVersionsSection } from './versions-report.js';
 import { ASYNC_ACCEPT_GOAL, bestAcceptRate, renderAsyncSection } from './async-report.js';
 
@@ -147,7 +147,6 @@ function coldTable(targets: readonly TargetResult[], hearth: TargetResult | unde
 }
 
 function memoryTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {
-  const mib = (bytes: number | null | undefined): string => (bytes == null ? '—' : (bytes / 1024 ** 2).toFixed(1));
   return table(
     [
       'target',
@@ -259,7 +258,7 @@ function goalsTable(result: BenchResult, hearth: TargetResult | undefined): stri
       ],
       [
         'idle sandbox beyond the runtime’s own ≤ 5 MiB (PSS, hearth − hearth-process)',
-        isolationPss === undefined ? '—' : `${mebibytes(isolationPss)} MiB (RSS ${mebibytes(isolationRss)})`,
+        isolationPss === undefined ? '—' : `${mib(isolationPss)} MiB (RSS ${mib(isolationRss)})`,
         verdict(isolationPss, (v) => v <= 5 * 1024 ** 2),
       ],
     ],
@@ -275,10 +274,6 @@ function isolationCost(
   const plain = result.targets.find((t) => t.name === 'hearth-process');
   const [a, b] = [hearth && value(hearth), plain && value(plain)];
   return a == null || b == null ? undefined : a - b;
-}
-
-function mebibytes(bytes: number | undefined): string {
-  return bytes === undefined ? '—' : (bytes / 1024 ** 2).toFixed(1);
 }
 
 function pct(value: number | undefined, base: number | undefined): string {

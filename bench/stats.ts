@@ -37,3 +37,8 @@ export function summarize(samples: readonly number[]): LatencySummary {
 export function ms(value: number, digits = 3): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
+
+/** Bytes as MiB with one decimal; '—' when there is no value. */
+export function mib(bytes: number | null | undefined): string {
+  return bytes == null ? '—' : (bytes / 1024 ** 2).toFixed(1);
+}
