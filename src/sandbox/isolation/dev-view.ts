@@ -5,9 +5,9 @@
 // and Python's multiprocessing semaphores fail the same way there) and no /dev/pts.
 // A filesystem mounted nodev makes device nodes unusable, and a bind of it too: the view is only
 // used when the node it made can be opened (usableDevView); otherwise bwrap's `--dev` it is.
-import { execFile } from 'node:child_process';
 import { lstat, mkdir, open, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { runCommand } from './run-command.js';
 
 export type DevViewEntry =
   | { readonly kind: 'char'; readonly name: string; readonly major: number; readonly minor: number }
@@ -40,7 +40,10 @@ export async function prepareDevView(dir: string, mknod = '/usr/bin/mknod'): Pro
     for (const entry of DEV_VIEW_ENTRIES) {
       const at = path.join(work, entry.name);
       if (entry.kind === 'symlink') await symlink(entry.target, at);
-      else await run(mknod, ['-m', '666', at, 'c', String(entry.major), String(entry.minor)]);
+      else
+        await runCommand(mknod, ['-m', '666', at, 'c', String(entry.major), String(entry.minor)], {
+          timeoutMs: 10_000,
+        });
     }
     if (!(await usableDevView(work))) {
       await rm(work, { recursive: true, force: true });
@@ -67,12 +70,4 @@ export async function usableDevView(dir: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function run(command: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 10_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`)) : resolve(),
-    );
-  });
 }

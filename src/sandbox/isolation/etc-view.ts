@@ -10,10 +10,10 @@
 //   /etc/group  → /run/hearth/runtime/group
 //   /etc/resolv.conf → /run/hearth/runtime/resolv.conf  (written only with outbound internet;
 //                     without it the link dangles, as a missing resolv.conf would)
-import { execFile } from 'node:child_process';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SANDBOX_RUNTIME_API_DIR } from './bwrap-arguments.js';
+import { runCommand } from './run-command.js';
 
 /** The /etc files written per sandbox, into its Runtime API directory. */
 export const PER_SANDBOX_ETC_FILES = ['passwd', 'group', 'resolv.conf'] as const;
@@ -60,7 +60,7 @@ export async function prepareEtcView(
     // One cp(1) for every copy: `--parents` recreates etc/… under work/, with the attributes of
     // the host's directories on the way (it wants the sources relative to its working directory).
     const sources = copied.filter((file) => file.startsWith('/etc/')).map((file) => file.slice(1));
-    if (sources.length > 0) await run('cp', ['-a', '--parents', '--', ...sources, work], '/');
+    if (sources.length > 0) await runCommand('cp', ['-a', '--parents', '--', ...sources, work], { cwd: '/' });
     const view = path.join(work, 'etc');
     await mkdir(view, { recursive: true, mode: 0o755 });
     for (const entry of etcViewEntries(boundDirs)) {
@@ -76,12 +76,4 @@ export async function prepareEtcView(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-function run(command: string, args: readonly string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 30_000, cwd }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`)) : resolve(),
-    );
-  });
 }

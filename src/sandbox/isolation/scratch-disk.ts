@@ -4,10 +4,10 @@
 // /tmp is separate from memory). Writes still pass through the page cache, which is reclaimable.
 // Sparse: the image takes disk space only for what the function writes. Cost: ~10 ms per sandbox
 // (mkfs + mount), measured in docs/isolation.md.
-import { execFile } from 'node:child_process';
 import { mkdir, open, readFile, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { MB } from './resource-limits.js';
+import { runCommand } from './run-command.js';
 
 export interface ScratchDisk {
   /** Host mount point, bound at /tmp in the sandbox. */
@@ -38,7 +38,7 @@ export async function createScratchDisk(
   }
   await mkdir(mountPoint, { mode: 0o700 });
   // No journal (the disk dies with the sandbox), lazy inode tables, no discard: the fast options.
-  await run('mkfs.ext4', [
+  await runCommand('mkfs.ext4', [
     '-q',
     '-F',
     '-O',
@@ -51,7 +51,7 @@ export async function createScratchDisk(
     '16384',
     image,
   ]);
-  await run('mount', ['-o', 'loop,nosuid,nodev,noatime', image, mountPoint]);
+  await runCommand('mount', ['-o', 'loop,nosuid,nodev,noatime', image, mountPoint]);
   await rmdir(path.join(mountPoint, 'lost+found')).catch(() => undefined);
   let removed = false;
   return {
@@ -107,13 +107,5 @@ export async function unmountOrphanDisks(alive: (instance: string) => boolean): 
 async function unmount(mountPoint: string): Promise<void> {
   // A loop mount made by mount(8) has autoclear set: unmounting also frees the loop device.
   // -l (lazy) when something still holds it: it goes once the last user is gone.
-  await run('umount', [mountPoint]).catch(() => run('umount', ['-l', mountPoint]).catch(() => undefined));
-}
-
-function run(command: string, args: readonly string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 30_000 }, (error, _stdout, stderr) =>
-      error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`)) : resolve(),
-    );
-  });
+  await runCommand('umount', [mountPoint]).catch(() => runCommand('umount', ['-l', mountPoint]).catch(() => undefined));
 }
