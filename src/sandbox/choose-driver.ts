@@ -89,6 +89,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     cgroups: await openCgroups(),
     bwrap: support.tools.bwrap,
     setpriv: support.tools.setpriv,
+    ...(support.tools.init !== undefined ? { init: support.tools.init } : {}),
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
     ...(support.tools.network !== undefined ? { network: support.tools.network } : {}),
     hearthApi: input.hearthApi,

@@ -278,6 +278,29 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
     }
   });
 
+  it("starts the same without Hearth's init (a build without a C compiler: setpriv and /bin/sh)", async () => {
+    const shellHarness = await isolatedHarness({ init: false });
+    try {
+      const probe =
+        handler(`const api = await new Promise((resolve) => { const s = net.connect({ host: '127.0.0.1', port: 9001 }); s.on('connect', () => { s.destroy(); resolve('connected'); }); s.on('error', (e) => resolve(e.code)); });
+        return { uid: process.getuid(), status: fs.readFileSync('/proc/self/status', 'utf8'), api, pwd: process.env.PWD ?? null };`);
+      for (const sandbox of [await shellHarness.start({ files: probe }), await harness.start({ files: probe })]) {
+        const seen = successPayload<{ uid: number; status: string; api: string; pwd: string | null }>(
+          await sandbox.invoke({}),
+        );
+        assert.ok(seen.uid >= 100_000, `uid ${seen.uid}`);
+        for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb'])
+          assert.match(seen.status, new RegExp(`${set}:\\s+0000000000000000`));
+        assert.match(seen.status, /NoNewPrivs:\s+1/);
+        assert.match(seen.status, /Groups:\s*\n/, 'no supplementary groups');
+        assert.equal(seen.api, 'connected');
+        assert.equal(seen.pwd, null);
+      }
+    } finally {
+      await shellHarness.close();
+    }
+  });
+
   it('binds the merged layers read-only at /opt: require, ESM import and Python find them', async () => {
     const optFiles = {
       'nodejs/node_modules/greeter/package.json': '{ "main": "index.js" }',

@@ -4,9 +4,9 @@
 //   2. `sh` (as root) writes its own pid into the cgroup and lowers RLIMIT_NOFILE, so that nothing
 //      of the sandbox ever runs outside its cgroup or with more files;
 //   3. `bwrap` (as root, so it can bind what only root can reach) builds the namespaces and mounts;
-//   4. inside, `setpriv` becomes the sandbox's own uid/gid — a real uid, no user namespace — with no
-//      groups, no capabilities and no_new_privs, and runs the runtime through a small launcher
-//      that starts the 127.0.0.1:9001 → Runtime API socket forwarder.
+//   4. inside, Hearth's init (isolation/sandbox-init.c; setpriv and a shell without it) becomes the
+//      sandbox's own uid/gid — a real uid, no user namespace — with no groups, no capabilities and
+//      no_new_privs, starts the 127.0.0.1:9001 → Runtime API socket forwarder and execs the runtime.
 // Steps 2–3 are isolation/sandbox-launcher.ts.
 // With the pre-started pool on, start() first takes a ready generic sandbox of the spec's kind and
 // specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
@@ -22,6 +22,7 @@ import {
   bwrapArguments,
   RUNTIME_API_PORT,
   RUNTIME_API_SOCKET_NAME,
+  SANDBOX_RUNTIME_API_DIR,
   SANDBOX_RUNTIME_API_SOCKET,
 } from '../isolation/bwrap-arguments.js';
 import { createBindMounter, type BindMounter } from '../isolation/bind-mounter.js';
@@ -33,6 +34,7 @@ import { inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
 import { cpuQuota, DEFAULT_CPU_POLICY, sandboxLimits, type CpuPolicy } from '../isolation/resource-limits.js';
 import { BLOCK_FD, INFO_FD, SandboxLauncher, SECCOMP_FD } from '../isolation/sandbox-launcher.js';
+import { placeInit, SANDBOX_INIT_NAME } from '../isolation/sandbox-init.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
@@ -56,6 +58,8 @@ export interface IsolatedDriverOptions {
   readonly cgroups: CgroupHierarchy;
   readonly bwrap?: string;
   readonly setpriv?: string;
+  /** Hearth's compiled sandbox init (isolation/sandbox-init.c); undefined: setpriv and /bin/sh instead. */
+  readonly init?: string;
   /** socat for the in-sandbox 127.0.0.1 forwarders; without it only the unix socket works. */
   readonly socat?: string;
   /** Hearth's own API: sandboxes reach it at AWS_ENDPOINT_URL=http://127.0.0.1:9001, on their Runtime API socket. */
@@ -410,6 +414,10 @@ export class IsolatedDriver implements SandboxDriver {
           ...Object.entries(etc).map(([name, contents]) =>
             writeFile(path.join(socketDir, name), contents, { mode: 0o644 }),
           ),
+          // The init, where the sandbox can run it (its Runtime API directory, bound anyway).
+          ...(this.options.init !== undefined
+            ? [placeInit(this.options.init, path.join(socketDir, SANDBOX_INIT_NAME))]
+            : []),
           // Empty, private directories: specialisation mounts over them inside the sandbox only.
           ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
         ]),
@@ -420,6 +428,7 @@ export class IsolatedDriver implements SandboxDriver {
       const optDir = slots?.opt ?? plan.code?.optDir;
       const esm = esmMounts(plan.esm.links, plan.esm.dir, slots !== undefined);
       const args = bwrapArguments({
+        ...(this.options.init !== undefined ? { init: `${SANDBOX_RUNTIME_API_DIR}/${SANDBOX_INIT_NAME}` } : {}),
         setpriv: this.options.setpriv ?? '/usr/bin/setpriv',
         uid,
         gid,

@@ -57,7 +57,8 @@ export async function isolationSkipReason(): Promise<string | undefined> {
 }
 
 export async function isolatedHarness(
-  options: { freezeIdle?: boolean; seccomp?: boolean; poolSize?: number } = {},
+  /** init false: start sandboxes through setpriv and /bin/sh, as a build without a C compiler does. */
+  options: { freezeIdle?: boolean; seccomp?: boolean; poolSize?: number; init?: boolean } = {},
 ): Promise<IsolatedHarness> {
   const detected = await (support ??= detectIsolation());
   const stateDir = await mkdtemp(join(tmpdir(), 'hearth-isolated-test-'));
@@ -65,6 +66,7 @@ export async function isolatedHarness(
     stateDir,
     cgroups: await openCgroups(),
     ...(detected.tools?.socat !== undefined ? { socat: detected.tools.socat } : {}),
+    ...(detected.tools?.init !== undefined && options.init !== false ? { init: detected.tools.init } : {}),
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
     ...(options.seccomp !== undefined ? { seccomp: options.seccomp } : {}),
     ...(detected.tools?.network !== undefined ? { network: detected.tools.network } : {}),

@@ -98,6 +98,42 @@ describe('bwrapArguments', () => {
     assert.ok(provided.includes('/proc/net/tcp'));
   });
 
+  it("with Hearth's init, runs it first with the uid, gid, the port to wait for, the forwarder and the runtime", () => {
+    const init = '/run/hearth/runtime/init';
+    const forwarder = [
+      '/usr/bin/socat',
+      'TCP-LISTEN:9001,bind=127.0.0.1,reuseaddr,fork',
+      'UNIX-CONNECT:/run/hearth/runtime/api.sock',
+    ];
+    assert.deepEqual(bwrapArguments({ ...input, init }).command, [
+      init,
+      '100001',
+      '100001',
+      '0',
+      ...forwarder,
+      '--',
+      ...input.argv,
+    ]);
+    assert.deepEqual(bwrapArguments({ ...input, init, argv: ['/var/task/bootstrap'] }).command, [
+      init,
+      '100001',
+      '100001',
+      '9001',
+      ...forwarder,
+      '--',
+      '/var/task/bootstrap',
+    ]);
+    const { socat: _none, ...withoutSocat } = input;
+    assert.deepEqual(bwrapArguments({ ...withoutSocat, init }).command, [
+      init,
+      '100001',
+      '100001',
+      '0',
+      '--',
+      ...input.argv,
+    ]);
+  });
+
   it('binds the merged layers read-only at /opt, or makes an empty /opt without them', () => {
     const at = (args: string[], dest: string) => args.slice(args.indexOf(dest) - 2, args.indexOf(dest) + 1);
     assert.deepEqual(at(options, '/opt'), ['0755', '--dir', '/opt']);

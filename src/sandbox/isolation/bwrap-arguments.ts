@@ -18,6 +18,8 @@ export const RUNTIME_API_PORT = 9001;
 export type SystemRoot = { readonly path: string; readonly symlink?: string };
 
 export interface BwrapInput {
+  /** Hearth's sandbox init (sandbox-init.c) as the sandbox sees it; undefined: setpriv and /bin/sh do its work. */
+  readonly init?: string;
   /** setpriv (util-linux), visible inside the sandbox at the same path. */
   readonly setpriv: string;
   readonly uid: number;
@@ -79,7 +81,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     '--unshare-cgroup-try',
     '--die-with-parent',
     '--new-session',
-    // Only what setpriv needs to become the sandbox's user; it drops these too.
+    // Only what the init (or setpriv) needs to become the sandbox's user; it drops these too.
     '--cap-drop',
     'ALL',
     '--cap-add',
@@ -92,7 +94,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     'localhost',
     '--clearenv',
   ];
-  // Installed last, just before bwrap execs the command: setpriv and everything after run under it.
+  // Installed last, just before bwrap execs the command: the init and everything after run under it.
   if (input.seccompFd !== undefined) args.push('--seccomp', String(input.seccompFd));
   if (input.waitForNetwork !== undefined)
     args.push('--info-fd', String(input.waitForNetwork.infoFd), '--block-fd', String(input.waitForNetwork.blockFd));
@@ -137,7 +139,31 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
   mount('--ro-bind', input.runtimeApiDir, SANDBOX_RUNTIME_API_DIR);
   args.push('--remount-ro', '/');
   args.push('--chdir', '/var/task');
-  return { options: args, command: [...dropPrivileges(input), ...launcher(input)] };
+  return { options: args, command: input.init !== undefined ? initCommand(input, input.init) : shellCommand(input) };
+}
+
+/** The forwarder of 127.0.0.1:9001 (the Runtime API, and Hearth's API beside it) to the socket. */
+function forwarder(socat: string): string[] {
+  return [
+    socat,
+    `TCP-LISTEN:${RUNTIME_API_PORT},bind=127.0.0.1,reuseaddr,fork`,
+    `UNIX-CONNECT:${SANDBOX_RUNTIME_API_SOCKET}`,
+  ];
+}
+
+/**
+ * Hearth's init: drops to the sandbox's user, starts the forwarder, waits for its port when the
+ * runtime is not Hearth's own client (which uses the socket), then becomes the runtime.
+ */
+function initCommand(input: BwrapInput, init: string): string[] {
+  const wait = input.socat !== undefined && !usesHearthRuntimeClient(input.argv) ? RUNTIME_API_PORT : 0;
+  const background = input.socat !== undefined ? forwarder(input.socat) : [];
+  return [init, String(input.uid), String(input.gid), String(wait), ...background, '--', ...input.argv];
+}
+
+/** Without the init: setpriv, then a shell for the forwarder and the wait. */
+function shellCommand(input: BwrapInput): string[] {
+  return [...dropPrivileges(input), ...launcher(input)];
 }
 
 /** The sandbox's own uid and gid, no groups, no capabilities (bounding set included), no new privileges. */
@@ -161,9 +187,7 @@ function dropPrivileges(input: BwrapInput): string[] {
  */
 function launcher(input: BwrapInput): string[] {
   if (input.socat === undefined) return [...input.argv];
-  const forward = (port: number, socket: string): string =>
-    `${input.socat} TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr,fork UNIX-CONNECT:${socket} </dev/null >/dev/null 2>&1 &`;
-  const lines = [forward(RUNTIME_API_PORT, SANDBOX_RUNTIME_API_SOCKET)];
+  const lines = [`${forwarder(input.socat).join(' ')} </dev/null >/dev/null 2>&1 &`];
   if (!usesHearthRuntimeClient(input.argv)) {
     // Port 9001 listening on 127.0.0.1 in /proc/net/tcp: local address 0100007F:2329, state 0A.
     const port = RUNTIME_API_PORT.toString(16).toUpperCase().padStart(4, '0');

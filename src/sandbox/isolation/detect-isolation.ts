@@ -9,6 +9,7 @@ import { fileExists } from './cgroup-files.js';
 import { CgroupV1 } from './cgroup-v1.js';
 import { CgroupV2 } from './cgroup-v2.js';
 import { readHostLayout } from './host-layout.js';
+import { builtSandboxInit } from './sandbox-init.js';
 import type { NetworkTools } from './sandbox-network.js';
 
 export const DEFAULT_CGROUP_PARENT = 'hearth';
@@ -16,6 +17,8 @@ export const DEFAULT_CGROUP_PARENT = 'hearth';
 export interface IsolationTools {
   readonly bwrap: string;
   readonly setpriv: string;
+  /** Hearth's compiled sandbox init (sandbox-init.ts); undefined: setpriv and /bin/sh do its work. */
+  readonly init?: string | undefined;
   /** undefined when socat is not installed (AWS_LAMBDA_RUNTIME_API over TCP then does not work). */
   readonly socat: string | undefined;
   /** undefined unless slirp4netns, nsenter and ip are all installed (hearth:network=internet needs them). */
@@ -76,7 +79,8 @@ export async function detectIsolation(cgroupParent: string = DEFAULT_CGROUP_PARE
   const [slirp4netns, nsenter, ip] = await Promise.all(['slirp4netns', 'nsenter', 'ip'].map(findTool));
   const network =
     slirp4netns !== undefined && nsenter !== undefined && ip !== undefined ? { slirp4netns, nsenter, ip } : undefined;
-  return { available: true, cgroupVersion: version, tools: { bwrap, setpriv, socat, network }, warnings };
+  const init = await usableInit(bwrap);
+  return { available: true, cgroupVersion: version, tools: { bwrap, setpriv, init, socat, network }, warnings };
 }
 
 /** The host's cgroup hierarchy (v2 when it carries the controllers, else v1), Hearth's part under `parent`. */
@@ -96,23 +100,50 @@ async function findTool(name: string): Promise<string | undefined> {
   return undefined;
 }
 
+/** This build's sandbox init, if it runs here (else sandboxes start through setpriv and /bin/sh). */
+async function usableInit(bwrap: string): Promise<string | undefined> {
+  const init = builtSandboxInit();
+  if (init === undefined) return undefined;
+  const trial = await runTrial(bwrap, [
+    '--ro-bind',
+    init,
+    '/hearth-init',
+    '--',
+    '/hearth-init',
+    '65534',
+    '65534',
+    '0',
+    '--',
+    'true',
+  ]);
+  return trial === undefined ? init : undefined;
+}
+
 /** Runs `true` in a minimal unprivileged sandbox; undefined when it worked, else bwrap's complaint. */
 function trialSandbox(setpriv: string, bwrap: string): Promise<string | undefined> {
+  return runTrial(bwrap, [
+    '--',
+    setpriv,
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    '--bounding-set=-all',
+    '--no-new-privs',
+    'true',
+  ]);
+}
+
+/** bwrap with new namespaces and the system roots, then `command`; undefined when it worked, else bwrap's complaint. */
+function runTrial(bwrap: string, command: readonly string[]): Promise<string | undefined> {
   const roots = readHostLayout().systemRoots.flatMap((root) =>
     root.symlink !== undefined ? ['--symlink', root.symlink, root.path] : ['--ro-bind', root.path, root.path],
   );
   const args = [
     ...['--unshare-ipc', '--unshare-pid', '--unshare-net', '--unshare-uts', '--die-with-parent', ...roots],
-    ...[
-      '--',
-      setpriv,
-      '--reuid=65534',
-      '--regid=65534',
-      '--clear-groups',
-      '--bounding-set=-all',
-      '--no-new-privs',
-      'true',
-    ],
+    '--cap-drop',
+    'ALL',
+    ...['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID', '--cap-add', 'CAP_SETPCAP'],
+    ...command,
   ];
   return new Promise((resolve) => {
     execFile(bwrap, args, { timeout: 10_000, cwd: '/' }, (error, _stdout, stderr) =>

@@ -1,0 +1,29 @@
+// Compiles the isolated sandboxes' first program (src/sandbox/isolation/sandbox-init.c) to
+// build/native/sandbox-init, statically when the C library allows it. Part of `npm run build`.
+// Without a C compiler it says so and leaves no binary: Hearth then uses setpriv and /bin/sh.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const source = path.join(root, 'src/sandbox/isolation/sandbox-init.c');
+const output = path.join(root, 'build/native/sandbox-init');
+const flags = ['-O2', '-s', '-Wall', '-Wextra', '-Werror', '-o', output, source];
+
+if (process.platform !== 'linux') process.exit(0);
+mkdirSync(path.dirname(output), { recursive: true });
+rmSync(output, { force: true });
+for (const link of [['-static'], []]) {
+  try {
+    execFileSync(process.env.CC ?? 'cc', [...link, ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    process.exit(0);
+  } catch (error) {
+    if (error.code === 'ENOENT') break;
+    if (link.length === 0) {
+      process.stderr.write(String(error.stderr ?? error.message));
+      process.exit(1);
+    }
+  }
+}
+process.stdout.write('build-sandbox-init: no C compiler (cc); isolated sandboxes will start through setpriv and /bin/sh\n');
