@@ -1,6 +1,8 @@
 // Compiles the isolated sandboxes' first program (src/sandbox/isolation/sandbox-init.c) to
 // build/native/sandbox-init, statically when the C library allows it. Part of `npm run build`.
-// Without a C compiler it says so and leaves no binary: Hearth then uses setpriv and /bin/sh.
+// Without a C compiler (or if it fails) it says so and leaves no binary: Hearth then uses setpriv
+// and /bin/sh. The build goes on either way; sandbox-init.test.ts fails when a compiler is there
+// and no binary came out.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +24,8 @@ for (const link of [['-static'], []]) {
     if (error.code === 'ENOENT') break;
     if (link.length === 0) {
       process.stderr.write(String(error.stderr ?? error.message));
-      process.exit(1);
+      process.stdout.write('build-sandbox-init: compiling failed; isolated sandboxes will start through setpriv and /bin/sh\n');
+      process.exit(0);
     }
   }
 }
