@@ -90,6 +90,7 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     bwrap: support.tools.bwrap,
     setpriv: support.tools.setpriv,
     ...(support.tools.init !== undefined ? { init: support.tools.init } : {}),
+    ...(support.tools.parkingNetwork !== undefined ? { parkingNetwork: support.tools.parkingNetwork } : {}),
     ...(support.tools.socat !== undefined ? { socat: support.tools.socat } : {}),
     ...(support.tools.network !== undefined ? { network: support.tools.network } : {}),
     hearthApi: input.hearthApi,

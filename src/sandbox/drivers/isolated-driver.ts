@@ -41,7 +41,7 @@ import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.j
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
-import { canPark } from '../isolation/parked-launcher.js';
+import { canPark, type ParkingNetworkTools } from '../isolation/parked-launcher.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -58,6 +58,8 @@ export interface IsolatedDriverOptions {
   readonly cgroups: CgroupHierarchy;
   readonly bwrap?: string;
   readonly setpriv?: string;
+  /** unshare and ip: parked launchers make their sandbox's network namespace ahead (parked-launcher.ts). */
+  readonly parkingNetwork?: ParkingNetworkTools;
   /** Hearth's compiled sandbox init (isolation/sandbox-init.c); undefined: setpriv and /bin/sh instead. */
   readonly init?: string;
   /** socat for the in-sandbox 127.0.0.1 forwarders; without it only the unix socket works. */
@@ -155,6 +157,7 @@ export class IsolatedDriver implements SandboxDriver {
       network: options.network,
       blocked: blockedDestinations(networkInterfaces()),
       freezeIdle: options.freezeIdle !== false,
+      parkingNetwork: options.parkingNetwork,
     });
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
@@ -448,6 +451,7 @@ export class IsolatedDriver implements SandboxDriver {
         ...(this.options.socat !== undefined ? { socat: this.options.socat } : {}),
         ...(this.seccomp !== undefined ? { seccompFd: SECCOMP_FD } : {}),
         ...(plan.internet ? { waitForNetwork: { infoFd: INFO_FD, blockFd: BLOCK_FD } } : {}),
+        ...(launcher?.ownNetwork === true ? { launcherNetwork: true } : {}),
       });
       const quota = { memoryMb: plan.memoryMb };
       const [process, network] = this.launcher.launch(

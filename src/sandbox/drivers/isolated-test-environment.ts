@@ -67,6 +67,7 @@ export async function isolatedHarness(
     cgroups: await openCgroups(),
     ...(detected.tools?.socat !== undefined ? { socat: detected.tools.socat } : {}),
     ...(detected.tools?.init !== undefined && options.init !== false ? { init: detected.tools.init } : {}),
+    ...(detected.tools?.parkingNetwork !== undefined ? { parkingNetwork: detected.tools.parkingNetwork } : {}),
     ...(options.freezeIdle !== undefined ? { freezeIdle: options.freezeIdle } : {}),
     ...(options.seccomp !== undefined ? { seccomp: options.seccomp } : {}),
     ...(detected.tools?.network !== undefined ? { network: detected.tools.network } : {}),

@@ -39,6 +39,11 @@ describe('bwrapArguments', () => {
     assert.ok(!options.includes('--block-fd'));
   });
 
+  it('makes a network namespace unless its parked launcher already is in a new one', () => {
+    assert.ok(options.includes('--unshare-net'));
+    assert.ok(!bwrapArguments({ ...input, launcherNetwork: true }).options.includes('--unshare-net'));
+  });
+
   it('starts from an empty environment holding only the spec', () => {
     assert.ok(options.indexOf('--clearenv') < options.indexOf('--setenv'));
     assert.deepEqual(options.slice(options.indexOf('--setenv'), options.indexOf('--setenv') + 3), [

@@ -54,6 +54,8 @@ export interface BwrapInput {
   readonly socat?: string;
   /** An fd from which bwrap reads the seccomp filter (isolation/seccomp-filter.ts); undefined: none. */
   readonly seccompFd?: number;
+  /** The launcher already is in a new, empty network namespace (parked-launcher.ts): bwrap makes none. */
+  readonly launcherNetwork?: boolean;
   /** Outbound internet: bwrap reports its sandbox's pid on infoFd and waits on blockFd for the network. */
   readonly waitForNetwork?: { readonly infoFd: number; readonly blockFd: number };
 }
@@ -76,7 +78,7 @@ export function bwrapArguments(input: BwrapInput): BwrapCommand {
     // can read, and the sandbox's processes get a real, unmapped uid of their own (setpriv below).
     '--unshare-ipc',
     '--unshare-pid',
-    '--unshare-net',
+    ...(input.launcherNetwork === true ? [] : ['--unshare-net']),
     '--unshare-uts',
     '--unshare-cgroup-try',
     '--die-with-parent',

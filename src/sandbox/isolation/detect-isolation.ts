@@ -10,6 +10,7 @@ import { CgroupV1 } from './cgroup-v1.js';
 import { CgroupV2 } from './cgroup-v2.js';
 import { readHostLayout } from './host-layout.js';
 import { builtSandboxInit } from './sandbox-init.js';
+import type { ParkingNetworkTools } from './parked-launcher.js';
 import type { NetworkTools } from './sandbox-network.js';
 
 export const DEFAULT_CGROUP_PARENT = 'hearth';
@@ -17,6 +18,8 @@ export const DEFAULT_CGROUP_PARENT = 'hearth';
 export interface IsolationTools {
   readonly bwrap: string;
   readonly setpriv: string;
+  /** unshare and ip, for parked launchers' network namespaces (parked-launcher.ts); undefined: bwrap makes them. */
+  readonly parkingNetwork?: ParkingNetworkTools | undefined;
   /** Hearth's compiled sandbox init (sandbox-init.ts); undefined: setpriv and /bin/sh do its work. */
   readonly init?: string | undefined;
   /** undefined when socat is not installed (AWS_LAMBDA_RUNTIME_API over TCP then does not work). */
@@ -76,11 +79,19 @@ export async function detectIsolation(cgroupParent: string = DEFAULT_CGROUP_PARE
           "socat is not installed: AWS_LAMBDA_RUNTIME_API (127.0.0.1:9001) does not work inside sandboxes, only Hearth's own runtimes do (Debian: apt-get install socat)",
         ]
       : [];
-  const [slirp4netns, nsenter, ip] = await Promise.all(['slirp4netns', 'nsenter', 'ip'].map(findTool));
+  const [slirp4netns, nsenter, ip, unshare] = await Promise.all(
+    ['slirp4netns', 'nsenter', 'ip', 'unshare'].map(findTool),
+  );
+  const parkingNetwork = unshare !== undefined && ip !== undefined ? { unshare, ip } : undefined;
   const network =
     slirp4netns !== undefined && nsenter !== undefined && ip !== undefined ? { slirp4netns, nsenter, ip } : undefined;
   const init = await usableInit(bwrap);
-  return { available: true, cgroupVersion: version, tools: { bwrap, setpriv, init, socat, network }, warnings };
+  return {
+    available: true,
+    cgroupVersion: version,
+    tools: { bwrap, setpriv, init, socat, network, parkingNetwork },
+    warnings,
+  };
 }
 
 /** The host's cgroup hierarchy (v2 when it carries the controllers, else v1), Hearth's part under `parent`. */

@@ -2,6 +2,7 @@
 // it is given, with its open-file limit and without the fd it was given the command on.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { detectIsolation, openCgroups } from './detect-isolation.js';
 import { closeFdsScript, inheritedFds } from './inherited-fds.js';
@@ -40,6 +41,43 @@ describe('parkLauncher', { skip }, () => {
     } finally {
       await cgroup.remove();
       await cgroups.removeInstance(`${process.pid}-parked-test`).catch(() => undefined);
+    }
+  });
+
+  it('with unshare and ip, waits in a new network namespace of its own, with only its loopback up', async (t) => {
+    const network = support.tools?.parkingNetwork;
+    if (network === undefined) return t.skip('no unshare or ip on this host');
+    const cgroups = await openCgroups();
+    const cgroup = await cgroups.create(`${process.pid}-parked-net-test`, 'sandbox', {
+      memoryBytes: 64 * 1024 * 1024,
+      pidsMax: 32,
+      cpu: { quotaUs: undefined, periodUs: 100_000 },
+    });
+    try {
+      const closeInherited = closeFdsScript(inheritedFds().filter((fd) => fd !== COMMAND_FD)).script;
+      const launcher = await parkLauncher(cgroup, { closeInherited, nofile: 64, pipes: [], network });
+      assert.equal(launcher.ownNetwork, true);
+      let output = '';
+      launcher.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+      const exited = once(launcher.child, 'exit');
+      launcher.run([
+        '/bin/sh',
+        '-c',
+        `readlink /proc/$$/ns/net; ${network.ip} -o link show; ${network.ip} -o -4 addr show`,
+      ]);
+      await exited;
+      const [namespace, ...lines] = output.trim().split('\n');
+      assert.notEqual(namespace, readlinkSync('/proc/self/ns/net'), 'not the host network namespace');
+      const links = lines.filter((line) => /^\d+: /.test(line) && line.includes('link/'));
+      assert.equal(links.length, 1, output);
+      assert.match(links[0]!, /^1: lo: <LOOPBACK,UP,LOWER_UP>/);
+      assert.ok(
+        lines.some((line) => / lo +inet 127\.0\.0\.1\/8 /.test(line)),
+        output,
+      );
+    } finally {
+      await cgroup.remove();
+      await cgroups.removeInstance(`${process.pid}-parked-net-test`).catch(() => undefined);
     }
   });
 });

@@ -10,7 +10,14 @@ import type { SandboxExit, SandboxProcess } from '../sandbox-driver.js';
 import type { BwrapCommand } from './bwrap-arguments.js';
 import type { SandboxCgroup } from './cgroup-hierarchy.js';
 import { closeFdsScript } from './inherited-fds.js';
-import { COMMAND_FD, JOIN_CGROUPS, joinArguments, type ParkedLauncher, type ParkingPlan } from './parked-launcher.js';
+import {
+  COMMAND_FD,
+  JOIN_CGROUPS,
+  joinArguments,
+  type ParkedLauncher,
+  type ParkingNetworkTools,
+  type ParkingPlan,
+} from './parked-launcher.js';
 import { DEFAULT_NOFILE, MB } from './resource-limits.js';
 import { sandboxExit } from './sandbox-exit.js';
 import { attachNetwork, type NetworkTools } from './sandbox-network.js';
@@ -37,6 +44,8 @@ export interface LauncherConfig {
   readonly blocked: Parameters<typeof attachNetwork>[1];
   /** Freeze the sandbox between invocations. */
   readonly freezeIdle: boolean;
+  /** unshare and ip: parked launchers make their sandbox's network namespace ahead. */
+  readonly parkingNetwork?: ParkingNetworkTools | undefined;
 }
 
 export class SandboxLauncher {
@@ -47,7 +56,12 @@ export class SandboxLauncher {
     const pipes = this.launchPipes(false);
     const closing = this.config.inherited.filter((fd) => !pipes.includes(fd) && fd !== COMMAND_FD);
     // The script runs in bash, which closes any fd number.
-    return { closeInherited: closeFdsScript(closing).script, nofile: DEFAULT_NOFILE, pipes };
+    return {
+      closeInherited: closeFdsScript(closing).script,
+      nofile: DEFAULT_NOFILE,
+      pipes,
+      ...(this.config.parkingNetwork !== undefined ? { network: this.config.parkingNetwork } : {}),
+    };
   }
 
   /** The fds a launcher gets as pipes: bwrap's arguments, its seccomp filter, with internet its info and block fds. */
