@@ -103,40 +103,16 @@ describe('bwrapArguments', () => {
     assert.ok(provided.includes('/proc/net/tcp'));
   });
 
-  it("with Hearth's init, runs it first with the uid, gid, the port to wait for, the forwarder and the runtime", () => {
+  it("with Hearth's init, runs it first with the uid, gid, and the port and socket it forwards, socat or not", () => {
     const init = '/run/hearth/runtime/init';
-    const forwarder = [
-      '/usr/bin/socat',
-      'TCP-LISTEN:9001,bind=127.0.0.1,reuseaddr,fork',
-      'UNIX-CONNECT:/run/hearth/runtime/api.sock',
-    ];
-    assert.deepEqual(bwrapArguments({ ...input, init }).command, [
-      init,
-      '100001',
-      '100001',
-      '0',
-      ...forwarder,
-      '--',
-      ...input.argv,
-    ]);
+    const expected = [init, '100001', '100001', '9001', '/run/hearth/runtime/api.sock', '--'];
+    assert.deepEqual(bwrapArguments({ ...input, init }).command, [...expected, ...input.argv]);
     assert.deepEqual(bwrapArguments({ ...input, init, argv: ['/var/task/bootstrap'] }).command, [
-      init,
-      '100001',
-      '100001',
-      '9001',
-      ...forwarder,
-      '--',
+      ...expected,
       '/var/task/bootstrap',
     ]);
     const { socat: _none, ...withoutSocat } = input;
-    assert.deepEqual(bwrapArguments({ ...withoutSocat, init }).command, [
-      init,
-      '100001',
-      '100001',
-      '0',
-      '--',
-      ...input.argv,
-    ]);
+    assert.deepEqual(bwrapArguments({ ...withoutSocat, init }).command, [...expected, ...input.argv]);
   });
 
   it('binds the merged layers read-only at /opt, or makes an empty /opt without them', () => {

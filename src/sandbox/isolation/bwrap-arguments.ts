@@ -50,7 +50,7 @@ export interface BwrapInput {
   readonly tmpDir: string;
   /** Host directory holding the sandbox's Runtime API socket (named RUNTIME_API_SOCKET_NAME). */
   readonly runtimeApiDir: string;
-  /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets; undefined: no forwarder. */
+  /** socat inside the sandbox, forwarding 127.0.0.1 ports to the sockets, where there is no init; undefined: no forwarder. */
   readonly socat?: string;
   /** An fd from which bwrap reads the seccomp filter (isolation/seccomp-filter.ts); undefined: none. */
   readonly seccompFd?: number;
@@ -154,13 +154,20 @@ function forwarder(socat: string): string[] {
 }
 
 /**
- * Hearth's init: drops to the sandbox's user, starts the forwarder, waits for its port when the
- * runtime is not Hearth's own client (which uses the socket), then becomes the runtime.
+ * Hearth's init: drops to the sandbox's user, listens on 127.0.0.1:9001 with its own forwarder to
+ * the Runtime API socket (so socat is not needed, and the port listens before the runtime starts),
+ * then becomes the runtime.
  */
 function initCommand(input: BwrapInput, init: string): string[] {
-  const wait = input.socat !== undefined && !usesHearthRuntimeClient(input.argv) ? RUNTIME_API_PORT : 0;
-  const background = input.socat !== undefined ? forwarder(input.socat) : [];
-  return [init, String(input.uid), String(input.gid), String(wait), ...background, '--', ...input.argv];
+  return [
+    init,
+    String(input.uid),
+    String(input.gid),
+    String(RUNTIME_API_PORT),
+    SANDBOX_RUNTIME_API_SOCKET,
+    '--',
+    ...input.argv,
+  ];
 }
 
 /** Without the init: setpriv, then a shell for the forwarder and the wait. */

@@ -72,20 +72,23 @@ export async function detectIsolation(cgroupParent: string = DEFAULT_CGROUP_PARE
   }
   const trial = await trialSandbox(setpriv, bwrap);
   if (trial !== undefined) return unavailable(`bubblewrap cannot create a sandbox here: ${trial}`);
+  const { init, warning } = await usableInit(bwrap);
   const socat = await findTool('socat');
-  const warnings =
-    socat === undefined
+  // Hearth's init forwards 127.0.0.1:9001 itself; only the setpriv path needs socat.
+  const warnings = [
+    ...(warning !== undefined ? [warning] : []),
+    ...(socat === undefined && init === undefined
       ? [
           "socat is not installed: AWS_LAMBDA_RUNTIME_API (127.0.0.1:9001) does not work inside sandboxes, only Hearth's own runtimes do (Debian: apt-get install socat)",
         ]
-      : [];
+      : []),
+  ];
   const [slirp4netns, nsenter, ip, unshare] = await Promise.all(
     ['slirp4netns', 'nsenter', 'ip', 'unshare'].map(findTool),
   );
   const parkingNetwork = unshare !== undefined && ip !== undefined ? { unshare, ip } : undefined;
   const network =
     slirp4netns !== undefined && nsenter !== undefined && ip !== undefined ? { slirp4netns, nsenter, ip } : undefined;
-  const init = await usableInit(bwrap);
   return {
     available: true,
     cgroupVersion: version,
@@ -111,10 +114,10 @@ async function findTool(name: string): Promise<string | undefined> {
   return undefined;
 }
 
-/** This build's sandbox init, if it runs here (else sandboxes start through setpriv and /bin/sh). */
-async function usableInit(bwrap: string): Promise<string | undefined> {
+/** This build's sandbox init, if it runs here (else sandboxes start through setpriv and /bin/sh), and why not. */
+async function usableInit(bwrap: string): Promise<{ init?: string; warning?: string }> {
   const init = builtSandboxInit();
-  if (init === undefined) return undefined;
+  if (init === undefined) return {};
   const trial = await runTrial(bwrap, [
     '--ro-bind',
     init,
@@ -123,11 +126,16 @@ async function usableInit(bwrap: string): Promise<string | undefined> {
     '/hearth-init',
     '65534',
     '65534',
-    '0',
+    '9001',
+    '/nonexistent',
     '--',
     'true',
   ]);
-  return trial === undefined ? init : undefined;
+  return trial === undefined
+    ? { init }
+    : {
+        warning: `Hearth's sandbox init (${init}) does not run in a trial sandbox, so sandboxes start through setpriv, /bin/sh and socat: ${trial}`,
+      };
 }
 
 /** Runs `true` in a minimal unprivileged sandbox; undefined when it worked, else bwrap's complaint. */
