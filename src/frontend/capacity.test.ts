@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import type { SandboxDriver } from '../sandbox/sandbox-driver.js';
 import type { CapacityMetrics, ThrottleCause } from '../worker-manager/worker-manager.js';
 import type { InvokeOutcome } from './invocation.js';
 import { alive, eventually, pidOf, startHarness, type Harness } from './tiny-runtime.fixture.js';
@@ -69,10 +70,12 @@ test('everything busy: the invoke waits in the queue and runs as soon as a sandb
   const h = await startHarness({ sandboxMemoryMb: 256, queueWaitMs: 5000, metrics });
   try {
     for (const name of ['a', 'b', 'c']) await h.addFunction({ name, memorySize: 128 });
-    const slowA = await running(h, 'a', 300);
-    const slowB = await running(h, 'b', 1500);
+    // Held, not timed: on a busy host b's cold start may take longer than a's handler would.
+    const slowA = await held(h, 'a');
+    const slowB = await held(h, 'b');
     const c = h.invoke('c');
     await eventually(() => h.workers.capacity().queued === 1);
+    slowA.release();
     const pidA = pidOf(await slowA.done);
     pidOf(await c);
     assert.equal(metrics.evictions, 1, "a's sandbox made room for c once a finished");
@@ -80,6 +83,7 @@ test('everything busy: the invoke waits in the queue and runs as soon as a sandb
     assert.equal(metrics.waits[0]?.outcome, 'served');
     assert.ok((metrics.waits[0]?.seconds ?? 0) > 0);
     await eventually(() => !alive(pidA));
+    slowB.release();
     pidOf(await slowB.done);
   } finally {
     await h.close();
@@ -168,7 +172,10 @@ test('a MemorySize larger than the whole budget is refused with a clear error', 
 
 test('scaling rate: a function adds at most N new sandboxes per 10 s; warm invokes need none', async () => {
   const metrics = new RecordedMetrics();
-  const h = await startHarness({ scalingRate: 2, metrics });
+  // The worker manager's clock stands still: the throttle's Retry-After must not depend on how long
+  // the two cold starts took on a busy host.
+  const clock = Date.now();
+  const h = await startHarness({ scalingRate: 2, metrics, now: () => clock });
   try {
     await h.addFunction({ name: 'r' });
     const first = await held(h, 'r');
@@ -195,6 +202,45 @@ test('scaling rate: a function adds at most N new sandboxes per 10 s; warm invok
     for (const invoke of busy) invoke.release();
     for (const invoke of busy) pidOf(await invoke.done);
   } finally {
+    await h.close();
+  }
+});
+
+test("a start that evicts waits until the evicted sandbox's processes are killed, not for the driver's cleanup", async () => {
+  // A driver whose release after the kill is held until the test lets it go (the isolated driver
+  // unmounts a /tmp disk and removes cgroups there: tens of milliseconds on a busy host).
+  let letGo!: () => void;
+  const cleanupHeld = new Promise<void>((resolve) => (letGo = resolve));
+  let cleanups = 0;
+  const slowCleanup = (driver: SandboxDriver): SandboxDriver => ({
+    name: driver.name,
+    start: async (spec) => {
+      const started = await driver.start(spec);
+      let destroying: Promise<void> | undefined;
+      return {
+        ...started,
+        destroy: () =>
+          (destroying ??= (async () => {
+            await started.destroy();
+            cleanups += 1;
+            await cleanupHeld;
+          })()),
+        processesKilled: () => started.destroy(),
+      };
+    },
+  });
+  const metrics = new RecordedMetrics();
+  const h = await startHarness({ sandboxMemoryMb: 128, metrics, wrapDriver: slowCleanup });
+  try {
+    for (const name of ['a', 'b']) await h.addFunction({ name, memorySize: 128 });
+    const pidA = pidOf(await h.invoke('a'));
+    const pidB = pidOf(await h.invoke('b'));
+    assert.equal(metrics.evictions, 1, 'a made room for b');
+    await eventually(() => !alive(pidA));
+    assert.ok(alive(pidB));
+    assert.equal(cleanups, 1, "a's cleanup is still held: b did not wait for it");
+  } finally {
+    letGo();
     await h.close();
   }
 });

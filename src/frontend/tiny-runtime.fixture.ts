@@ -9,6 +9,7 @@ import { LATEST, type FunctionRecord } from '../control-plane/function-record.js
 import { LogSink } from '../observability/log-sink.js';
 import { LocalPlacement } from '../placement/placement.js';
 import { ProcessDriver } from '../sandbox/drivers/process-driver.js';
+import type { SandboxDriver } from '../sandbox/sandbox-driver.js';
 import { createMemoryStorage } from '../storage/memory/memory-storage.js';
 import type { Storage } from '../storage/ports.js';
 import { WorkerManager, type WorkerManagerDeps } from '../worker-manager/worker-manager.js';
@@ -98,9 +99,14 @@ export async function startHarness(
       | 'queueWaitMs'
       | 'scalingRate'
       | 'metrics'
+      | 'now'
     >
-  > = {},
+  > & {
+    /** Wraps the process driver (to slow or observe it). */
+    readonly wrapDriver?: (driver: SandboxDriver) => SandboxDriver;
+  } = {},
 ): Promise<Harness> {
+  const { wrapDriver = (driver: SandboxDriver) => driver, ...deps } = options;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-datapath-'));
   const codeDir = path.join(dir, 'code');
   const runtimeDir = path.join(dir, 'runtime');
@@ -113,7 +119,7 @@ export async function startHarness(
   let issued = 0;
   const account = { region: 'us-east-1', accountId: '000000000000' };
   const workers = new WorkerManager({
-    placement: new LocalPlacement(new ProcessDriver({ tmpBaseDir: path.join(dir, 'tmp') })),
+    placement: new LocalPlacement(wrapDriver(new ProcessDriver({ tmpBaseDir: path.join(dir, 'tmp') }))),
     logs,
     launchFor: () => ({
       argv: [process.execPath, '/var/task/runtime.mjs'],
@@ -128,8 +134,8 @@ export async function startHarness(
     },
     region: account.region,
     endpointUrl: () => 'http://127.0.0.1:4280',
-    ...options,
-    idleTimeoutSeconds: options.idleTimeoutSeconds ?? 600,
+    ...deps,
+    idleTimeoutSeconds: deps.idleTimeoutSeconds ?? 600,
   });
   const frontEnd = new FrontEnd({
     functions: storage.functions,

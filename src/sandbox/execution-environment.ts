@@ -287,6 +287,16 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     return this.destroying;
   }
 
+  /**
+   * Destroys the environment (destroy()) and resolves as soon as every process of it was killed:
+   * what a start that evicted it waits for. destroy() may still be waiting for them to exit and
+   * releasing the driver's resources (an isolated sandbox's cgroup and /tmp disk) then.
+   */
+  destroyProcesses(): Promise<void> {
+    const destroyed = this.destroy();
+    return this.process?.processesKilled?.() ?? destroyed;
+  }
+
   // --- RuntimeApiEvents -------------------------------------------------------------------------
 
   nextRequested(): void {

@@ -109,6 +109,13 @@ export interface SandboxProcess {
   setFrozen?(frozen: boolean): void;
   /** Kills everything in the sandbox and releases what the driver holds. Idempotent. */
   destroy(): Promise<void>;
+  /**
+   * Where releasing takes long (the isolated driver: cgroups, the /tmp disk): resolves once every
+   * process of the sandbox has been sent SIGKILL, so none of them runs (or allocates) again, while
+   * destroy() waits for them to exit and goes on releasing. Call only after destroy(). Absent:
+   * destroy() is that moment.
+   */
+  processesKilled?(): Promise<void>;
 }
 
 export interface SandboxDriver {

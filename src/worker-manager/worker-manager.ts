@@ -113,6 +113,12 @@ export class WorkerManager {
   private stopped = false;
   /** Teardowns under way, awaited by shutdown() so nothing outlives Hearth. */
   private readonly teardowns = new Set<Promise<void>>();
+  /**
+   * The same sandboxes until every process of theirs was killed (none runs or allocates again):
+   * what a start that took their room waits for. Their exit and an isolated sandbox's cgroup and
+   * /tmp disk are released beside the new start (tens of milliseconds: see docs/capacity.md).
+   */
+  private readonly departures = new Set<Promise<void>>();
   /** Sandboxes granted room but not in the pool yet; they count against the cap and the budget. */
   private creating = 0;
   /** Pre-started sandboxes of the driver's pool (poolRoom()); they count against the cap and the budget. */
@@ -340,8 +346,8 @@ export class WorkerManager {
     }
     this.budget.reserve(fn.memorySize);
     this.creating += 1;
-    // Evicted sandboxes' memory is granted already; their processes must be gone before this starts.
-    return { kind: 'create', before: Promise.all([...this.teardowns]) };
+    // Evicted sandboxes' memory is granted already; their processes must be killed before this starts.
+    return { kind: 'create', before: Promise.all([...this.departures]) };
   }
 
   /** Sandboxes holding room: in the pool, being created, and pre-started by the driver. */
@@ -356,8 +362,8 @@ export class WorkerManager {
       const gone = this.deps.pool?.reclaimOne();
       if (gone === undefined) return;
       // Its process must be gone before the sandbox that takes its room starts.
-      this.teardowns.add(gone);
-      void gone.then(() => this.teardowns.delete(gone));
+      track(this.teardowns, gone);
+      track(this.departures, gone);
     }
   }
 
@@ -436,8 +442,11 @@ export class WorkerManager {
     this.takeOut(entry);
     // Tearing down is best effort: a sandbox that fails to clean up must not fail an invocation.
     const teardown = entry.sandbox.destroy().catch(() => undefined);
-    this.teardowns.add(teardown);
-    void teardown.then(() => this.teardowns.delete(teardown));
+    track(this.teardowns, teardown);
+    track(
+      this.departures,
+      entry.sandbox.destroyProcesses().catch(() => undefined),
+    );
     return teardown;
   }
 
@@ -458,4 +467,10 @@ export class WorkerManager {
     for (const entry of selectExpired(this.pool.all(), now, this.idleTimeoutMs)) void this.discard(entry);
     for (const [name, bucket] of this.buckets) if (isFull(bucket, now, this.scalingRate)) this.buckets.delete(name);
   }
+}
+
+/** Holds `work` in `set` until it settles. */
+function track(set: Set<Promise<void>>, work: Promise<void>): void {
+  set.add(work);
+  void work.then(() => set.delete(work));
 }

@@ -2,6 +2,7 @@
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { access, readdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { KillUntil } from './cgroup-hierarchy.js';
 
 /** How long a cgroup may take to empty after SIGKILL before Hearth gives up on it. */
 const EMPTY_DEADLINE_MS = 5_000;
@@ -75,12 +76,14 @@ export function killPids(pids: readonly number[]): void {
 }
 
 /**
- * SIGKILLs whatever is in `procsFile` until it stays empty. `beforeKill`/`afterKill` let v1 freeze
- * the cgroup around the kill, so a process cannot fork between the read and the kill.
+ * SIGKILLs whatever is in `procsFile` until it stays empty ('signalled': one round only).
+ * `beforeKill`/`afterKill` let v1 freeze the cgroup around the kill, so a process cannot fork
+ * between the read and the kill.
  */
 export async function killUntilEmpty(
   procsFile: string,
   around: { beforeKill?: () => Promise<void>; afterKill?: () => Promise<void> } = {},
+  until: KillUntil = 'empty',
 ): Promise<void> {
   const deadline = Date.now() + EMPTY_DEADLINE_MS;
   for (;;) {
@@ -88,7 +91,7 @@ export async function killUntilEmpty(
     const pids = await readPids(procsFile);
     killPids(pids);
     await around.afterKill?.();
-    if (pids.length === 0) return;
+    if (pids.length === 0 || until === 'signalled') return;
     if (Date.now() > deadline) throw new Error(`cgroup ${procsFile} still has processes ${pids.join(' ')}`);
     await delay(POLL_MS);
   }

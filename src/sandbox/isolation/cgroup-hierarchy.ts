@@ -13,6 +13,9 @@ export interface CgroupLimits {
 }
 
 /** One sandbox's cgroup (on v1: its directory in every controller used). */
+/** How far kill() goes: every process gone, or every process sent SIGKILL. */
+export type KillUntil = 'empty' | 'signalled';
+
 export interface SandboxCgroup {
   /** Files a launcher writes its own pid into, before it runs anything else. */
   readonly procsFiles: readonly string[];
@@ -35,8 +38,12 @@ export interface SandboxCgroup {
    * held fd: cheap enough for the warm path. A frozen cgroup is thawed by kill() before SIGKILL.
    */
   setFrozen(frozen: boolean): boolean;
-  /** SIGKILLs every process of the cgroup and waits until it is empty. */
-  kill(): Promise<void>;
+  /**
+   * SIGKILLs every process of the cgroup and waits until it is empty; with 'signalled', returns
+   * after one round (frozen while it reads and signals, where there is a freezer): none of those
+   * processes runs again, though they may still be exiting.
+   */
+  kill(until?: KillUntil): Promise<void>;
   /** Kills what is left and removes the cgroup directories. Idempotent. */
   remove(): Promise<void>;
 }

@@ -3,7 +3,13 @@
 // the sandbox, SIGKILLs every pid in cgroup.procs, thaws it and repeats until it is empty.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { withLimits, type CgroupHierarchy, type CgroupLimits, type SandboxCgroup } from './cgroup-hierarchy.js';
+import {
+  withLimits,
+  type CgroupHierarchy,
+  type CgroupLimits,
+  type KillUntil,
+  type SandboxCgroup,
+} from './cgroup-hierarchy.js';
 import {
   childCgroups,
   fileExists as exists,
@@ -138,19 +144,23 @@ class SandboxCgroupV1 implements SandboxCgroup {
     return readPidsSync(path.join(this.dir('pids'), 'cgroup.procs'));
   }
 
-  async kill(): Promise<void> {
+  async kill(until: KillUntil = 'empty'): Promise<void> {
     const freezer = this.dirs.get('freezer');
     const state = freezer === undefined ? undefined : path.join(freezer, 'freezer.state');
     // The pids hierarchy holds every task of the sandbox, whatever it did since it started.
-    await killUntilEmpty(path.join(this.dir('pids'), 'cgroup.procs'), {
-      ...(state !== undefined
-        ? {
-            beforeKill: () => writeValue(state, 'FROZEN').catch(() => undefined),
-            // SIGKILL is delivered once the tasks thaw.
-            afterKill: () => writeValue(state, 'THAWED').catch(() => undefined),
-          }
-        : {}),
-    });
+    await killUntilEmpty(
+      path.join(this.dir('pids'), 'cgroup.procs'),
+      {
+        ...(state !== undefined
+          ? {
+              beforeKill: () => writeValue(state, 'FROZEN').catch(() => undefined),
+              // SIGKILL is delivered once the tasks thaw.
+              afterKill: () => writeValue(state, 'THAWED').catch(() => undefined),
+            }
+          : {}),
+      },
+      until,
+    );
   }
 
   async remove(): Promise<void> {

@@ -10,6 +10,7 @@ import {
   withLimits,
   type CgroupHierarchy,
   type CgroupLimits,
+  type KillUntil,
   type SandboxCgroup,
 } from './cgroup-hierarchy.js';
 import {
@@ -128,18 +129,22 @@ export class SandboxCgroupV2 implements SandboxCgroup {
     return readPidsSync(this.file('cgroup.procs'));
   }
 
-  async kill(): Promise<void> {
+  async kill(until: KillUntil = 'empty'): Promise<void> {
     if (await exists(this.file('cgroup.kill'))) await writeValue(this.file('cgroup.kill'), 1).catch(() => undefined);
     const freeze = this.file('cgroup.freeze');
     const canFreeze = await exists(freeze);
-    await killUntilEmpty(this.file('cgroup.procs'), {
-      ...(canFreeze
-        ? {
-            beforeKill: () => writeValue(freeze, 1).catch(() => undefined),
-            afterKill: () => writeValue(freeze, 0).catch(() => undefined),
-          }
-        : {}),
-    });
+    await killUntilEmpty(
+      this.file('cgroup.procs'),
+      {
+        ...(canFreeze
+          ? {
+              beforeKill: () => writeValue(freeze, 1).catch(() => undefined),
+              afterKill: () => writeValue(freeze, 0).catch(() => undefined),
+            }
+          : {}),
+      },
+      until,
+    );
   }
 
   async remove(): Promise<void> {

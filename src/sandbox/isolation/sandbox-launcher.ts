@@ -139,6 +139,15 @@ export class SandboxLauncher {
     // When the runtime ends, whatever it left in its cgroup ends too.
     void exited.then(() => cgroup.kill().catch(() => undefined));
     let destroying: Promise<void> | undefined;
+    let killing: Promise<void> | undefined;
+    // bwrap, and at the same time every task in the cgroup: none of them runs again once this resolves.
+    const killAll = (): Promise<void> =>
+      (killing ??= (async () => {
+        // A frozen task takes SIGKILL only once thawed.
+        cgroup.setFrozen(false);
+        child.kill('SIGKILL');
+        await cgroup.kill('signalled').catch(() => undefined);
+      })());
     const sandbox: SandboxProcess = {
       stdout: child.stdout!,
       stderr: child.stderr!,
@@ -153,16 +162,16 @@ export class SandboxLauncher {
       ...(this.config.freezeIdle ? { setFrozen: (frozen: boolean) => void cgroup.setFrozen(frozen) } : {}),
       destroy: () => {
         destroying ??= (async () => {
-          // A frozen task takes SIGKILL only once thawed.
-          cgroup.setFrozen(false);
-          child.kill('SIGKILL');
+          await killAll();
           await exited;
           child.stdout!.destroy();
           child.stderr!.destroy();
+          // release() empties the cgroup (waiting for every task to exit), then removes the rest.
           await release();
         })();
         return destroying;
       },
+      processesKilled: () => killAll(),
     };
     return [sandbox, network];
   }
