@@ -77,6 +77,8 @@ export class SandboxCgroupV2 implements SandboxCgroup {
   private readonly freezeFile: HeldControlFile;
   /** The memory limit last written. */
   private memoryBytes: number | undefined;
+  /** The CPU quota last written. */
+  private cpu: CpuQuota | undefined;
 
   constructor(private readonly dir: string) {
     this.procsFiles = [path.join(dir, 'cgroup.procs')];
@@ -109,7 +111,10 @@ export class SandboxCgroupV2 implements SandboxCgroup {
   }
 
   async setCpu(quota: CpuQuota): Promise<void> {
-    await writeValue(this.file('cpu.max'), `${quota.quotaUs ?? 'max'} ${quota.periodUs}`);
+    // Nothing to write when the quota is the one written last; otherwise one cheap write, in place.
+    if (this.cpu !== undefined && this.cpu.periodUs === quota.periodUs && this.cpu.quotaUs === quota.quotaUs) return;
+    writeValueSync(this.file('cpu.max'), `${quota.quotaUs ?? 'max'} ${quota.periodUs}`);
+    this.cpu = quota;
   }
 
   async peakMemoryBytes(): Promise<number> {
