@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 static void fail(const char *what, int status) {
@@ -159,11 +160,16 @@ static void start_forwarder(int listener, const char *socket_path) {
   for (;;) {
     int tcp = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
     if (tcp < 0) {
-      if (errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
-          errno == ENOMEM)
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of something for now (the sandbox's own limits): retry shortly rather than spin.
+        const struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
         continue;
+      }
       _exit(1);
     }
+    // A failed fork (the sandbox at its pids limit) refuses this connection only.
     pid_t connection = fork();
     if (connection == 0) {
       close(listener);
