@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { builtSandboxInit } from './sandbox-init.js';
 
@@ -37,6 +43,63 @@ describe('sandbox init build', { skip: process.platform !== 'linux' ? 'Linux onl
         status = (error as { status: number | null }).status;
       }
       assert.equal(status, 125, args.join(' '));
+    }
+  });
+
+  it('forwards TCP to the unix socket both ways at once, as the sandbox user, then becomes the runtime', async (t) => {
+    const init = builtSandboxInit();
+    if (init === undefined) return t.skip('this build has no init');
+    if (process.getuid?.() !== 0) return t.skip('needs root (it drops to uid 65534)');
+    const dir = mkdtempSync(path.join(tmpdir(), 'hearth-init-test-'));
+    chmodSync(dir, 0o755);
+    const socketPath = path.join(dir, 'api.sock');
+    // An echo server on the unix socket: what the sandbox's Runtime API socket stands for here.
+    const echo = createServer((connection) => connection.pipe(connection));
+    await new Promise<void>((resolve) => echo.listen(socketPath, resolve));
+    chmodSync(socketPath, 0o777);
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const runtime = spawn(
+      init,
+      ['65534', '65534', String(port), socketPath, '--', '/bin/sh', '-c', 'id -u; exec sleep 60'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      const [uid] = (await once(runtime.stdout!, 'data')) as [Buffer];
+      assert.equal(uid.toString().trim(), '65534');
+      // Both directions at once: the client writes 4 MB before it reads anything back.
+      const payload = randomBytes(4 * 1024 * 1024);
+      const answers = await Promise.all(
+        [payload, randomBytes(1000), Buffer.alloc(0)].map(
+          (sent) =>
+            new Promise<Buffer>((resolve, reject) => {
+              const chunks: Buffer[] = [];
+              const client = connect({ host: '127.0.0.1', port }, () => client.end(sent));
+              client.on('data', (chunk: Buffer) => chunks.push(chunk));
+              client.on('end', () => resolve(Buffer.concat(chunks)));
+              client.on('error', reject);
+            }),
+        ),
+      );
+      assert.ok(answers[0]!.equals(payload), '4 MB came back intact');
+      assert.equal(answers[1]!.length, 1000);
+      assert.equal(answers[2]!.length, 0);
+    } finally {
+      runtime.kill('SIGKILL');
+      // The forwarder is the runtime's child: it leaves with the sandbox's cgroup in Hearth; here, by pid.
+      for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+        try {
+          if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(socketPath)) process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // gone meanwhile
+        }
+      }
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
