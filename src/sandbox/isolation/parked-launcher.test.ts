@@ -6,66 +6,69 @@ import { readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { detectIsolation, openCgroups } from './detect-isolation.js';
 import { closeFdsScript, inheritedFds } from './inherited-fds.js';
-import { canPark, COMMAND_FD, parkLauncher } from './parked-launcher.js';
+import type { SandboxCgroup } from './cgroup-hierarchy.js';
+import { canPark, COMMAND_FD, parkLauncher, type ParkedLauncher } from './parked-launcher.js';
 
 const support = await detectIsolation();
 const skip = !support.available ? `isolation unavailable: ${support.reason}` : !canPark() ? 'no /bin/bash' : false;
 
+/** Runs `test` with a fresh sandbox cgroup of this process, removed afterwards. */
+async function inTestCgroup(name: string, test: (cgroup: SandboxCgroup) => Promise<void>): Promise<void> {
+  const cgroups = await openCgroups();
+  const instance = `${process.pid}-${name}`;
+  const cgroup = await cgroups.create(instance, 'sandbox', {
+    memoryBytes: 64 * 1024 * 1024,
+    pidsMax: 32,
+    cpu: { quotaUs: undefined, periodUs: 100_000 },
+  });
+  try {
+    await test(cgroup);
+  } finally {
+    await cgroup.remove();
+    await cgroups.removeInstance(instance).catch(() => undefined);
+  }
+}
+
+/** Has the parked launcher become `command` and returns what it printed. */
+async function runParked(launcher: ParkedLauncher, command: string[]): Promise<string> {
+  let output = '';
+  launcher.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = once(launcher.child, 'exit');
+  launcher.run(command);
+  await exited;
+  return output;
+}
+
 describe('parkLauncher', { skip }, () => {
-  it('joins its cgroup ahead, then becomes its command with fds 0–2 (and its own pipes) only', async () => {
-    const cgroups = await openCgroups();
-    const cgroup = await cgroups.create(`${process.pid}-parked-test`, 'sandbox', {
-      memoryBytes: 64 * 1024 * 1024,
-      pidsMax: 32,
-      cpu: { quotaUs: undefined, periodUs: 100_000 },
-    });
-    try {
+  it('joins its cgroup ahead, then becomes its command with fds 0–2 (and its own pipes) only', () =>
+    inTestCgroup('parked-test', async (cgroup) => {
       // What this test process inherited without close-on-exec is closed, as the driver does.
       const closeInherited = closeFdsScript(inheritedFds().filter((fd) => fd !== 3 && fd !== COMMAND_FD)).script;
       const launcher = await parkLauncher(cgroup, { closeInherited, nofile: 77, pipes: [3] });
       assert.deepEqual(await cgroup.pids(), [launcher.child.pid], 'in its cgroup before it was asked for anything');
-
-      let output = '';
-      launcher.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      const exited = once(launcher.child, 'exit');
-      launcher.run([
+      const output = await runParked(launcher, [
         '/bin/sh',
         '-c',
         'echo "$$ $(ulimit -n)"; for fd in 3 4 5 6 7 8 9 10; do [ -e /proc/$$/fd/$fd ] && printf "%s " $fd; done; echo',
       ]);
-      await exited;
       const [pid, nofile, ...fds] = output.trim().split(/\s+/);
       assert.equal(Number(pid), launcher.child.pid, 'the launcher became the command (same process)');
       assert.equal(nofile, '77');
       assert.deepEqual(fds, ['3'], 'its own pipe only: fd 7, on which it got the command, is closed');
-    } finally {
-      await cgroup.remove();
-      await cgroups.removeInstance(`${process.pid}-parked-test`).catch(() => undefined);
-    }
-  });
+    }));
 
   it('with unshare and ip, waits in a new network namespace of its own, with only its loopback up', async (t) => {
     const network = support.tools?.parkingNetwork;
     if (network === undefined) return t.skip('no unshare or ip on this host');
-    const cgroups = await openCgroups();
-    const cgroup = await cgroups.create(`${process.pid}-parked-net-test`, 'sandbox', {
-      memoryBytes: 64 * 1024 * 1024,
-      pidsMax: 32,
-      cpu: { quotaUs: undefined, periodUs: 100_000 },
-    });
-    try {
+    await inTestCgroup('parked-net-test', async (cgroup) => {
       const closeInherited = closeFdsScript(inheritedFds().filter((fd) => fd !== COMMAND_FD)).script;
       const launcher = await parkLauncher(cgroup, { closeInherited, nofile: 64, pipes: [], network });
       assert.equal(launcher.ownNetwork, true);
-      let output = '';
-      launcher.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-      const exited = once(launcher.child, 'exit');
-      launcher.run([
+      const output = await runParked(launcher, [
         '/bin/sh',
         '-c',
         `readlink /proc/$$/ns/net; ${network.ip} -o link show; ${network.ip} -o -4 addr show`,
       ]);
-      await exited;
       const [namespace, ...lines] = output.trim().split('\n');
       assert.notEqual(namespace, readlinkSync('/proc/self/ns/net'), 'not the host network namespace');
       const links = lines.filter((line) => /^\d+: /.test(line) && line.includes('link/'));
@@ -75,9 +78,6 @@ describe('parkLauncher', { skip }, () => {
         lines.some((line) => / lo +inet 127\.0\.0\.1\/8 /.test(line)),
         output,
       );
-    } finally {
-      await cgroup.remove();
-      await cgroups.removeInstance(`${process.pid}-parked-net-test`).catch(() => undefined);
-    }
+    });
   });
 });
