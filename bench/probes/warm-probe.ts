@@ -11,11 +11,13 @@
 //
 //   npx tsc -p tsconfig.json && node build/bench/probes/warm-probe.js [--isolation off|auto]
 //     [--n 3000] [--seconds 5] [--concurrency 1,8] [--profile /tmp/prof] [--perf /tmp/perf] [--rounds 1] [--floor]
+//     [--runtime-node-flags '--single-threaded-gc']
 //
 // HEARTH_E2E_ENTRY=/other/checkout/bin/hearth.js measures another build. Not part of `npm run bench`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, chmodSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, mkdtempSync, chmodSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     perf: { type: 'string' },
     rounds: { type: 'string', default: '1' },
     floor: { type: 'boolean', default: false },
+    'runtime-node-flags': { type: 'string' },
   },
 });
 
@@ -178,6 +181,15 @@ async function main(): Promise<void> {
   if (profile !== undefined) {
     env['HEARTH_NODE'] = profilingNode(profile);
     env['NODE_OPTIONS'] = `--import ${serverProfiler(profile)}`;
+  }
+  const runtimeFlags = values['runtime-node-flags'];
+  if (runtimeFlags !== undefined) {
+    // V8/Node flags for the runtimes only (an experiment: the catalog's argv stays as it is).
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'warm-probe-'));
+    const wrapper = path.join(dir, 'node-flagged.sh');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ${process.execPath} ${runtimeFlags} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    env['HEARTH_NODE'] = wrapper;
   }
   if (values.perf !== undefined) {
     env['NODE_OPTIONS'] = '--perf-basic-prof';

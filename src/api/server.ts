@@ -4,13 +4,13 @@
 // shown to the client. This is the hot path of every invoke: no per-request compilation, one
 // await on the handler, and none on the body when the request declares none.
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { errors, LambdaError } from '../errors/lambda-error.js';
 import { CanonicalPaths, verifySigV4, SigningKeys } from './auth/sigv4.js';
 import type { CredentialResolver } from './auth/credentials.js';
 import { ClientGoneError, declaresNoBody, emptyBody, readBody } from './body-reader.js';
 import { renderError } from './render-error.js';
-import type { ApiResponse, Route } from './route.js';
+import type { ApiRequest, ApiResponse, Route } from './route.js';
 import { Router } from './router.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -82,18 +82,9 @@ export function createApiServer(options: ApiServerOptions): http.Server {
                 signingKeys,
                 canonicalPaths,
               });
-        const response = await route.handler({
-          method,
-          rawPath,
-          params,
-          query,
-          headers: req.headers,
-          body,
-          accessKeyId,
-          get signal() {
-            return signal();
-          },
-        });
+        const response = await route.handler(
+          new ServerRequest(method, rawPath, params, query, req.headers, body, accessKeyId, signal),
+        );
         send(res, requestId, response);
       } catch (error) {
         fail(res, requestId, route.operation, error);
@@ -126,6 +117,31 @@ export function createApiServer(options: ApiServerOptions): http.Server {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;
+}
+
+/**
+ * A route's view of the request. The signal is made on first read (a getter on the prototype: an
+ * object literal with a getter costs ~0.7 µs per request to create in Node 20's V8).
+ */
+class ServerRequest implements ApiRequest {
+  readonly #signalOf: () => AbortSignal;
+
+  constructor(
+    readonly method: string,
+    readonly rawPath: string,
+    readonly params: Readonly<Record<string, string>>,
+    readonly query: URLSearchParams,
+    readonly headers: IncomingHttpHeaders,
+    readonly body: Buffer,
+    readonly accessKeyId: string,
+    signalOf: () => AbortSignal,
+  ) {
+    this.#signalOf = signalOf;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signalOf();
+  }
 }
 
 function send(res: ServerResponse, requestId: string, response: ApiResponse): void {

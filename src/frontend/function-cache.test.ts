@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AliasRecord } from '../control-plane/alias-record.js';
+import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { ProvisionedConcurrencyRecord } from '../control-plane/provisioned-concurrency-record.js';
 import { FunctionCache, type CacheStore } from './function-cache.js';
 
@@ -47,5 +48,27 @@ describe('FunctionCache.limits', () => {
   it('has none for a function without configurations', async () => {
     const limits = await new FunctionCache(store([], [])).limits('f');
     assert.deepEqual([limits.reserved, limits.provisionedTotal, limits.provisionedByVersion.size], [undefined, 0, 0]);
+  });
+});
+
+describe('FunctionCache: the synchronous reads a warm invoke takes', () => {
+  it('see only what an async read cached, and nothing after drop()', async () => {
+    const record = { name: 'f', version: '$LATEST' } as FunctionRecord;
+    const cache = new FunctionCache({ ...store([], [], 3), get: () => Promise.resolve(record) });
+    assert.equal(cache.cachedRecord('f', '$LATEST'), undefined);
+    assert.equal(cache.cachedLimits('f'), undefined);
+    assert.equal(cache.cachedTotalReserved(), undefined);
+
+    assert.equal(await cache.record('f', '$LATEST'), record);
+    await cache.totalReservedConcurrency();
+    assert.equal(cache.cachedRecord('f', '$LATEST'), record);
+    assert.equal(cache.cachedRecord('f', '1'), undefined, 'another version was never read');
+    assert.equal(cache.cachedLimits('f')?.reserved, 3);
+    assert.equal(cache.cachedTotalReserved(), 0);
+
+    cache.drop('f');
+    assert.equal(cache.cachedRecord('f', '$LATEST'), undefined);
+    assert.equal(cache.cachedLimits('f'), undefined);
+    assert.equal(cache.cachedTotalReserved(), undefined);
   });
 });

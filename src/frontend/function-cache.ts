@@ -41,6 +41,21 @@ export class FunctionCache {
     this.generation += 1;
   }
 
+  /** A cached record, or undefined when it must be read (record()); lets a warm invoke skip an await. */
+  cachedRecord(name: string, version: string): FunctionRecord | undefined {
+    return this.functions.get(name)?.records.get(version);
+  }
+
+  /** Cached limits of `name`, or undefined when they must be read (limits()). */
+  cachedLimits(name: string): FunctionLimits | undefined {
+    return this.functions.get(name);
+  }
+
+  /** The cached account total, or undefined when it must be read (totalReservedConcurrency()). */
+  cachedTotalReserved(): number | undefined {
+    return this.totalReserved;
+  }
+
   async record(name: string, version: string): Promise<FunctionRecord | undefined> {
     const cached = this.functions.get(name)?.records.get(version);
     if (cached) return cached;

@@ -12,18 +12,35 @@ export function toInvokeOutcome(
   logTail: string | undefined,
   executedVersion: string = LATEST,
 ): InvokeOutcome {
-  const executed = { requestId, executedVersion, logTail };
+  // Fields written out, not spread from a shared object: a spread among other properties cost a
+  // few µs per call in Node 20's V8, on every invoke.
   switch (result.kind) {
     case 'success':
-      return { kind: 'success', ...executed, payload: result.payload };
+      return { kind: 'success', requestId, executedVersion, logTail, payload: result.payload };
     case 'function-error':
-      return { kind: 'function-error', errorType: result.errorType, ...executed, payload: result.payload };
+      return {
+        kind: 'function-error',
+        errorType: result.errorType,
+        requestId,
+        executedVersion,
+        logTail,
+        payload: result.payload,
+      };
     case 'init-error':
-      return { kind: 'init-error', errorType: result.errorType, ...executed, payload: result.payload };
+      return {
+        kind: 'init-error',
+        errorType: result.errorType,
+        requestId,
+        executedVersion,
+        logTail,
+        payload: result.payload,
+      };
     case 'timeout':
       return {
         kind: 'timeout',
-        ...executed,
+        requestId,
+        executedVersion,
+        logTail,
         payload: errorPayload(
           'Sandbox.Timedout',
           `RequestId: ${requestId} Error: Task timed out after ${result.timeoutSeconds.toFixed(2)} seconds`,
@@ -32,14 +49,16 @@ export function toInvokeOutcome(
     case 'exit': {
       const payload = errorPayload('Runtime.ExitError', `RequestId: ${requestId} Error: ${result.reason}`);
       return result.phase === 'init'
-        ? { kind: 'init-error', errorType: 'Runtime.ExitError', ...executed, payload }
-        : { kind: 'function-error', errorType: 'Runtime.ExitError', ...executed, payload };
+        ? { kind: 'init-error', errorType: 'Runtime.ExitError', requestId, executedVersion, logTail, payload }
+        : { kind: 'function-error', errorType: 'Runtime.ExitError', requestId, executedVersion, logTail, payload };
     }
     case 'response-too-large':
       return {
         kind: 'function-error',
         errorType: 'Function.ResponseSizeTooLarge',
-        ...executed,
+        requestId,
+        executedVersion,
+        logTail,
         payload: errorPayload(
           'Function.ResponseSizeTooLarge',
           `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,

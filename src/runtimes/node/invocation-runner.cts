@@ -15,6 +15,21 @@ import type { Completion, InvokeContext } from './invoke-context.cjs';
 export type Outcome =
   { readonly kind: 'response'; readonly result: unknown } | { readonly kind: 'error'; readonly error: unknown };
 
+/**
+ * The running invocation's reaction to an empty event loop. One 'beforeExit' listener serves every
+ * invocation (added once, not per invocation); between invocations it does nothing, which is what
+ * no listener at all would do.
+ */
+let onEmptyLoop: (() => void) | undefined;
+let listening = false;
+
+function watchEmptyLoop(react: () => void): void {
+  onEmptyLoop = react;
+  if (listening) return;
+  listening = true;
+  process.on('beforeExit', () => onEmptyLoop?.());
+}
+
 export function runHandler(
   handler: UserHandler,
   event: unknown,
@@ -28,10 +43,10 @@ export function runHandler(
     const finish = (outcome: Outcome): void => {
       if (finished) return;
       finished = true;
-      process.removeListener('beforeExit', onEmptyLoop);
+      if (onEmptyLoop === emptyLoop) onEmptyLoop = undefined;
       resolve(outcome);
     };
-    const onEmptyLoop = (): void => finish(held ?? { kind: 'response', result: undefined });
+    const emptyLoop = (): void => finish(held ?? { kind: 'response', result: undefined });
     const claim = (): boolean => {
       if (claimed) return false;
       claimed = true;
@@ -58,7 +73,7 @@ export function runHandler(
       else finish(outcomeOf(error, result));
     };
 
-    process.on('beforeExit', onEmptyLoop);
+    watchEmptyLoop(emptyLoop);
     let returned: unknown;
     try {
       returned = handler(event, context, callback);
