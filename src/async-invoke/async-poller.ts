@@ -15,6 +15,13 @@ import type { AsyncEventQueue, EventInvokeConfigStore, QueuedEvent } from '../st
 import type { AsyncMetrics } from './async-metrics.js';
 import type { Destinations } from './destinations.js';
 import { pickFair } from './fair-pick.js';
+import {
+  afterAccept,
+  DEFAULT_INTAKE_PRIORITY,
+  runLimit,
+  type IntakeBurst,
+  type IntakePriority,
+} from './intake-priority.js';
 import { parseAttemptResponse, type AttemptResponse } from './invocation-record.js';
 import {
   decideAfterAttempt,
@@ -41,6 +48,8 @@ export interface AsyncPollerDeps {
   /** Events running at once across all functions. */
   readonly slots: number;
   readonly visibilityMs?: number;
+  /** How far the pollers step back while events are being accepted (intake-priority.ts). */
+  readonly intakePriority?: IntakePriority;
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
 }
@@ -56,10 +65,14 @@ export class AsyncPoller {
   private again = false;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  private burst: IntakeBurst | undefined;
+  private recheck: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  private readonly priority: IntakePriority;
 
   constructor(private readonly deps: AsyncPollerDeps) {
     this.now = deps.now ?? Date.now;
+    this.priority = deps.intakePriority ?? DEFAULT_INTAKE_PRIORITY;
   }
 
   /** Releases the claims of the process before this one, then starts claiming. */
@@ -68,6 +81,12 @@ export class AsyncPoller {
     this.stopped = false;
     this.timer = setInterval(() => this.wake(), IDLE_POLL_MS);
     this.timer.unref();
+    this.wake();
+  }
+
+  /** The intake committed an event: note the burst, and look for work. */
+  accepted(): void {
+    this.burst = afterAccept(this.burst, this.now(), this.priority);
     this.wake();
   }
 
@@ -85,6 +104,7 @@ export class AsyncPoller {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.recheck !== undefined) clearTimeout(this.recheck);
     if (this.running.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -105,9 +125,12 @@ export class AsyncPoller {
     try {
       do {
         this.again = false;
-        while (!this.stopped && this.total < this.deps.slots) {
-          const free = this.deps.slots - this.total;
+        for (;;) {
           const now = this.now();
+          const limit = runLimit(this.burst, now, this.deps.slots, this.priority);
+          if (limit.recheckAt !== undefined) this.recheckAt(limit.recheckAt - now);
+          if (this.stopped || this.total >= limit.slots) break;
+          const free = limit.slots - this.total;
           const candidates = await this.deps.queue.due(now, free * 2);
           if (candidates.length === 0) break;
           const picked = pickFair(candidates, this.inFlight, free, this.lastServed);
@@ -125,6 +148,16 @@ export class AsyncPoller {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** While intake holds the pollers back, look again when that may end. */
+  private recheckAt(delayMs: number): void {
+    if (this.recheck !== undefined) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = undefined;
+      this.wake();
+    }, delayMs);
+    this.recheck.unref();
   }
 
   private launch(event: QueuedEvent): void {
