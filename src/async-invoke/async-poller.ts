@@ -66,6 +66,10 @@ export class AsyncPoller {
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private burst: IntakeBurst | undefined;
+  /** Bumped whenever the queue may have gained due events (accepted, rescheduled, time passed). */
+  private news = 1;
+  /** `news` when the queue was last seen with nothing due left unclaimed. */
+  private seen = 0;
   private recheck: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private readonly priority: IntakePriority;
@@ -90,8 +94,14 @@ export class AsyncPoller {
     this.wake();
   }
 
-  /** A new event was queued, or a slot freed: look for work now rather than at the next poll. */
+  /** A new event may be due: look for work now rather than at the next poll. */
   wake(): void {
+    this.news += 1;
+    this.look();
+  }
+
+  /** Runs the pump soon (once per turn of the event loop). */
+  private look(): void {
     if (this.stopped || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -129,10 +139,15 @@ export class AsyncPoller {
           const now = this.now();
           const limit = runLimit(this.burst, now, this.deps.slots, this.priority);
           if (limit.recheckAt !== undefined) this.recheckAt(limit.recheckAt - now);
-          if (this.stopped || this.total >= limit.slots) break;
+          // Nothing due was left after the last look, and nothing came since: no query needed.
+          if (this.stopped || this.total >= limit.slots || this.seen === this.news) break;
+          const news = this.news;
           const free = limit.slots - this.total;
           const candidates = await this.deps.queue.due(now, free * 2);
-          if (candidates.length === 0) break;
+          if (candidates.length === 0) {
+            this.seen = news;
+            break;
+          }
           const picked = pickFair(candidates, this.inFlight, free, this.lastServed);
           const claimed = await this.deps.queue.claim(
             picked.map((event) => event.requestId),
@@ -141,6 +156,8 @@ export class AsyncPoller {
           );
           if (claimed.length === 0) break;
           for (const event of claimed) this.launch(event);
+          // Every due event was returned (fewer than asked) and claimed: none left to look for.
+          if (candidates.length < free * 2 && claimed.length === candidates.length) this.seen = news;
         }
       } while (this.again && !this.stopped);
     } catch (error) {
@@ -155,7 +172,7 @@ export class AsyncPoller {
     if (this.recheck !== undefined) return;
     this.recheck = setTimeout(() => {
       this.recheck = undefined;
-      this.wake();
+      this.look();
     }, delayMs);
     this.recheck.unref();
   }
@@ -174,7 +191,7 @@ export class AsyncPoller {
         if (left === 0) this.inFlight.delete(name);
         else this.inFlight.set(name, left);
         this.running.delete(run);
-        this.wake();
+        this.look();
       });
     this.running.add(run);
   }
@@ -205,12 +222,14 @@ export class AsyncPoller {
         return this.deliver(event, config?.onSuccess, 'Success', event.attempts, response);
       case 'retry':
         metrics.retried(event.functionName, result);
-        return queue.reschedule(event.requestId, {
+        await queue.reschedule(event.requestId, {
           dueAt: decision.dueAt,
           attempts: decision.attempts,
           throttles: decision.throttles,
           lastResponse: response !== undefined ? JSON.stringify(response) : event.lastResponse,
         });
+        this.news += 1; // due again later: the next look queries the queue
+        return;
       case 'failed':
         return this.fail(
           event,
