@@ -57,14 +57,35 @@ export function descendantsOf(root: number, entries: readonly ProcessEntry[]): n
   return found;
 }
 
-export function treeMemory(root: number): TreeMemory {
+/** The processes below `root` now, read from /proc. */
+export function descendantPids(root: number): number[] {
   const entries: ProcessEntry[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const entry = parseStat(readOrEmpty(`/proc/${name}/stat`));
     if (entry) entries.push(entry);
   }
-  const descendants = descendantsOf(root, entries);
+  return descendantsOf(root, entries);
+}
+
+const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+/** CPU time one process has used in user and in kernel mode, in microseconds (0 when it is gone). */
+export function cpuTimes(pid: number): { user: number; system: number } {
+  const text = readOrEmpty(`/proc/${pid}/stat`);
+  if (text === '') return { user: 0, system: 0 };
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { user: Number(fields[11]) * TICK_US, system: Number(fields[12]) * TICK_US };
+}
+
+/** CPU time (utime + stime) one process has used, in microseconds (0 when it is gone). */
+export function cpuMicros(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+}
+
+export function treeMemory(root: number): TreeMemory {
+  const descendants = descendantPids(root);
   const rss = (pid: number): number => parseRssBytes(readOrEmpty(`/proc/${pid}/status`));
   const pss = (pid: number): number => parsePssBytes(readOrEmpty(`/proc/${pid}/smaps_rollup`));
   return {

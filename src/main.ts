@@ -137,7 +137,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
   // the pollers run them through the front end again, like any synchronous invoke.
   const asyncCounters = asyncMetrics(metrics);
   const queueGauges = asyncQueueGauges(metrics, storage.asyncEvents, (error) => log(`async queue: ${String(error)}`));
-  const intake = new AsyncIntake(storage.asyncEvents, asyncCounters, () => poller.wake());
+  const intake = new AsyncIntake(storage.asyncEvents, asyncCounters, () => poller.accepted());
   const frontEnd = new FrontEnd({
     events: intake,
     functions: storage.functions,

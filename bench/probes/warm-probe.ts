@@ -16,18 +16,19 @@
 // HEARTH_E2E_ENTRY=/other/checkout/bin/hearth.js measures another build. Not part of `npm run bench`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, mkdtempSync, chmodSync } from 'node:fs';
+import { writeFileSync, mkdirSync, mkdtempSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InvokeClient, type InvokeTarget } from '../invoke-client.js';
 import { BODY } from '../measure.js';
-import { descendantsOf, parseStat, type ProcessEntry } from '../process-tree.js';
+import { cpuMicros as cpuOf, descendantPids as descendants } from '../process-tree.js';
 import { startServer } from '../server-process.js';
 import { SigV4Signer } from '../sigv4-signer.js';
 import { ms, summarize } from '../stats.js';
 import { hearthTarget } from '../targets/hearth-target.js';
+import { serverProfiler } from './server-profiler.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,33 +44,7 @@ const { values } = parseArgs({
   },
 });
 
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 const FN = 'probe';
-
-/** utime + stime of one process, in microseconds (0 when it is gone). */
-function cpuOf(pid: number): number {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-  } catch {
-    return 0;
-  }
-}
-
-function descendants(root: number): number[] {
-  const entries: ProcessEntry[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const entry = parseStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
-      if (entry) entries.push(entry);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return descendantsOf(root, entries);
-}
 
 interface CpuSample {
   readonly server: number;
@@ -103,32 +78,6 @@ function profilingNode(dir: string): string {
   );
   chmodSync(wrapper, 0o755);
   return wrapper;
-}
-
-/**
- * A preload for the server (--cpu-prof is not allowed in NODE_OPTIONS): profiles through the
- * inspector from start-up and writes the profile on SIGUSR2.
- */
-function serverProfiler(dir: string): string {
-  mkdirSync(path.join(dir, 'server'), { recursive: true });
-  const preload = path.join(dir, 'server-profiler.mjs');
-  writeFileSync(
-    preload,
-    `import { Session } from 'node:inspector';
-import { writeFileSync } from 'node:fs';
-const session = new Session();
-session.connect();
-session.post('Profiler.enable');
-session.post('Profiler.setSamplingInterval', { interval: 250 });
-session.post('Profiler.start');
-process.on('SIGUSR2', () => {
-  session.post('Profiler.stop', (error, result) => {
-    if (!error) writeFileSync(${JSON.stringify(path.join(dir, 'server'))} + '/server-' + process.pid + '.cpuprofile', JSON.stringify(result.profile));
-  });
-});
-`,
-  );
-  return preload;
 }
 
 /** `perf record` of the server and its descendants (with their JIT maps from --perf-basic-prof). */

@@ -10,6 +10,7 @@ import { AsyncIntake } from './async-intake.js';
 import { asyncMetrics } from './async-metrics.js';
 import { AsyncPoller } from './async-poller.js';
 import { Destinations } from './destinations.js';
+import type { IntakePriority } from './intake-priority.js';
 import { scaledDelays } from './retry-policy.js';
 
 const account = { region: 'us-east-1', accountId: '000000000000' };
@@ -61,8 +62,14 @@ afterEach(async () => {
 });
 
 function setup(
-  answer: (request: InvokeRequest, attempt: number) => InvokeOutcome,
-  options: { reserved?: number; slots?: number; destinationAnswer?: InvokeOutcome } = {},
+  answer: (request: InvokeRequest, attempt: number) => InvokeOutcome | Promise<InvokeOutcome>,
+  options: {
+    reserved?: number;
+    slots?: number;
+    destinationAnswer?: InvokeOutcome;
+    now?: () => number;
+    intakePriority?: IntakePriority;
+  } = {},
 ): Setup {
   const queue = new MemoryAsyncQueue();
   const configs = new MemoryEventInvokeConfigs();
@@ -89,8 +96,10 @@ function setup(
     metrics,
     delays: scaledDelays(0.001),
     slots: options.slots ?? 4,
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.intakePriority !== undefined ? { intakePriority: options.intakePriority } : {}),
   });
-  const intake = new AsyncIntake(queue, metrics, () => poller.wake());
+  const intake = new AsyncIntake(queue, metrics, () => poller.accepted());
   current = { poller, intake, queue, configs, attempts, records, registry };
   return current;
 }
@@ -288,5 +297,34 @@ void describe('AsyncPoller', () => {
       s.attempts.map((a) => a.requestId),
       ['lost'],
     );
+  });
+
+  void it('while events keep arriving, one runs at a time; once intake is quiet, the rest run at full width', async () => {
+    let clock = Date.now();
+    let running = 0;
+    let widest = 0;
+    const releases: (() => void)[] = [];
+    const s = setup(
+      async (request) => {
+        running += 1;
+        widest = Math.max(widest, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+        return ok(request);
+      },
+      { slots: 4, now: () => clock, intakePriority: { quietMs: 50, windowMs: 10_000, burstSlots: 1 } },
+    );
+    await s.poller.start();
+    for (const id of ['e1', 'e2', 'e3', 'e4']) await accept(s, id, 'fn', clock);
+    await eventually(() => s.attempts.length === 1);
+    releases.shift()?.();
+    // The clock has not moved: still the burst, so the next event waits for the first to end.
+    await eventually(() => s.attempts.length === 2);
+    assert.equal(widest, 1);
+    clock += 50;
+    await eventually(() => s.attempts.length === 4);
+    assert.equal(widest, 3);
+    for (const release of releases.splice(0)) release();
+    await eventually(() => empty(s));
   });
 });

@@ -15,6 +15,13 @@ import type { AsyncEventQueue, EventInvokeConfigStore, QueuedEvent } from '../st
 import type { AsyncMetrics } from './async-metrics.js';
 import type { Destinations } from './destinations.js';
 import { pickFair } from './fair-pick.js';
+import {
+  afterAccept,
+  DEFAULT_INTAKE_PRIORITY,
+  runLimit,
+  type IntakeBurst,
+  type IntakePriority,
+} from './intake-priority.js';
 import { parseAttemptResponse, type AttemptResponse } from './invocation-record.js';
 import {
   decideAfterAttempt,
@@ -41,6 +48,8 @@ export interface AsyncPollerDeps {
   /** Events running at once across all functions. */
   readonly slots: number;
   readonly visibilityMs?: number;
+  /** How far the pollers step back while events are being accepted (intake-priority.ts). */
+  readonly intakePriority?: IntakePriority;
   readonly now?: () => number;
   readonly onError?: (error: unknown) => void;
 }
@@ -56,10 +65,18 @@ export class AsyncPoller {
   private again = false;
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
+  private burst: IntakeBurst | undefined;
+  /** Bumped whenever the queue may have gained due events (accepted, rescheduled, time passed). */
+  private news = 1;
+  /** `news` when the queue was last seen with nothing due left unclaimed. */
+  private seen = 0;
+  private recheck: NodeJS.Timeout | undefined;
   private readonly now: () => number;
+  private readonly priority: IntakePriority;
 
   constructor(private readonly deps: AsyncPollerDeps) {
     this.now = deps.now ?? Date.now;
+    this.priority = deps.intakePriority ?? DEFAULT_INTAKE_PRIORITY;
   }
 
   /** Releases the claims of the process before this one, then starts claiming. */
@@ -71,8 +88,20 @@ export class AsyncPoller {
     this.wake();
   }
 
-  /** A new event was queued, or a slot freed: look for work now rather than at the next poll. */
+  /** The intake committed an event: note the burst, and look for work. */
+  accepted(): void {
+    this.burst = afterAccept(this.burst, this.now(), this.priority);
+    this.wake();
+  }
+
+  /** A new event may be due: look for work now rather than at the next poll. */
   wake(): void {
+    this.news += 1;
+    this.look();
+  }
+
+  /** Runs the pump soon (once per turn of the event loop). */
+  private look(): void {
     if (this.stopped || this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
@@ -85,6 +114,7 @@ export class AsyncPoller {
   async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.recheck !== undefined) clearTimeout(this.recheck);
     if (this.running.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
@@ -105,11 +135,19 @@ export class AsyncPoller {
     try {
       do {
         this.again = false;
-        while (!this.stopped && this.total < this.deps.slots) {
-          const free = this.deps.slots - this.total;
+        for (;;) {
           const now = this.now();
+          const limit = runLimit(this.burst, now, this.deps.slots, this.priority);
+          if (limit.recheckAt !== undefined) this.recheckAt(limit.recheckAt - now);
+          // Nothing due was left after the last look, and nothing came since: no query needed.
+          if (this.stopped || this.total >= limit.slots || this.seen === this.news) break;
+          const news = this.news;
+          const free = limit.slots - this.total;
           const candidates = await this.deps.queue.due(now, free * 2);
-          if (candidates.length === 0) break;
+          if (candidates.length === 0) {
+            this.seen = news;
+            break;
+          }
           const picked = pickFair(candidates, this.inFlight, free, this.lastServed);
           const claimed = await this.deps.queue.claim(
             picked.map((event) => event.requestId),
@@ -118,6 +156,8 @@ export class AsyncPoller {
           );
           if (claimed.length === 0) break;
           for (const event of claimed) this.launch(event);
+          // Every due event was returned (fewer than asked) and claimed: none left to look for.
+          if (candidates.length < free * 2 && claimed.length === candidates.length) this.seen = news;
         }
       } while (this.again && !this.stopped);
     } catch (error) {
@@ -125,6 +165,16 @@ export class AsyncPoller {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** While intake holds the pollers back, look again when that may end. */
+  private recheckAt(delayMs: number): void {
+    if (this.recheck !== undefined) return;
+    this.recheck = setTimeout(() => {
+      this.recheck = undefined;
+      this.look();
+    }, delayMs);
+    this.recheck.unref();
   }
 
   private launch(event: QueuedEvent): void {
@@ -141,7 +191,7 @@ export class AsyncPoller {
         if (left === 0) this.inFlight.delete(name);
         else this.inFlight.set(name, left);
         this.running.delete(run);
-        this.wake();
+        this.look();
       });
     this.running.add(run);
   }
@@ -172,12 +222,14 @@ export class AsyncPoller {
         return this.deliver(event, config?.onSuccess, 'Success', event.attempts, response);
       case 'retry':
         metrics.retried(event.functionName, result);
-        return queue.reschedule(event.requestId, {
+        await queue.reschedule(event.requestId, {
           dueAt: decision.dueAt,
           attempts: decision.attempts,
           throttles: decision.throttles,
           lastResponse: response !== undefined ? JSON.stringify(response) : event.lastResponse,
         });
+        this.news += 1; // due again later: the next look queries the queue
+        return;
       case 'failed':
         return this.fail(
           event,

@@ -54,6 +54,30 @@ void describe('SqliteAsyncQueue', () => {
     await again.close();
   });
 
+  void it('finishes still waiting for their grouped commit are written by close()', async () => {
+    const file = path.join(root, 'finish-close.db');
+    const storage = openSqliteStorage(file, { logRetentionEvents: 10 });
+    await Promise.all(['a', 'b', 'c'].map((id) => storage.asyncEvents.enqueue(event(id))));
+    await storage.asyncEvents.claim(['a', 'b'], 1000, 10_000_000);
+    const finished = [
+      storage.asyncEvents.finish('a'),
+      storage.asyncEvents.finish('b', { reason: 'DestinationDeleted', destination: 'arn:dest', record: '{}' }),
+    ];
+    await storage.close();
+    await Promise.all(finished);
+    const again = openSqliteStorage(file, { logRetentionEvents: 10 });
+    try {
+      assert.equal(await again.asyncEvents.releaseClaims(2000), 0);
+      assert.deepEqual(
+        (await again.asyncEvents.due(2000, 10)).map((e) => e.requestId),
+        ['c'],
+      );
+      assert.equal(await again.asyncEvents.undeliverableCount(), 1);
+    } finally {
+      await again.close();
+    }
+  });
+
   void it('a full database rejects the enqueue (no acknowledgement) and keeps what it had (B8)', async () => {
     const file = path.join(root, 'full.db');
     const durable = new Database(file);

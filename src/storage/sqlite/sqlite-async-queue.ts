@@ -1,6 +1,7 @@
 // The async event queue on SQLite. Accepting an event is a group commit: every enqueue arriving in
 // the same turn of the event loop is inserted in one transaction on a synchronous = FULL
 // connection, so each waits for one fsync and none resolves before its row is on disk (B4).
+// Finishes are grouped the same way (one transaction for all those of a turn), without the fsync.
 // Claims, reschedules and finishes go through a synchronous = NORMAL connection: a process crash
 // loses none of them (WAL in the OS cache), a power cut may undo the last few, which at worst runs
 // an event once more (at-least-once, as on Lambda).
@@ -35,11 +36,19 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+interface Finishing {
+  readonly requestId: string;
+  readonly undeliverable: UndeliverableEvent | undefined;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 const COLUMNS =
   'request_id, function_name, qualifier, payload, client_context, accepted_at, due_at, attempts, throttles, last_response';
 
 export class SqliteAsyncQueue implements AsyncEventQueue, AsyncQueueStats {
   private pending: Pending[] = [];
+  private finishing: Finishing[] = [];
   private readonly insert: Statement;
   private readonly functionNames: Statement<[], { name: string }>;
   private readonly dueOf: Statement<[string, number, number], { request_id: string; due_at: number; seq: number }>;
@@ -129,14 +138,11 @@ export class SqliteAsyncQueue implements AsyncEventQueue, AsyncQueueStats {
     this.update.run(next.dueAt, next.attempts, next.throttles, next.lastResponse ?? null, requestId);
   }
 
-  async finish(requestId: string, undeliverable?: UndeliverableEvent): Promise<void> {
-    this.fast.transaction(() => {
-      if (undeliverable !== undefined) {
-        const { reason, destination, record } = undeliverable;
-        this.keep.run(reason, destination ?? null, record, Date.now(), requestId);
-      }
-      this.remove.run(requestId);
-    })();
+  finish(requestId: string, undeliverable?: UndeliverableEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.finishing.push({ requestId, undeliverable, resolve, reject });
+      if (this.finishing.length === 1) setImmediate(() => this.commitFinishes());
+    });
   }
 
   async releaseClaims(now: number): Promise<number> {
@@ -156,6 +162,29 @@ export class SqliteAsyncQueue implements AsyncEventQueue, AsyncQueueStats {
   /** Commits the events still waiting for their group commit (before the database closes). */
   flushPending(): void {
     if (this.pending.length > 0) this.flush();
+    if (this.finishing.length > 0) this.commitFinishes();
+  }
+
+  /** Deletes every finished event of the turn (keeping the undeliverable ones) in one transaction. */
+  private commitFinishes(): void {
+    if (this.finishing.length === 0) return;
+    const batch = this.finishing;
+    this.finishing = [];
+    try {
+      this.fast.transaction(() => {
+        for (const { requestId, undeliverable } of batch) {
+          if (undeliverable !== undefined) {
+            const { reason, destination, record } = undeliverable;
+            this.keep.run(reason, destination ?? null, record, Date.now(), requestId);
+          }
+          this.remove.run(requestId);
+        }
+      })();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    for (const item of batch) item.resolve();
   }
 
   /** Inserts every pending event in one transaction (one fsync), then settles their promises. */
