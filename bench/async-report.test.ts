@@ -33,6 +33,13 @@ void describe('async report', () => {
     assert.match(markdown, /\| 2000 events at c=32 \| 1\.25 \| 9\.50 \| 4000 \| \d+ \| throttle 12 \|/);
   });
 
+  void it('says the accept rates are burst rates, with the longest phase', () => {
+    assert.match(
+      renderAsyncSection(result),
+      /lasts up to 1\.0 s, within the first 5 s of a burst.*these are burst rates/,
+    );
+  });
+
   void it('says when a run has no async measurement', () => {
     assert.match(renderAsyncSection(undefined), /^Not measured in this run/);
   });

@@ -1,6 +1,7 @@
 // The async-invoke section of docs/benchmarks.md: events accepted durably per second (each 202
 // after an fsynced commit) and 202 → completion under a backlog, against DESIGN.md's goal of
 // ≥ 2,000 events/s. Pure: the measured result in, Markdown out.
+import { DEFAULT_INTAKE_PRIORITY } from '../src/async-invoke/intake-priority.js';
 import type { AsyncBenchResult } from './async.js';
 import { table } from './markdown-table.js';
 import { ms } from './stats.js';
@@ -58,8 +59,10 @@ export function renderAsyncSection(result: AsyncBenchResult | undefined): string
       ],
     ],
   );
+  const longest = Math.max(...result.accept.map((rate) => rate.seconds));
   return [
     'Hearth only: no peer keeps accepted events durably (LocalStack, the one that emulates async queues, is not in this run).',
+    `Each accept phase starts with an empty queue and lasts up to ${longest.toFixed(1)} s, within the first ${DEFAULT_INTAKE_PRIORITY.windowMs / 1000} s of a burst, during which Hearth gives accepting priority over running the accepted events (docs/async.md, "Intake first, for a while"): these are burst rates. A sustained overload is accepted at the rate shared with running the events.`,
     '',
     accept,
     '',
