@@ -11,7 +11,8 @@
 // With the pre-started pool on, start() first takes a ready generic sandbox of the spec's kind and
 // specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
@@ -158,6 +159,7 @@ export class IsolatedDriver implements SandboxDriver {
       blocked: blockedDestinations(networkInterfaces()),
       freezeIdle: options.freezeIdle !== false,
       parkingNetwork: options.parkingNetwork,
+      init: options.init,
     });
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
@@ -178,7 +180,7 @@ export class IsolatedDriver implements SandboxDriver {
       },
       READY_CGROUPS,
       options.log,
-      canPark() ? this.launcher.parkingPlan() : undefined,
+      canPark(options.init) ? this.launcher.parkingPlan() : undefined,
     );
     this.systemViews().catch((error: unknown) =>
       options.log?.(`WARNING: preparing the sandboxes' /etc: ${String(error)}`),
@@ -378,14 +380,21 @@ export class IsolatedDriver implements SandboxDriver {
       this.uids.release(uid);
     };
     try {
-      await Promise.all([
-        mkdir(socketDir, { recursive: true, mode: 0o711 }),
-        mkdir(stateDir, { recursive: true, mode: 0o700 }),
-      ]);
+      // The small host-side files are made in place: each is a metadata write of microseconds, where
+      // a thread-pool round trip and the event-loop turn after it cost a start ~0.3–1 ms apiece.
+      mkdirSync(socketDir, { recursive: true, mode: 0o711 });
+      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+      // The view's /etc/passwd, group (and resolv.conf) link to these.
       const etc: Record<string, string> = {
         ...sandboxEtcFiles(uid, gid),
         ...(plan.internet ? { 'resolv.conf': RESOLV_CONF } : {}),
       };
+      for (const [name, contents] of Object.entries(etc))
+        writeFileSync(path.join(socketDir, name), contents, { mode: 0o644 });
+      // The init, where the sandbox can run it (its Runtime API directory, bound anyway).
+      if (this.options.init !== undefined) placeInit(this.options.init, path.join(socketDir, SANDBOX_INIT_NAME));
+      // Empty, private directories: specialisation mounts over them inside the sandbox only.
+      if (slots !== undefined) for (const slot of [slots.task, slots.opt]) mkdirSync(slot, { mode: 0o755 });
       // Everything independent at once; each resource is held as soon as it exists, and a failure
       // is thrown only once every step settled, so that release() finds all that was made.
       const making = {
@@ -411,19 +420,7 @@ export class IsolatedDriver implements SandboxDriver {
           (made) => (held.disk = made),
         ),
         views: this.systemViews(),
-        rest: Promise.all([
-          plan.listen(socket).then(() => chown(socket, uid, gid)),
-          // The view's /etc/passwd, group (and resolv.conf) link to these.
-          ...Object.entries(etc).map(([name, contents]) =>
-            writeFile(path.join(socketDir, name), contents, { mode: 0o644 }),
-          ),
-          // The init, where the sandbox can run it (its Runtime API directory, bound anyway).
-          ...(this.options.init !== undefined
-            ? [placeInit(this.options.init, path.join(socketDir, SANDBOX_INIT_NAME))]
-            : []),
-          // Empty, private directories: specialisation mounts over them inside the sandbox only.
-          ...(slots !== undefined ? [slots.task, slots.opt].map((slot) => mkdir(slot, { mode: 0o755 })) : []),
-        ]),
+        rest: plan.listen(socket).then(() => chownSync(socket, uid, gid)),
       };
       const steps = [making.cgroup, making.disk, making.views, making.rest] as const;
       await Promise.allSettled(steps);

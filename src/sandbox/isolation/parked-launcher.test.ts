@@ -2,15 +2,21 @@
 // it is given, with its open-file limit and without the fd it was given the command on.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readlinkSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { detectIsolation, openCgroups } from './detect-isolation.js';
 import { closeFdsScript, inheritedFds } from './inherited-fds.js';
 import type { SandboxCgroup } from './cgroup-hierarchy.js';
-import { canPark, COMMAND_FD, parkLauncher, type ParkedLauncher } from './parked-launcher.js';
+import {
+  COMMAND_FD,
+  parkLauncher,
+  type ParkedLauncher,
+  type ParkingNetworkTools,
+  type ParkingPlan,
+} from './parked-launcher.js';
 
 const support = await detectIsolation();
-const skip = !support.available ? `isolation unavailable: ${support.reason}` : !canPark() ? 'no /bin/bash' : false;
+const skip = !support.available ? `isolation unavailable: ${support.reason}` : '';
 
 /** Runs `test` with a fresh sandbox cgroup of this process, removed afterwards. */
 async function inTestCgroup(name: string, test: (cgroup: SandboxCgroup) => Promise<void>): Promise<void> {
@@ -39,45 +45,61 @@ async function runParked(launcher: ParkedLauncher, command: string[]): Promise<s
   return output;
 }
 
-describe('parkLauncher', { skip }, () => {
-  it('joins its cgroup ahead, then becomes its command with fds 0–2 (and its own pipes) only', () =>
-    inTestCgroup('parked-test', async (cgroup) => {
-      // What this test process inherited without close-on-exec is closed, as the driver does.
-      const closeInherited = closeFdsScript(inheritedFds().filter((fd) => fd !== 3 && fd !== COMMAND_FD)).script;
-      const launcher = await parkLauncher(cgroup, { closeInherited, nofile: 77, pipes: [3] });
-      assert.deepEqual(await cgroup.pids(), [launcher.child.pid], 'in its cgroup before it was asked for anything');
-      const output = await runParked(launcher, [
-        '/bin/sh',
-        '-c',
-        'echo "$$ $(ulimit -n)"; for fd in 3 4 5 6 7 8 9 10; do [ -e /proc/$$/fd/$fd ] && printf "%s " $fd; done; echo',
-      ]);
-      const [pid, nofile, ...fds] = output.trim().split(/\s+/);
-      assert.equal(Number(pid), launcher.child.pid, 'the launcher became the command (same process)');
-      assert.equal(nofile, '77');
-      assert.deepEqual(fds, ['3'], 'its own pipe only: fd 7, on which it got the command, is closed');
-    }));
+/** The two ways to park: Hearth's init (when this build has one) and bash. */
+const modes: ReadonlyArray<{ name: string; init?: string; skip?: string }> = [
+  support.tools?.init !== undefined
+    ? { name: "Hearth's init", init: support.tools.init }
+    : { name: "Hearth's init", skip: 'this build has no init' },
+  existsSync('/bin/bash') ? { name: 'bash' } : { name: 'bash', skip: 'no /bin/bash' },
+];
 
-  it('with unshare and ip, waits in a new network namespace of its own, with only its loopback up', async (t) => {
-    const network = support.tools?.parkingNetwork;
-    if (network === undefined) return t.skip('no unshare or ip on this host');
-    await inTestCgroup('parked-net-test', async (cgroup) => {
-      const closeInherited = closeFdsScript(inheritedFds().filter((fd) => fd !== COMMAND_FD)).script;
-      const launcher = await parkLauncher(cgroup, { closeInherited, nofile: 64, pipes: [], network });
-      assert.equal(launcher.ownNetwork, true);
-      const output = await runParked(launcher, [
-        '/bin/sh',
-        '-c',
-        `readlink /proc/$$/ns/net; ${network.ip} -o link show; ${network.ip} -o -4 addr show`,
-      ]);
-      const [namespace, ...lines] = output.trim().split('\n');
-      assert.notEqual(namespace, readlinkSync('/proc/self/ns/net'), 'not the host network namespace');
-      const links = lines.filter((line) => /^\d+: /.test(line) && line.includes('link/'));
-      assert.equal(links.length, 1, output);
-      assert.match(links[0]!, /^1: lo: <LOOPBACK,UP,LOWER_UP>/);
-      assert.ok(
-        lines.some((line) => / lo +inet 127\.0\.0\.1\/8 /.test(line)),
-        output,
-      );
+for (const mode of modes) {
+  describe(`parkLauncher (${mode.name})`, { skip: skip || mode.skip || false }, () => {
+    /** The plan the driver would make: the init, or bash closing what this test process inherited. */
+    const plan = (pipes: number[], nofile: number, network?: ParkingNetworkTools): ParkingPlan => ({
+      closeInherited: closeFdsScript(inheritedFds().filter((fd) => !pipes.includes(fd) && fd !== COMMAND_FD)).script,
+      nofile,
+      pipes,
+      ...(mode.init !== undefined ? { init: mode.init } : network !== undefined ? { network } : {}),
+    });
+
+    it('joins its cgroup ahead, then becomes its command with fds 0–2 (and its own pipes) only', () =>
+      inTestCgroup('parked-test', async (cgroup) => {
+        const launcher = await parkLauncher(cgroup, plan([3], 77));
+        assert.deepEqual(await cgroup.pids(), [launcher.child.pid], 'in its cgroup before it was asked for anything');
+        const output = await runParked(launcher, [
+          '/bin/sh',
+          '-c',
+          'echo "$$ $(ulimit -n) $(umask)"; for fd in 3 4 5 6 7 8 9 10; do [ -e /proc/$$/fd/$fd ] && printf "%s " $fd; done; echo',
+        ]);
+        const [pid, nofile, umask, ...fds] = output.trim().split(/\s+/);
+        assert.equal(Number(pid), launcher.child.pid, 'the launcher became the command (same process)');
+        assert.equal(nofile, '77');
+        assert.equal(umask, '0022');
+        assert.deepEqual(fds, ['3'], 'its own pipe only: fd 7, on which it got the command, is closed');
+      }));
+
+    it('waits in a new network namespace of its own, with only its loopback up', async (t) => {
+      const network = support.tools?.parkingNetwork;
+      if (network === undefined) return t.skip('no unshare or ip on this host (ip also reads the namespace here)');
+      await inTestCgroup('parked-net-test', async (cgroup) => {
+        const launcher = await parkLauncher(cgroup, plan([], 64, network));
+        assert.equal(launcher.ownNetwork, true);
+        const output = await runParked(launcher, [
+          '/bin/sh',
+          '-c',
+          `readlink /proc/$$/ns/net; ${network.ip} -o link show; ${network.ip} -o -4 addr show`,
+        ]);
+        const [namespace, ...lines] = output.trim().split('\n');
+        assert.notEqual(namespace, readlinkSync('/proc/self/ns/net'), 'not the host network namespace');
+        const links = lines.filter((line) => /^\d+: /.test(line) && line.includes('link/'));
+        assert.equal(links.length, 1, output);
+        assert.match(links[0]!, /^1: lo: <LOOPBACK,UP,LOWER_UP>/);
+        assert.ok(
+          lines.some((line) => / lo +inet 127\.0\.0\.1\/8 /.test(line)),
+          output,
+        );
+      });
     });
   });
-});
+}

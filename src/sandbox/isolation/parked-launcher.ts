@@ -2,12 +2,15 @@
 // On cgroup v1 the first write of a pid into a cgroup.procs after a quiet spell waits for an RCU
 // grace period (8–24 ms measured on a 2-core host; writes close together are fast), and every
 // cold start used to pay it: its launcher joined the cgroup on the start's own path. A parked
-// launcher is a bash that closed what Hearth inherited, joined every controller's cgroup, lowered
-// its open-file limit, said so, and now only waits on fd 7 for the command it becomes (bwrap).
-// Where util-linux's unshare and iproute2's ip are installed it also runs in a network namespace
-// of its own, made while parking with only its loopback up, so that bwrap need not make one on
-// the start's path (~1 ms of CPU: the namespace's sysctls and loopback device). That namespace is
-// new and empty, as bwrap's --unshare-net would make it, and ends with the sandbox's processes.
+// launcher is Hearth's init in `park` mode (sandbox-init.c), or without it a bash, that closed what
+// Hearth inherited, joined every controller's cgroup, lowered its open-file limit, said so, and now
+// only waits on fd 7 for the command it becomes (bwrap). The init reads that command in one read;
+// bash reads it one byte per system call (~2 ms of the start, measured with exec tracepoints).
+// The launcher also runs in a network namespace of its own, made while parking with only its
+// loopback up (the init does it itself; bash needs util-linux's unshare and iproute2's ip), so that
+// bwrap need not make one on the start's path (~1 ms of CPU: the namespace's sysctls and loopback
+// device). That namespace is new and empty, as bwrap's --unshare-net would make it, and ends with
+// the sandbox's processes.
 // Each is handed out once, with its cgroup; it never ran anything of a function before.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -24,8 +27,13 @@ export interface ParkingPlan {
   readonly nofile: number;
   /** Extra fds (3–6) the launcher is given as pipes, for bwrap's --args and --seccomp. */
   readonly pipes: readonly number[];
-  /** Make the sandbox's network namespace while parking; undefined: bwrap makes it at the start. */
+  /** Without the init: make the sandbox's network namespace while parking; undefined: bwrap makes it at the start. */
   readonly network?: ParkingNetworkTools;
+  /**
+   * Hearth's sandbox init (sandbox-init.c, `park` mode) does all of this instead of bash, unshare
+   * and ip, and always makes the network namespace; `closeInherited` and `network` are then unused.
+   */
+  readonly init?: string;
 }
 
 export interface ParkingNetworkTools {
@@ -68,39 +76,53 @@ const PARK =
   `command=(); while IFS= read -r -d '' arg <&${COMMAND_FD}; do command+=("$arg"); done; ` +
   `exec ${COMMAND_FD}<&-; [ "\${#command[@]}" -gt 0 ] || exit 125; exec "\${command[@]}"`;
 
-/** Parking needs bash (NUL-separated reads); without it every start launches as before. */
-export function canPark(): boolean {
-  return existsSync('/bin/bash');
+/** Parking needs Hearth's init or bash (NUL-separated reads); without either every start launches as before. */
+export function canPark(init: string | undefined): boolean {
+  return init !== undefined || existsSync('/bin/bash');
 }
 
-/** Starts a launcher in `cgroup`; resolves once it has joined it, rejects if it could not. */
-export function parkLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): Promise<ParkedLauncher> {
+/** The parked launcher's program and arguments: Hearth's init where the build has one, else bash. */
+function launcherCommand(
+  cgroup: SandboxCgroup,
+  plan: ParkingPlan,
+): { file: string; args: string[]; ownNetwork: boolean } {
+  if (plan.init !== undefined) {
+    const kept = plan.pipes.length > 0 ? plan.pipes.join(',') : '-';
+    return {
+      file: plan.init,
+      args: ['park', kept, '1', String(plan.nofile), ...cgroup.procsFiles],
+      ownNetwork: true,
+    };
+  }
   const network = plan.network;
   // In its own network namespace: the loopback up first (the sandbox's 127.0.0.1:9001 forwarder).
   const loopback = network !== undefined ? 'ip=$1; shift; "$ip" link set lo up || exit 125; ' : '';
   const bash = [
-    '/bin/bash',
     '-c',
     plan.closeInherited + loopback + PARK,
     'hearth-sandbox',
     ...(network !== undefined ? [network.ip] : []),
     ...joinArguments(cgroup, plan.nofile),
   ];
-  const child = spawn(
-    network !== undefined ? network.unshare : bash[0]!,
-    network !== undefined ? ['--net', '--', ...bash] : bash.slice(1),
-    {
-      env: {},
-      stdio: [
-        'ignore',
-        'pipe',
-        'pipe',
-        ...[3, 4, 5, 6].map((fd) => (plan.pipes.includes(fd) ? 'pipe' : 'ignore')),
-        'pipe',
-      ],
-      cwd: '/',
-    },
-  );
+  return network !== undefined
+    ? { file: network.unshare, args: ['--net', '--', '/bin/bash', ...bash], ownNetwork: true }
+    : { file: '/bin/bash', args: bash, ownNetwork: false };
+}
+
+/** Starts a launcher in `cgroup`; resolves once it has joined it, rejects if it could not. */
+export function parkLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): Promise<ParkedLauncher> {
+  const { file, args, ownNetwork } = launcherCommand(cgroup, plan);
+  const child = spawn(file, args, {
+    env: {},
+    stdio: [
+      'ignore',
+      'pipe',
+      'pipe',
+      ...[3, 4, 5, 6].map((fd) => (plan.pipes.includes(fd) ? 'pipe' : 'ignore')),
+      'pipe',
+    ],
+    cwd: '/',
+  });
   const channel = (child.stdio as unknown as ReadonlyArray<Duplex | null>)[COMMAND_FD] as Duplex;
   channel.on('error', () => undefined);
   const exited = new Promise<void>((resolve) => {
@@ -119,7 +141,7 @@ export function parkLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): Promise<
       ready = true;
       resolve({
         cgroup,
-        ownNetwork: network !== undefined,
+        ownNetwork,
         child,
         run: (command) => channel.end(command.map((arg) => `${arg}\0`).join('')),
         discard,

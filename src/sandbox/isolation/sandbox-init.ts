@@ -2,8 +2,7 @@
 // sandbox's user, starts the 127.0.0.1:9001 forwarder and becomes the runtime in one exec, where
 // setpriv and a shell took three. `npm run build` compiles it to build/native/sandbox-init; a build
 // without a C compiler has none, and sandboxes start through setpriv and /bin/sh as before.
-import { existsSync } from 'node:fs';
-import { copyFile, link } from 'node:fs/promises';
+import { copyFileSync, existsSync, linkSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Its name in the sandbox's Runtime API directory (/run/hearth/runtime), which every sandbox binds. */
@@ -17,15 +16,15 @@ export function builtSandboxInit(): string | undefined {
 }
 
 /**
- * Puts the init at `at` (in a sandbox's Runtime API directory): a hard link (one inode, no copy),
- * or a copy where the directory is on another filesystem. The directory is bound read-only, so
+ * Puts the init at `at` (in a sandbox's Runtime API directory), in place: a hard link (one inode,
+ * no copy, microseconds), or a copy where the directory is on another filesystem. The directory is bound read-only, so
  * nothing in the sandbox can change the file either way.
  */
-export async function placeInit(init: string, at: string): Promise<void> {
+export function placeInit(init: string, at: string): void {
   try {
-    await link(init, at);
+    linkSync(init, at);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    await copyFile(init, at);
+    copyFileSync(init, at);
   }
 }

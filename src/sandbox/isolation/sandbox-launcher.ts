@@ -46,6 +46,8 @@ export interface LauncherConfig {
   readonly freezeIdle: boolean;
   /** unshare and ip: parked launchers make their sandbox's network namespace ahead. */
   readonly parkingNetwork?: ParkingNetworkTools | undefined;
+  /** Hearth's sandbox init: it parks launchers (and makes their network namespace) itself. */
+  readonly init?: string | undefined;
 }
 
 export class SandboxLauncher {
@@ -61,6 +63,7 @@ export class SandboxLauncher {
       nofile: DEFAULT_NOFILE,
       pipes,
       ...(this.config.parkingNetwork !== undefined ? { network: this.config.parkingNetwork } : {}),
+      ...(this.config.init !== undefined ? { init: this.config.init } : {}),
     };
   }
 
