@@ -10,6 +10,7 @@ import { FrameClient } from './frame-client.cjs';
 import { RuntimeApiClient, type RuntimeChannel } from './runtime-api-client.cjs';
 import { errorLogJson, errorPayload, UnhandledPromiseRejection } from './runtime-errors.cjs';
 import { specialiseIfPrestarted } from './specialise.cjs';
+import { traceIdEnv } from './trace-id-env.cjs';
 
 type Phase = 'init' | 'idle' | 'invoke';
 
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
   // A pre-started runtime waits here for the function it will serve (specialise.ts), on the
   // channel it then keeps.
   const prestarted = await specialiseIfPrestarted();
+  // The trace id changes on every invocation: kept out of the C environment (trace-id-env.ts).
+  const traced = traceIdEnv(process.env);
+  process.env = traced.env;
   const env = process.env;
   const runtimeApi = env['AWS_LAMBDA_RUNTIME_API'];
   if (runtimeApi === undefined || runtimeApi === '') {
@@ -85,8 +89,7 @@ async function main(): Promise<void> {
     const [, invocation] = await Promise.all([answered, client.next()]);
     phase = 'invoke';
     current.requestId = invocation.requestId;
-    if (invocation.traceId === undefined) delete env['_X_AMZN_TRACE_ID'];
-    else env['_X_AMZN_TRACE_ID'] = invocation.traceId;
+    traced.setTraceId(invocation.traceId);
 
     let outcome: Outcome;
     try {
