@@ -214,6 +214,7 @@ test("a start that evicts waits until the evicted sandbox's processes are killed
   let cleanups = 0;
   const slowCleanup = (driver: SandboxDriver): SandboxDriver => ({
     name: driver.name,
+    close: async () => driver.close?.(),
     start: async (spec) => {
       const started = await driver.start(spec);
       let destroying: Promise<void> | undefined;

@@ -109,6 +109,7 @@ export async function startHarness(
   const { wrapDriver = (driver: SandboxDriver) => driver, ...deps } = options;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'hearth-datapath-'));
   const codeDir = path.join(dir, 'code');
+  const driver = wrapDriver(new ProcessDriver({ tmpBaseDir: path.join(dir, 'tmp') }));
   const runtimeDir = path.join(dir, 'runtime');
   mkdirSync(codeDir);
   mkdirSync(runtimeDir);
@@ -119,7 +120,7 @@ export async function startHarness(
   let issued = 0;
   const account = { region: 'us-east-1', accountId: '000000000000' };
   const workers = new WorkerManager({
-    placement: new LocalPlacement(wrapDriver(new ProcessDriver({ tmpBaseDir: path.join(dir, 'tmp') }))),
+    placement: new LocalPlacement(driver),
     logs,
     launchFor: () => ({
       argv: [process.execPath, '/var/task/runtime.mjs'],
@@ -170,6 +171,7 @@ export async function startHarness(
     },
     async close() {
       await workers.shutdown();
+      await driver.close?.();
       await logs.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -106,6 +106,14 @@ export class ProcessDriver implements SandboxDriver {
   }
 
   /** The code directory the runtime runs from: an ESM task view when ES modules need links. */
+  /** Removes the driver's own temporary directories (the sockets' and the empty /opt); called at shutdown, after every sandbox is gone. */
+  async close(): Promise<void> {
+    for (const dir of [this.socketDir, this.emptyOptDir])
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    this.socketDir = undefined;
+    this.emptyOptDir = undefined;
+  }
+
   private async taskDir(spec: SandboxSpec): Promise<string> {
     if (this.views === undefined || this.esm === undefined) return spec.codeDir;
     const folders = esmHostFolders(spec.env, spec.optDir, spec.readOnlyBinds ?? [], 'host');
