@@ -85,11 +85,14 @@ describe('Async events across a crash (SDK v3)', { timeout: 240_000 }, () => {
     });
     servers.push(second);
     const expected = [...Array.from({ length: N }, (_, i) => `RAN e${i}`), 'RAN blocker'];
+    // On failure, both servers' own output says what happened (a dropped log batch, a poller error).
     const lines = await waitFor(
       () => output(second, name),
       (all) => expected.every((line) => all.includes(line)),
       120_000,
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nfirst server:\n${first.output()}\nsecond server:\n${second.output()}`);
+    });
     // The blocker was running at the kill: it ran again after the restart (at least once).
     assert.ok(lines.filter((l) => l === 'RAN blocker').length >= 1);
 
