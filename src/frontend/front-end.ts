@@ -45,6 +45,11 @@ export interface FrontEndDeps {
  * rate gives; Hearth uses the model's rate reasons: FunctionInvocationRateLimitExceeded, or
  * ReservedFunctionInvocationRateLimitExceeded for a function with reserved concurrency.
  */
+/** True when a qualifier names $LATEST or a version number (else it is an alias). */
+function namesVersion(qualifier: string): boolean {
+  return qualifier === LATEST || /^[0-9]+$/.test(qualifier);
+}
+
 function throttleReason(cause: ThrottleCause, reserved: boolean): string {
   if (cause === 'capacity') return 'ConcurrentInvocationLimitExceeded';
   return reserved ? 'ReservedFunctionInvocationRateLimitExceeded' : 'FunctionInvocationRateLimitExceeded';
@@ -126,8 +131,8 @@ export class FrontEnd implements Invoker {
       throw error;
     }
     // A warm invoke finds everything cached: read synchronously, without an await per lookup.
-    const record =
-      this.cachedRecord(ref.name, ref.qualifier ?? LATEST) ?? (await this.resolve(ref.name, ref.qualifier ?? LATEST));
+    const qualifier = ref.qualifier ?? LATEST;
+    const record = this.cachedRecord(ref.name, qualifier) ?? (await this.resolve(ref.name, qualifier));
     if (record === undefined) {
       return {
         kind: 'rejected',
@@ -216,12 +221,12 @@ export class FrontEnd implements Invoker {
 
   /** The cached record of $LATEST or a version; undefined for an alias (picked per invoke) or a miss. */
   private cachedRecord(name: string, qualifier: string): FunctionRecord | undefined {
-    return qualifier === LATEST || /^[0-9]+$/.test(qualifier) ? this.cache.cachedRecord(name, qualifier) : undefined;
+    return namesVersion(qualifier) ? this.cache.cachedRecord(name, qualifier) : undefined;
   }
 
   /** The record a qualifier stands for; an alias picks its version (weighted routing) per invoke. */
   private async resolve(name: string, qualifier: string): Promise<FunctionRecord | undefined> {
-    if (qualifier === LATEST || /^[0-9]+$/.test(qualifier)) return this.cache.record(name, qualifier);
+    if (namesVersion(qualifier)) return this.cache.record(name, qualifier);
     const alias = await this.cache.alias(name, qualifier);
     return alias && this.cache.record(name, pickAliasVersion(alias, this.random()));
   }
