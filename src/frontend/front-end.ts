@@ -136,7 +136,7 @@ export class FrontEnd implements Invoker {
     if (record === undefined) {
       return {
         kind: 'rejected',
-        error: errors.functionNotFound(functionArn(account, ref.name, ref.qualifier ?? LATEST)),
+        error: errors.functionNotFound(functionArn(account, ref.name, qualifier)),
       };
     }
     if (record.state !== 'Active') return { kind: 'rejected', error: errors.functionNotReady(record.state) };
