@@ -34,7 +34,7 @@ import { readHostLayout, sandboxEtcFiles, type HostLayout } from '../isolation/h
 import { inheritedFds } from '../isolation/inherited-fds.js';
 import { instanceName } from '../isolation/owner-identity.js';
 import { cpuQuota, DEFAULT_CPU_POLICY, sandboxLimits, type CpuPolicy } from '../isolation/resource-limits.js';
-import { BLOCK_FD, INFO_FD, SandboxLauncher, SECCOMP_FD } from '../isolation/sandbox-launcher.js';
+import { BLOCK_FD, INFO_FD, SandboxLauncher, SECCOMP_FD, type HeldRuntime } from '../isolation/sandbox-launcher.js';
 import { placeInit, SANDBOX_INIT_NAME } from '../isolation/sandbox-init.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
@@ -51,6 +51,7 @@ import { PrestartPool } from '../pool/prestart-pool.js';
 import type { PoolRoom } from '../pool/pool-room.js';
 import { SpecialisationServer } from '../pool/specialisation-server.js';
 import { prestartedEnv, specialise, type Booted, type PrestartedSandbox } from './prestarted-sandbox.js';
+import { heldRefusal, HeldSandboxes, runHeld, type HeldKind, type HeldSandbox } from './held-sandbox.js';
 
 export interface IsolatedDriverOptions {
   /** Host directory for per-sandbox state (/tmp images, generated /etc files); on a disk, not a tmpfs. */
@@ -78,6 +79,8 @@ export interface IsolatedDriverOptions {
   readonly network?: NetworkTools;
   /** Most pre-started sandboxes kept ready per kind (HEARTH_POOL_SIZE); 0 or absent: no pool. */
   readonly poolSize?: number;
+  /** Keep a held sandbox per kind (held-sandbox.ts). Default true (needs the init and python3). */
+  readonly holdSandboxes?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -117,7 +120,8 @@ interface BootPlan {
   readonly code?: { readonly codeDir: string; readonly optDir?: string };
   /** The ES module links (esm-link-dirs.ts); a pre-started sandbox links through ESM_SLOT. */
   readonly esm: EsmLinks;
-  readonly listen: (socket: string) => Promise<void>;
+  /** Serves the sandbox's socket; undefined: a held sandbox, whose server listens when it is taken. */
+  readonly listen?: (socket: string) => Promise<void>;
   /** When the /tmp disk and cgroup pools refill after this start (first-answer.ts); now if absent. */
   readonly refillAfter?: Promise<void>;
 }
@@ -146,6 +150,8 @@ export class IsolatedDriver implements SandboxDriver {
   /** Empty cgroups made ahead (filled from the first start on). */
   private readonly cgroupPool: CgroupPool;
   private readonly esm: EsmLinkDirs;
+  /** undefined: no init or no mount helper, so every start without the pool launches a new sandbox. */
+  private readonly held: HeldSandboxes | undefined;
 
   constructor(private readonly options: IsolatedDriverOptions) {
     this.esm = new EsmLinkDirs(path.join(options.stateDir, this.instance, 'esm'));
@@ -187,6 +193,10 @@ export class IsolatedDriver implements SandboxDriver {
     );
     if (this.mounter === undefined && (options.poolSize ?? 0) > 0)
       options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
+    this.held =
+      options.init !== undefined && this.mounter !== undefined && options.holdSandboxes !== false
+        ? new HeldSandboxes((kind) => this.hold(kind), options.log)
+        : undefined;
     this.pool = new PrestartPool(
       { ...DEFAULT_POOL_SIZING, max: this.mounter === undefined ? 0 : (options.poolSize ?? 0) },
       (generic) => this.prestart(generic),
@@ -239,6 +249,18 @@ export class IsolatedDriver implements SandboxDriver {
         }
       }
     }
+    const held =
+      this.held !== undefined && heldRefusal(spec) === undefined ? this.held.take(spec, first.refillTime) : undefined;
+    if (held !== undefined && this.mounter !== undefined) {
+      try {
+        const esm = await this.esmLinks(spec);
+        const esmBind = esm.dir === held.esmDir ? [] : [{ source: esm.dir, target: ESM_SLOT }];
+        return answering(await runHeld(held, spec, this.mounter, this.runtimeApiEnv(), esmBind), first);
+      } catch (error) {
+        await held.destroy();
+        this.options.log?.(`WARNING: starting in a held sandbox failed, starting a new one: ${String(error)}`);
+      }
+    }
     const booted = await this.boot({
       argv: spec.argv,
       env: spec.env,
@@ -274,6 +296,11 @@ export class IsolatedDriver implements SandboxDriver {
     return this.pool.whenReady(key, count, timeoutMs);
   }
 
+  /** Resolves true once a held sandbox of this spec's kind is ready (false: none within the time, or none held here). */
+  heldReady(spec: HeldKind, timeoutMs = 10_000): Promise<boolean> {
+    return this.held?.whenReady(spec, timeoutMs) ?? Promise.resolve(false);
+  }
+
   /** Counts pre-started sandboxes against the host's room (the worker manager's budget and cap). */
   usePoolRoom(room: PoolRoom): void {
     this.pool.useRoom(room);
@@ -284,11 +311,49 @@ export class IsolatedDriver implements SandboxDriver {
     return this.pool.reclaimOne();
   }
 
-  /** Destroys the pre-started sandboxes (live ones belong to their environments). */
+  /** Destroys the pre-started and held sandboxes (live ones belong to their environments). */
   async close(): Promise<void> {
-    await this.pool.close();
+    await Promise.all([this.pool.close(), this.held?.close()]);
     this.mounter?.close();
     await Promise.all([this.disks.close(), this.cgroupPool.close()]);
+  }
+
+  /** One sandbox of a kind with everything but its function and runtime, its init waiting (held-sandbox.ts). */
+  private async hold(kind: HeldKind): Promise<HeldSandbox> {
+    this.mounter?.prepare();
+    const esm = await this.esmLinks({
+      env: {},
+      ...(kind.readOnlyBinds !== undefined ? { readOnlyBinds: kind.readOnlyBinds } : {}),
+    });
+    const booted = await this.boot({
+      argv: [],
+      env: {},
+      memoryMb: PRESTART_MEMORY_MB,
+      internet: false,
+      ephemeralStorageMb: POOLED_EPHEMERAL_STORAGE_MB,
+      runtimeDir: kind.runtimeDir,
+      hostPaths: kind.hostPaths,
+      ...(kind.readOnlyBinds !== undefined ? { readOnlyBinds: kind.readOnlyBinds } : {}),
+      esm,
+    });
+    const runtime = booted.held;
+    const gone = booted.process.exited;
+    const ready =
+      runtime === undefined
+        ? false
+        : await Promise.race([
+            runtime.ready.then(
+              () => true,
+              () => false,
+            ),
+            gone.then(() => false),
+            new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref()),
+          ]);
+    if (runtime === undefined || !ready) {
+      await booted.process.destroy();
+      throw new Error('the held sandbox did not get ready');
+    }
+    return { booted, runtime, esmDir: esm.dir, gone, destroy: () => booted.process.destroy() };
   }
 
   /** One generic sandbox of a kind, started and waiting for its function. */
@@ -346,7 +411,7 @@ export class IsolatedDriver implements SandboxDriver {
     return env;
   }
 
-  private async boot(plan: BootPlan): Promise<Booted> {
+  private async boot(plan: BootPlan): Promise<Booted & { held?: HeldRuntime }> {
     const uid = this.uids.acquire();
     const gid = uid;
     const short = String(++sandboxCounter);
@@ -420,7 +485,7 @@ export class IsolatedDriver implements SandboxDriver {
           (made) => (held.disk = made),
         ),
         views: this.systemViews(),
-        rest: plan.listen(socket).then(() => chownSync(socket, uid, gid)),
+        rest: plan.listen?.(socket).then(() => chownSync(socket, uid, gid)),
       };
       const steps = [making.cgroup, making.disk, making.views, making.rest] as const;
       await Promise.allSettled(steps);
@@ -451,7 +516,7 @@ export class IsolatedDriver implements SandboxDriver {
         ...(launcher?.ownNetwork === true ? { launcherNetwork: true } : {}),
       });
       const quota = { memoryMb: plan.memoryMb };
-      const [process, network] = this.launcher.launch(
+      const [process, network, waiting] = this.launcher.launch(
         cgroup,
         launcher,
         limits.nofile,
@@ -459,13 +524,14 @@ export class IsolatedDriver implements SandboxDriver {
         release,
         plan.internet,
         () => cgroup.setCpu(cpuQuota(quota.memoryMb, hostCores, 'invoke', policy)),
+        plan.argv.length === 0,
       );
       if (network !== undefined)
         await network.catch(async (error: unknown) => {
           await process.destroy();
           throw error;
         });
-      return { process, cgroup, uid, stateDir, socket, quota };
+      return { process, cgroup, uid, stateDir, socket, quota, ...(waiting !== undefined ? { held: waiting } : {}) };
     } catch (error) {
       await release().catch(() => undefined);
       throw error;

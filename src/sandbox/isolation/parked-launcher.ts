@@ -49,8 +49,13 @@ export interface ParkedLauncher {
   readonly ownNetwork: boolean;
   /** The launcher: the sandbox's process from now on (it execs the command in place). */
   readonly child: ChildProcess;
-  /** Makes the launcher become `command`; call once. */
+  /** Makes the launcher become `command`; call once (or hold instead). */
   run(command: readonly string[]): void;
+  /**
+   * Makes the launcher become `command` (bwrap with a held sandbox's init, isolated-driver.ts) and
+   * keeps the channel open: it goes on, through bwrap, to that init.
+   */
+  hold(command: readonly string[]): Duplex;
   /** Kills the launcher and removes its cgroup (one never handed out). */
   discard(): Promise<void>;
 }
@@ -144,6 +149,11 @@ export function parkLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): Promise<
         ownNetwork,
         child,
         run: (command) => channel.end(command.map((arg) => `${arg}\0`).join('')),
+        // An empty argument last: the init (park mode) stops reading there and leaves fd 7 open.
+        hold: (command) => {
+          channel.write(`${command.map((arg) => `${arg}\0`).join('')}\0`);
+          return channel;
+        },
         discard,
       });
     });

@@ -14,6 +14,9 @@
 //
 //   init <uid> <gid> <port or 0> <socket or -> -- <runtime and arguments>
 //
+// With nothing after "--", the sandbox is held: the runtime and its environment come later, on fd 7
+// (held_runtime below).
+//
 // The same program is also the parked launcher (parked-launcher.ts), run by Hearth as root outside
 // any sandbox, ahead of the start that will use it:
 //
@@ -22,7 +25,8 @@
 // It closes every fd from 3 up but the kept ones (bwrap's pipes) and 7 (the command's): what Hearth
 // inherited without close-on-exec. With 1 it makes a new network namespace with its loopback up, joins each cgroup, caps open files, sets
 // the umask to 022, writes "R" on fd 7, reads the command (NUL-separated) from fd 7 to its end, and
-// execs it (bwrap). Where bash did this, reading the command one byte per system call took ~2 ms of
+// execs it (bwrap). A command ended by an empty argument (two NULs) is a held sandbox's: fd 7 then
+// stays open, for the init inside. Where bash did this, reading the command one byte per system call took ~2 ms of
 // the start; parking also no longer runs unshare and ip.
 //
 // Built by scripts/build-sandbox-init.mjs (static, so that no loader or library runs before the
@@ -50,6 +54,9 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+
+// The parked launcher's command channel (parked-launcher.ts), and a held sandbox's.
+enum { COMMAND_FD = 7 };
 
 static void fail(const char *what, int status) {
   dprintf(2, "hearth-init: %s: %s\n", what, strerror(errno));
@@ -169,6 +176,7 @@ static void start_forwarder(int listener, const char *socket_path) {
     close(listener);
     return;
   }
+  close(COMMAND_FD); // a held sandbox's channel (main): its init's alone
   int null = open("/dev/null", O_RDWR);
   if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) _exit(127);
   if (null > 2) close(null);
@@ -199,8 +207,6 @@ static void start_forwarder(int listener, const char *socket_path) {
 }
 
 // --- the parked launcher ------------------------------------------------------------------------
-
-enum { COMMAND_FD = 7 };
 
 // Closes every fd from 3 up but those in `kept` (comma-separated numbers below 64) and the command's.
 static void close_inherited(const char *kept) {
@@ -270,14 +276,21 @@ static int park(int argc, char **argv) {
   static char command[1 << 16];
   size_t length = 0;
   ssize_t n;
+  int held = 0;
   while (length < sizeof command - 1 && (n = read(COMMAND_FD, command + length, sizeof command - 1 - length)) != 0) {
     if (n < 0) {
       if (errno == EINTR) continue;
       fail("reading the command", 125);
     }
     length += (size_t)n;
+    // An empty argument ends a held sandbox's command: fd 7 stays open for its init (see main).
+    if (length >= 2 && command[length - 1] == '\0' && command[length - 2] == '\0') {
+      held = 1;
+      length -= 1;
+      break;
+    }
   }
-  close(COMMAND_FD);
+  if (!held) close(COMMAND_FD);
   // NUL-separated arguments, each one ended by its NUL.
   static char *args[1024];
   int count = 0;
@@ -292,9 +305,59 @@ static int park(int argc, char **argv) {
   return 125;
 }
 
+// --- a held sandbox -----------------------------------------------------------------------------
+
+// A held sandbox (isolated-driver.ts) is made ahead with no runtime after "--": its init drops the
+// privileges, starts the forwarder, says "H" on fd 7 and waits there. When a function's start takes
+// it, Hearth writes the runtime and its environment, NUL-separated, the two lists parted by an empty
+// string, and closes the channel:  <argv...> "" <NAME=value...>
+static char **held_runtime(void) {
+  if (write(COMMAND_FD, "H", 1) != 1) fail("held", 125);
+  static char message[1 << 18];
+  size_t length = 0;
+  ssize_t n;
+  while (length < sizeof message - 1 && (n = read(COMMAND_FD, message + length, sizeof message - 1 - length)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("reading the runtime", 125);
+    }
+    length += (size_t)n;
+  }
+  close(COMMAND_FD);
+  // The working directory (/var/task) was entered before the function's code was mounted over it:
+  // enter it again by its path, to see the mount.
+  static char cwd[4096];
+  if (getcwd(cwd, sizeof cwd) == NULL || chdir(cwd) != 0) fail("entering the working directory", 125);
+  if (length == 0 || message[length - 1] != '\0') {
+    errno = EINVAL;
+    fail("no runtime", 125);
+  }
+  static char *lists[2][2048];
+  int list = 0, count[2] = {0, 0};
+  for (size_t at = 0; at < length; at += strlen(message + at) + 1) {
+    if (message[at] == '\0' && list == 0) {
+      list = 1;
+      continue;
+    }
+    if (count[list] >= 2047) {
+      errno = E2BIG;
+      fail("the runtime's message", 125);
+    }
+    lists[list][count[list]++] = message + at;
+  }
+  if (list == 0 || count[0] == 0) {
+    errno = EINVAL;
+    fail("no runtime", 125);
+  }
+  lists[0][count[0]] = NULL;
+  lists[1][count[1]] = NULL;
+  environ = lists[1];
+  return lists[0];
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "park") == 0) return park(argc, argv);
-  if (argc < 7 || strcmp(argv[5], "--") != 0) {
+  if (argc < 6 || strcmp(argv[5], "--") != 0) {
     errno = EINVAL;
     fail("usage: init <uid> <gid> <port or 0> <socket or -> -- <runtime>...", 125);
   }
@@ -308,7 +371,11 @@ int main(int argc, char **argv) {
   drop_privileges(uid, gid);
   if (port > 0) start_forwarder(listen_on(port), argv[4]);
   char **runtime = argv + 6;
-  unsetenv("PWD");
+  if (runtime[0] == NULL) {
+    runtime = held_runtime();
+  } else {
+    unsetenv("PWD");
+  }
   execvp(runtime[0], runtime);
   fail(runtime[0], errno == ENOENT ? 127 : 126);
 }

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { describe, it } from 'node:test';
 import { builtSandboxInit } from './sandbox-init.js';
 
@@ -100,6 +101,45 @@ describe('sandbox init build', { skip: process.platform !== 'linux' ? 'Linux onl
       }
       await new Promise<void>((resolve) => echo.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  it('held: drops to the user, says H on fd 7, then runs the runtime it is given with exactly that environment', async (t) => {
+    const init = builtSandboxInit();
+    if (init === undefined) return t.skip('this build has no init');
+    if (process.getuid?.() !== 0) return t.skip('needs root (it drops to uid 65534)');
+    const held = spawn(init, ['65534', '65534', '0', '-', '--'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'],
+      env: { HOST_SECRET: 'x' },
+    });
+    const channel = (held.stdio as unknown as Duplex[])[7]!;
+    const [said] = (await once(channel, 'data')) as [Buffer];
+    assert.equal(said.toString(), 'H');
+    // The runtime and its environment, NUL-separated, parted by an empty string.
+    const script = 'echo "$(id -u) $A|$B|${HOST_SECRET:-none}"; ls /proc/self/fd';
+    channel.end(['/bin/sh', '-c', script, '', 'A=1', 'B=two words', ''].join('\0'));
+    const output: Buffer[] = [];
+    held.stdout!.on('data', (chunk: Buffer) => output.push(chunk));
+    const [code] = (await once(held, 'exit')) as [number | null];
+    assert.equal(code, 0);
+    const [first, ...fds] = Buffer.concat(output).toString().trim().split('\n');
+    assert.equal(first, '65534 1|two words|none');
+    // ls's own directory fd besides 0–2: the channel (fd 7) is closed before the runtime runs.
+    assert.ok(!fds.includes('7'), `fds: ${fds.join(' ')}`);
+  });
+
+  it('held: a channel closed without a runtime ends the init with 125, and runs nothing', async (t) => {
+    const init = builtSandboxInit();
+    if (init === undefined) return t.skip('this build has no init');
+    if (process.getuid?.() !== 0) return t.skip('needs root (it drops to uid 65534)');
+    for (const message of ['', '/bin/true\0', 'A=1\0']) {
+      const held = spawn(init, ['65534', '65534', '0', '-', '--'], {
+        stdio: ['ignore', 'ignore', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore', 'pipe'],
+      });
+      const channel = (held.stdio as unknown as Duplex[])[7]!;
+      await once(channel, 'data');
+      channel.end(message);
+      const [code] = (await once(held, 'exit')) as [number | null];
+      assert.equal(code, 125, JSON.stringify(message));
     }
   });
 });

@@ -5,7 +5,7 @@
 // outbound internet also reports its pid and waits for its network (sandbox-network.ts). The
 // SandboxProcess it returns ends everything in the cgroup when it is destroyed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { SandboxExit, SandboxProcess } from '../sandbox-driver.js';
 import type { BwrapCommand } from './bwrap-arguments.js';
 import type { SandboxCgroup } from './cgroup-hierarchy.js';
@@ -50,6 +50,34 @@ export interface LauncherConfig {
   readonly init?: string | undefined;
 }
 
+/** A held sandbox's init, waiting for its runtime (sandbox-init.c, held_runtime). */
+export interface HeldRuntime {
+  /** Resolves once the init waits (it said "H"); rejects if the channel ended first. */
+  readonly ready: Promise<void>;
+  /** Gives the init its runtime and environment; call once. */
+  run(argv: readonly string[], env: Readonly<Record<string, string>>): void;
+}
+
+/** The init's side of the protocol on the channel: "H" from it, then `<argv…> "" <NAME=value…>` to it. */
+function heldRuntime(channel: Duplex): HeldRuntime {
+  const ready = new Promise<void>((resolve, reject) => {
+    const ended = (): void => reject(new Error('the held sandbox ended before it was ready'));
+    channel.once('data', () => {
+      channel.off('close', ended);
+      resolve();
+    });
+    channel.once('close', ended);
+  });
+  ready.catch(() => undefined);
+  return {
+    ready,
+    run: (argv, env) => {
+      const fields = [...argv, '', ...Object.entries(env).map(([name, value]) => `${name}=${value}`)];
+      channel.end(fields.map((field) => `${field}\0`).join(''));
+    },
+  };
+}
+
 export class SandboxLauncher {
   constructor(private readonly config: LauncherConfig) {}
 
@@ -82,9 +110,13 @@ export class SandboxLauncher {
     nofile: number,
     pipes: readonly number[],
     command: readonly string[],
+    /** A held sandbox: fd 7 is its init's channel (held-sandbox.ts). */
+    hold: boolean,
   ): ChildProcess {
     // What Hearth inherited is closed, but for the fds the pipes replace.
-    const closeInherited = closeFdsScript(this.config.inherited.filter((fd) => !pipes.includes(fd)));
+    const closeInherited = closeFdsScript(
+      this.config.inherited.filter((fd) => !pipes.includes(fd) && !(hold && fd === COMMAND_FD)),
+    );
     return spawn(
       closeInherited.shell,
       [
@@ -96,7 +128,13 @@ export class SandboxLauncher {
       ],
       {
         env: {},
-        stdio: ['ignore', 'pipe', 'pipe', ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore'))],
+        stdio: [
+          'ignore',
+          'pipe',
+          'pipe',
+          ...[3, 4, 5, 6].map((fd) => (pipes.includes(fd) ? 'pipe' : 'ignore')),
+          ...(hold ? ['pipe' as const] : []),
+        ],
         cwd: '/',
       },
     );
@@ -111,11 +149,16 @@ export class SandboxLauncher {
     release: () => Promise<void>,
     internet: boolean,
     initialised: () => Promise<void>,
-  ): [SandboxProcess, Promise<void> | undefined] {
+    /** A held sandbox (its command names no runtime): its init waits on fd 7 (held-sandbox.ts). */
+    hold = false,
+  ): [SandboxProcess, Promise<void> | undefined, HeldRuntime | undefined] {
     const pipes = this.launchPipes(internet);
     const command = [this.config.bwrap, '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
-    const child = launcher?.child ?? this.spawnLauncher(cgroup, nofile, pipes, command);
-    launcher?.run(command);
+    const child = launcher?.child ?? this.spawnLauncher(cgroup, nofile, pipes, command, hold);
+    const held = !hold
+      ? undefined
+      : heldRuntime(launcher?.hold(command) ?? ((child.stdio as unknown as Duplex[])[COMMAND_FD] as Duplex));
+    if (!hold) launcher?.run(command);
     // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
     const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
     const feed = (fd: number, data: Buffer | string): void => {
@@ -176,7 +219,7 @@ export class SandboxLauncher {
       },
       processesKilled: () => killAll(),
     };
-    return [sandbox, network];
+    return [sandbox, network, held];
   }
 
   /** bwrap's sandbox pid from --info-fd, slirp4netns and the routes for it, then --block-fd released. */

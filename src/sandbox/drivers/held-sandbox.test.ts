@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { heldKey, heldRefusal, HeldSandboxes, type HeldKind, type HeldSandbox } from './held-sandbox.js';
+
+const node: HeldKind = {
+  runtimeDir: '/rt/node',
+  hostPaths: ['/usr'],
+  readOnlyBinds: [{ host: '/sdk', sandbox: '/var/lang/lib/node_modules' }],
+};
+const python: HeldKind = { runtimeDir: '/rt/python', hostPaths: ['/usr'] };
+
+/** A held sandbox as the pool sees it: `end()` makes it end while held. */
+function fakeHeld(): HeldSandbox & { destroyed: boolean; end(): void } {
+  let end = (): void => undefined;
+  const gone = new Promise<void>((resolve) => (end = resolve));
+  const held = {
+    destroyed: false,
+    gone,
+    end: () => end(),
+    destroy: async () => {
+      held.destroyed = true;
+    },
+  };
+  return held as unknown as HeldSandbox & { destroyed: boolean; end(): void };
+}
+
+describe('held sandboxes: which starts can take one', () => {
+  const cases: Array<[string, Parameters<typeof heldRefusal>[0], boolean]> = [
+    ['default /tmp', { ephemeralStorageMb: 512 }, true],
+    ['larger /tmp (its disk is made at the start)', { ephemeralStorageMb: 1024 }, false],
+    ['outbound internet', { ephemeralStorageMb: 512, internet: true }, false],
+    ['a memory burst', { ephemeralStorageMb: 512, memoryBurstMb: 1024 }, false],
+  ];
+  for (const [name, spec, takes] of cases)
+    it(name, () => assert.equal(heldRefusal(spec) === undefined, takes, heldRefusal(spec)));
+
+  it('one kind per runtime directory, host paths and read-only binds', () => {
+    assert.equal(heldKey(node), heldKey({ ...node, readOnlyBinds: [...node.readOnlyBinds!] }));
+    assert.notEqual(heldKey(node), heldKey(python));
+    assert.notEqual(heldKey(node), heldKey({ ...node, readOnlyBinds: [] }));
+  });
+});
+
+describe('held sandboxes: the pool', () => {
+  it('makes one per kind only after a start of that kind answered, and hands each out once', async () => {
+    const made: Array<HeldKind> = [];
+    const pool = new HeldSandboxes(async (kind) => {
+      made.push(kind);
+      return fakeHeld();
+    });
+    let answered = (): void => undefined;
+    const first = new Promise<void>((resolve) => (answered = resolve));
+    assert.equal(pool.take(node, first), undefined, 'nothing is held before the first start of a kind');
+    assert.equal(made.length, 0, 'and nothing is made before that start answered');
+    answered();
+    assert.equal(await pool.whenReady(node, 5_000), true);
+    assert.deepEqual(made, [node]);
+    const held = pool.take(node, new Promise(() => undefined));
+    assert.ok(held !== undefined);
+    assert.equal(pool.take(node, new Promise(() => undefined)), undefined, 'handed out once');
+    assert.equal(pool.take(python, Promise.resolve()), undefined, 'another kind has its own');
+    assert.equal(await pool.whenReady(python, 5_000), true);
+    await pool.close();
+  });
+
+  it('drops one that ended while held, and destroys the rest at close', async () => {
+    const sandboxes: Array<ReturnType<typeof fakeHeld>> = [];
+    const pool = new HeldSandboxes(async () => {
+      const held = fakeHeld();
+      sandboxes.push(held);
+      return held;
+    });
+    pool.take(node, Promise.resolve());
+    assert.equal(await pool.whenReady(node, 5_000), true);
+    sandboxes[0]!.end();
+    await sandboxes[0]!.gone;
+    assert.equal(pool.take(node, new Promise(() => undefined)), undefined, 'a dead one is never handed out');
+    pool.take(python, Promise.resolve());
+    assert.equal(await pool.whenReady(python, 5_000), true);
+    await pool.close();
+    assert.equal(sandboxes[1]!.destroyed, true);
+  });
+
+  it('a failed make is logged, and the next start tries again', async () => {
+    let logged = (_line: string): void => undefined;
+    const line = new Promise<string>((resolve) => (logged = resolve));
+    let fail = true;
+    const pool = new HeldSandboxes(async () => {
+      if (fail) throw new Error('no room');
+      return fakeHeld();
+    }, logged);
+    pool.take(node, Promise.resolve());
+    assert.match(await line, /making a held sandbox failed: Error: no room/);
+    fail = false;
+    assert.equal(pool.take(node, Promise.resolve()), undefined, 'none was held after the failure');
+    assert.equal(await pool.whenReady(node, 5_000), true);
+    await pool.close();
+  });
+});

@@ -1,0 +1,143 @@
+// Held sandboxes (docs/isolation.md, "Held sandboxes"): for each kind of sandbox a function has
+// started, one is made ahead with everything but the function — cgroup, namespaces, the /tmp disk,
+// every mount but /var/task and /opt, the sandbox's user, the 127.0.0.1:9001 forwarder — and its
+// init waits (sandbox-init.c, held_runtime). A start without a pre-started runtime takes it:
+//   1. in parallel: the function's memory limit and normal CPU weight on the cgroup; its code and
+//      layers bound read-only at /var/task and /opt inside the sandbox (bind-mounter.ts, as for a
+//      pre-started sandbox); the function's Runtime API server listens on the sandbox's socket;
+//   2. the init gets the runtime's argv and environment and execs it: the runtime starts cold, as it
+//      would in a new sandbox, but bwrap and the init's own work (~8 ms) are not on the path.
+// Unlike the pre-started pool no runtime is running, so any runtime can be held (custom ones too),
+// and a held sandbox uses ~1 MB (bwrap, the init and the forwarder), not counted against the host's
+// memory budget; a taken one counts as its function's sandbox from then on. One is held per kind,
+// refilled after the start that took the last one answered (first-answer.ts).
+import { chownSync } from 'node:fs';
+import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
+import type { BindMounter, SandboxBind } from '../isolation/bind-mounter.js';
+import { MB } from '../isolation/resource-limits.js';
+import type { HeldRuntime } from '../isolation/sandbox-launcher.js';
+import { POOLED_EPHEMERAL_STORAGE_MB } from '../pool/pool-key.js';
+import type { Booted } from './prestarted-sandbox.js';
+
+export interface HeldSandbox {
+  readonly booted: Booted;
+  readonly runtime: HeldRuntime;
+  /** The ES module links' directory it was made with (those of a function without layers). */
+  readonly esmDir: string;
+  /** Resolves if it ends while held. */
+  readonly gone: Promise<unknown>;
+  destroy(): Promise<void>;
+}
+
+/** What a held sandbox is made with: the same for every function of its kind. */
+export type HeldKind = Pick<SandboxSpec, 'runtimeDir' | 'hostPaths' | 'readOnlyBinds'>;
+
+/** Equal keys: one held sandbox serves either spec. */
+export function heldKey(spec: HeldKind): string {
+  return JSON.stringify([spec.runtimeDir, spec.hostPaths, spec.readOnlyBinds ?? []]);
+}
+
+/** Why this start cannot take a held sandbox, or undefined when it can. */
+export function heldRefusal(
+  spec: Pick<SandboxSpec, 'ephemeralStorageMb' | 'internet' | 'memoryBurstMb'>,
+): string | undefined {
+  if (spec.internet === true) return 'outbound internet is set up when a sandbox starts';
+  if (spec.memoryBurstMb !== undefined) return 'a memory burst is set up when a sandbox starts';
+  if (spec.ephemeralStorageMb !== POOLED_EPHEMERAL_STORAGE_MB)
+    return `EphemeralStorage is not ${POOLED_EPHEMERAL_STORAGE_MB} MB`;
+  return undefined;
+}
+
+/** Makes the held sandbox the function's and starts its runtime; on a failure the caller destroys it. */
+export async function runHeld(
+  held: HeldSandbox,
+  spec: SandboxSpec,
+  mounter: BindMounter,
+  runtimeApiEnv: Readonly<Record<string, string>>,
+  /** The function's own ES module links, when they differ from the sandbox's. */
+  esmBinds: readonly SandboxBind[],
+): Promise<SandboxProcess> {
+  const { booted } = held;
+  const binds = [
+    { source: spec.codeDir, target: '/var/task' },
+    ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
+    ...esmBinds,
+  ];
+  // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
+  const settled = await Promise.allSettled([
+    spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
+    booted.cgroup.setCpuWeight('normal'),
+    booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
+    spec.runtimeApi.listenUnix(booted.socket).then(() => chownSync(booted.socket, booted.uid, booted.uid)),
+  ]);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+  booted.quota.memoryMb = spec.memoryMb;
+  held.runtime.run(spec.argv, { ...spec.env, ...runtimeApiEnv });
+  return booted.process;
+}
+
+/** At most one held sandbox per kind, made in the background, each handed out once. */
+export class HeldSandboxes {
+  private readonly ready = new Map<string, HeldSandbox>();
+  private readonly making = new Map<string, Promise<void>>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+  private closed = false;
+
+  constructor(
+    private readonly make: (kind: HeldKind) => Promise<HeldSandbox>,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {}
+
+  /** The held sandbox of this kind, if one is ready; one is made again once `refillAfter` settles. */
+  take(kind: HeldKind, refillAfter: Promise<void>): HeldSandbox | undefined {
+    const key = heldKey(kind);
+    const held = this.ready.get(key);
+    this.ready.delete(key);
+    void refillAfter.then(() => this.fill(kind));
+    return held;
+  }
+
+  private fill(kind: HeldKind): void {
+    const key = heldKey(kind);
+    if (this.closed || this.ready.has(key) || this.making.has(key)) return;
+    const making = this.make(kind).then(
+      (held) => {
+        if (this.closed) return held.destroy();
+        this.ready.set(key, held);
+        for (const wake of this.waiters.get(key) ?? []) wake();
+        this.waiters.delete(key);
+        // One that ends while held (killed from outside) is dropped; the next start makes another.
+        void held.gone.then(() => {
+          if (this.ready.get(key) === held) this.ready.delete(key);
+        });
+        return undefined;
+      },
+      (error: unknown) => this.log(`WARNING: making a held sandbox failed: ${String(error)}`),
+    );
+    this.making.set(key, making);
+    void making.finally(() => this.making.delete(key));
+  }
+
+  /** Resolves true once a held sandbox of this kind is ready, false after `timeoutMs`. */
+  whenReady(kind: HeldKind, timeoutMs: number): Promise<boolean> {
+    const key = heldKey(kind);
+    if (this.ready.has(key)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const wake = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.waiters.set(key, [...(this.waiters.get(key) ?? []), wake]);
+    });
+  }
+
+  /** Destroys every held sandbox, after those being made. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.making.values());
+    const held = [...this.ready.values()];
+    this.ready.clear();
+    await Promise.all(held.map((sandbox) => sandbox.destroy()));
+  }
+}
