@@ -1,20 +1,53 @@
 // Runs a host tool (mkfs.ext4, mount, cp, mknod, …) and waits for it; a failure rejects with the
-// command line and what the tool wrote on stderr.
+// command line and what the tool wrote on stderr. Through the command runner (command-runner.ts)
+// where this build has the init, else forked from Hearth itself.
 import { execFile } from 'node:child_process';
+import { CommandRunner } from './command-runner.js';
+import { builtSandboxInit } from './sandbox-init.js';
 
 export interface RunOptions {
+  /** The tool's working directory; the runner always uses /. */
   readonly cwd?: string;
   readonly timeoutMs?: number;
 }
 
+let runner: CommandRunner | undefined | null = null;
+
+function sharedRunner(): CommandRunner | undefined {
+  if (runner === null) {
+    const init = builtSandboxInit();
+    runner = init === undefined ? undefined : new CommandRunner(init);
+  }
+  return runner;
+}
+
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
+  const failed = (stderr: string, fallback: string): Error =>
+    new Error(`${command} ${args.join(' ')}: ${stderr.trim() || fallback}`);
+  const shared = options.cwd === undefined || options.cwd === '/' ? sharedRunner() : undefined;
+  if (shared !== undefined) {
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(failed('', `no answer within ${timeoutMs} ms`)), timeoutMs);
+      shared.run(command, args).then(
+        ({ status, stderr }) => {
+          clearTimeout(timer);
+          if (status === 0) resolve();
+          else reject(failed(stderr, `exit status ${status}`));
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(failed('', String(error)));
+        },
+      );
+    });
+  }
   return new Promise((resolve, reject) => {
     execFile(
       command,
       args,
       { timeout: options.timeoutMs ?? 30_000, ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) },
-      (error, _stdout, stderr) =>
-        error ? reject(new Error(`${command} ${args.join(' ')}: ${stderr.trim() || error.message}`)) : resolve(),
+      (error, _stdout, stderr) => (error ? reject(failed(stderr, error.message)) : resolve()),
     );
   });
 }

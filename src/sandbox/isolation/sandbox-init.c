@@ -305,6 +305,153 @@ static int park(int argc, char **argv) {
   return 125;
 }
 
+// --- the command runner -------------------------------------------------------------------------
+
+// `init runner`: Hearth's host tools (mkfs.ext4, mount, umount, …; isolation/command-runner.ts) are
+// forked from this small process instead of from Hearth's: a fork copies the page tables of the
+// process that forks, ~3–10 ms of CPU from a 100–150 MB Node server (blocking its event loop
+// meanwhile) against ~0.1 ms from here. Requests on stdin, NUL-separated, any number at once:
+//   <id> <argument count> <program> <arguments…>
+// Each runs in /, with stdin and stdout on /dev/null and stderr captured; when it ends:
+//   <id> <status: the exit code, or 128 + the signal> <the first 4 KB of its stderr>
+// on stdout, also NUL-separated. It exits when stdin ends and nothing runs.
+#include <sys/wait.h>
+
+enum { MAX_JOBS = 64, ERR_BYTES = 4096 };
+
+struct job {
+  long id;
+  pid_t pid;
+  int err;
+  size_t length;
+  char text[ERR_BYTES];
+};
+
+static void reply(long id, int status, const char *text, size_t length) {
+  char head[64];
+  int n = snprintf(head, sizeof head, "%ld%c%d%c", id, '\0', status, '\0');
+  // Stderr text is written up to its first NUL, then one NUL ends the reply.
+  size_t shown = strnlen(text, length);
+  if (write(1, head, (size_t)n) != n || write(1, text, shown) != (ssize_t)shown || write(1, "", 1) != 1) _exit(1);
+}
+
+static void start_job(struct job *job, long id, char **args) {
+  int err[2];
+  job->id = id;
+  job->length = 0;
+  if (pipe2(err, O_CLOEXEC) != 0) {
+    job->pid = -1;
+    reply(id, 126, "hearth-init runner: pipe failed", 31);
+    return;
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_RDWR);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(err[1], 2) < 0 || chdir("/") != 0) _exit(126);
+    signal(SIGPIPE, SIG_DFL);
+    execvp(args[0], args);
+    dprintf(2, "%s: %s", args[0], strerror(errno));
+    _exit(errno == ENOENT ? 127 : 126);
+  }
+  close(err[1]);
+  if (pid < 0) {
+    close(err[0]);
+    job->pid = -1;
+    reply(id, 126, "hearth-init runner: fork failed", 31);
+    return;
+  }
+  job->pid = pid;
+  job->err = err[0];
+}
+
+// Starts every complete request in the buffer while a slot is free; nonzero: not Hearth speaking.
+static int start_buffered(struct job *jobs, char *input, size_t *buffered, size_t size, int *running) {
+  while (*running < MAX_JOBS) {
+    char *fields[1026];
+    size_t at = 0;
+    int got = 0;
+    long wanted = -1;
+    while (at < *buffered && got < 1026) {
+      char *end = memchr(input + at, '\0', *buffered - at);
+      if (end == NULL) break;
+      fields[got++] = input + at;
+      at = (size_t)(end - input) + 1;
+      if (got == 2) wanted = strtol(fields[1], NULL, 10);
+      if (wanted >= 0 && got == wanted + 2) break;
+    }
+    if (got >= 2 && (wanted < 1 || wanted > 1024)) return 1;
+    if (got < 2 || got < wanted + 2) return *buffered == size ? 1 : 0; // a request larger than the buffer
+    int free_slot = 0;
+    while (jobs[free_slot].pid > 0) free_slot++;
+    char *args[1025];
+    for (long i = 0; i < wanted; i++) args[i] = fields[i + 2];
+    args[wanted] = NULL;
+    start_job(&jobs[free_slot], strtol(fields[0], NULL, 10), args);
+    if (jobs[free_slot].pid > 0) (*running)++;
+    memmove(input, input + at, *buffered - at);
+    *buffered -= at;
+  }
+  return 0;
+}
+
+static int runner(void) {
+  signal(SIGPIPE, SIG_IGN);
+  static struct job jobs[MAX_JOBS];
+  static char input[1 << 16];
+  size_t buffered = 0;
+  int running = 0, open_input = 1;
+  while (open_input || running > 0) {
+    struct pollfd fds[MAX_JOBS + 1];
+    int slot[MAX_JOBS + 1];
+    int count = 0;
+    // No new request while every slot is taken: they wait in the pipe.
+    if (open_input && running < MAX_JOBS) fds[count++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    for (int i = 0; i < MAX_JOBS; i++)
+      if (jobs[i].pid > 0) {
+        slot[count] = i;
+        fds[count++] = (struct pollfd){.fd = jobs[i].err, .events = POLLIN};
+      }
+    if (poll(fds, (nfds_t)count, -1) < 0) {
+      if (errno == EINTR) continue;
+      return 1;
+    }
+    for (int k = 0; k < count; k++) {
+      if (fds[k].revents == 0) continue;
+      if (fds[k].fd == 0) {
+        ssize_t n = read(0, input + buffered, sizeof input - buffered);
+        if (n <= 0) {
+          if (n < 0 && errno == EINTR) continue;
+          open_input = 0;
+          continue;
+        }
+        buffered += (size_t)n;
+        if (start_buffered(jobs, input, &buffered, sizeof input, &running) != 0) return 1;
+      } else {
+        struct job *job = &jobs[slot[k]];
+        // Past the first 4 KB the rest is read and dropped, so the tool never blocks on a full pipe.
+        char drop[4096];
+        size_t room = ERR_BYTES - 1 - job->length;
+        ssize_t n = room > 0 ? read(job->err, job->text + job->length, room) : read(job->err, drop, sizeof drop);
+        if (n > 0) {
+          if (room > 0) job->length += (size_t)n;
+          continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        close(job->err);
+        int status = 0;
+        while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        reply(job->id, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), job->text, job->length);
+        job->pid = 0;
+        running--;
+        // A slot is free: requests read while all were taken can start now.
+        if (start_buffered(jobs, input, &buffered, sizeof input, &running) != 0) return 1;
+      }
+    }
+  }
+  return 0;
+}
+
 // --- a held sandbox -----------------------------------------------------------------------------
 
 // A held sandbox (isolated-driver.ts) is made ahead with no runtime after "--": its init drops the
@@ -357,6 +504,7 @@ static char **held_runtime(void) {
 
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "park") == 0) return park(argc, argv);
+  if (argc == 2 && strcmp(argv[1], "runner") == 0) return runner();
   if (argc < 6 || strcmp(argv[5], "--") != 0) {
     errno = EINVAL;
     fail("usage: init <uid> <gid> <port or 0> <socket or -> -- <runtime>...", 125);
