@@ -1,5 +1,7 @@
 // Opening the SQLite file the way every connection of the embedded store does: WAL, the given
-// durability, a busy timeout, foreign keys.
+// durability, a busy timeout, foreign keys. The busy timeout does not cover a transaction that
+// reads and then writes: SQLite refuses that upgrade at once (SQLITE_BUSY) when another connection
+// holds the write lock or has committed since the read, so such transactions run `.immediate()`.
 import Database from 'better-sqlite3';
 
 export function openSqliteDatabase(file: string, synchronous: 'FULL' | 'NORMAL'): Database.Database {

@@ -1,6 +1,7 @@
-// LogStore on SQLite. A batch is inserted in one transaction; retention is kept exact but cheap:
-// the store remembers how many events each function has, so trimming deletes only the few
-// oldest rows below one seq threshold (an index seek) instead of counting on every append.
+// LogStore on SQLite. A batch is inserted in one transaction that takes the write lock first
+// (IMMEDIATE, see append()); retention is kept exact but cheap: the store remembers how many
+// events each function has, so trimming deletes only the few oldest rows below one seq threshold
+// (an index seek) instead of counting on every append.
 // The counts assume this process is the only writer of the log table, as in the embedded mode.
 // Rows go in ROWS_PER_INSERT at a time (one multi-row INSERT): a third cheaper per row than one
 // statement each, and a warm invoke writes at least three rows (START, END, REPORT).
@@ -72,7 +73,11 @@ export class SqliteLogStore implements LogStore {
   async append(functionName: string, events: readonly LogEvent[]): Promise<void> {
     if (events.length === 0) return;
     try {
-      this.appendBatch(functionName, events);
+      // BEGIN IMMEDIATE: the batch may first read the function's row count, and SQLite refuses a
+      // deferred transaction's upgrade from that read to a write at once, without the busy
+      // timeout, when another connection to the file (the async queue's, on the main thread) holds
+      // the write lock or has committed since the read. Taking the write lock first waits instead.
+      this.appendBatch.immediate(functionName, events);
     } catch (error) {
       this.counts.delete(functionName); // the transaction rolled back: recount next time
       throw error;

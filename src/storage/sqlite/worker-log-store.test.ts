@@ -1,0 +1,61 @@
+// What the log store's worker thread promises beside the other connections to the same file:
+// a batch is stored even when another connection is writing at that very moment. (It once read
+// the function's row count and then inserted in a deferred transaction; SQLite refuses such an
+// upgrade to a write at once, busy timeout or not, when another connection holds the write lock
+// or has committed since the read: SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT, and the batch was dropped.
+// That lost the first lines of a restarted server while its pollers claimed and finished events.)
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import type { LogEvent } from '../ports.js';
+import type { BusyWriterData } from './busy-writer.fixture.js';
+import { openSqliteStorage } from './sqlite-storage.js';
+
+const root = mkdtempSync(path.join(tmpdir(), 'hearth-worker-log-store-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const line = (message: string): LogEvent => ({
+  timestamp: 1_700_000_000_000,
+  logStream: '2026/11/26/[$LATEST]abc',
+  message,
+  source: 'function',
+});
+
+void describe('WorkerLogStore', () => {
+  void it('stores every batch while another connection keeps writing to the same file', async () => {
+    const file = path.join(root, 'busy.db');
+    const storage = openSqliteStorage(file, { logRetentionEvents: 1000, logsInWorker: true });
+    const stop = new SharedArrayBuffer(4);
+    const data: BusyWriterData = { file, stop };
+    const writer = new Worker(new URL('./busy-writer.fixture.js', import.meta.url), { workerData: data });
+    const exited = once(writer, 'exit');
+    try {
+      await once(writer, 'message'); // 'writing'
+      // Each function's first batch counts its rows before inserting (the path of a restarted server).
+      const names = Array.from({ length: 100 }, (_, i) => `fn-${i}`);
+      const appended = await Promise.allSettled(names.map((name) => storage.logs.append(name, [line(`RAN ${name}`)])));
+      const commits = once(writer, 'message');
+      Atomics.store(new Int32Array(stop), 0, 1);
+      const [otherCommits] = (await commits) as [number];
+      assert.ok(otherCommits > 0, 'the other connection wrote meanwhile');
+      assert.deepEqual(
+        appended.flatMap((result) => (result.status === 'rejected' ? [String(result.reason)] : [])),
+        [],
+      );
+      for (const name of names) {
+        assert.deepEqual(
+          (await storage.logs.read(name, 0, 10)).map((event) => event.message),
+          [`RAN ${name}`],
+        );
+      }
+    } finally {
+      Atomics.store(new Int32Array(stop), 0, 1);
+      await exited;
+      await storage.close();
+    }
+  });
+});
