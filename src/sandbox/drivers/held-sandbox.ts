@@ -14,10 +14,9 @@
 import { chownSync } from 'node:fs';
 import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import type { BindMounter, SandboxBind } from '../isolation/bind-mounter.js';
-import { MB } from '../isolation/resource-limits.js';
 import type { HeldRuntime } from '../isolation/sandbox-launcher.js';
 import { POOLED_EPHEMERAL_STORAGE_MB } from '../pool/pool-key.js';
-import type { Booted } from './prestarted-sandbox.js';
+import { giveFunction, type Booted } from './prestarted-sandbox.js';
 
 export interface HeldSandbox {
   readonly booted: Booted;
@@ -58,20 +57,9 @@ export async function runHeld(
   esmBinds: readonly SandboxBind[],
 ): Promise<SandboxProcess> {
   const { booted } = held;
-  const binds = [
-    { source: spec.codeDir, target: '/var/task' },
-    ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
-    ...esmBinds,
-  ];
-  // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
-  const settled = await Promise.allSettled([
-    spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
-    booted.cgroup.setCpuWeight('normal'),
-    booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
-    spec.runtimeApi.listenUnix(booted.socket).then(() => chownSync(booted.socket, booted.uid, booted.uid)),
-  ]);
-  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  booted.quota.memoryMb = spec.memoryMb;
+  const socket = booted.socket;
+  const listening = spec.runtimeApi.listenUnix(socket).then(() => chownSync(socket, booted.uid, booted.uid));
+  await giveFunction(booted, spec, mounter, esmBinds, [listening]);
   held.runtime.run(spec.argv, { ...spec.env, ...runtimeApiEnv });
   return booted.process;
 }

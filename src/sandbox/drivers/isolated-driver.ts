@@ -26,7 +26,7 @@ import {
   SANDBOX_RUNTIME_API_DIR,
   SANDBOX_RUNTIME_API_SOCKET,
 } from '../isolation/bwrap-arguments.js';
-import { createBindMounter, type BindMounter } from '../isolation/bind-mounter.js';
+import { createBindMounter, type BindMounter, type SandboxBind } from '../isolation/bind-mounter.js';
 import type { CgroupHierarchy, SandboxCgroup } from '../isolation/cgroup-hierarchy.js';
 import { prepareDevView } from '../isolation/dev-view.js';
 import { prepareEtcView } from '../isolation/etc-view.js';
@@ -239,27 +239,21 @@ export class IsolatedDriver implements SandboxDriver {
       const generic = genericSpec(spec);
       const prestarted = this.pool.take(poolKey(generic), generic, first.refillTime);
       if (prestarted !== undefined && this.mounter !== undefined) {
-        try {
-          const esm = await this.esmLinks(spec);
-          const esmBind = esm.dir === prestarted.esmDir ? [] : [{ source: esm.dir, target: ESM_SLOT }];
-          return answering(await specialise(prestarted, spec, this.mounter, this.runtimeApiEnv(), esmBind), first);
-        } catch (error) {
-          await prestarted.destroy();
-          this.options.log?.(`WARNING: specialising a pre-started sandbox failed, starting one: ${String(error)}`);
-        }
+        const mounter = this.mounter;
+        const started = await this.inReady(prestarted, spec, first, 'specialising a pre-started sandbox', (binds) =>
+          specialise(prestarted, spec, mounter, this.runtimeApiEnv(), binds),
+        );
+        if (started !== undefined) return started;
       }
     }
     const held =
       this.held !== undefined && heldRefusal(spec) === undefined ? this.held.take(spec, first.refillTime) : undefined;
     if (held !== undefined && this.mounter !== undefined) {
-      try {
-        const esm = await this.esmLinks(spec);
-        const esmBind = esm.dir === held.esmDir ? [] : [{ source: esm.dir, target: ESM_SLOT }];
-        return answering(await runHeld(held, spec, this.mounter, this.runtimeApiEnv(), esmBind), first);
-      } catch (error) {
-        await held.destroy();
-        this.options.log?.(`WARNING: starting in a held sandbox failed, starting a new one: ${String(error)}`);
-      }
+      const mounter = this.mounter;
+      const started = await this.inReady(held, spec, first, 'starting in a held sandbox', (binds) =>
+        runHeld(held, spec, mounter, this.runtimeApiEnv(), binds),
+      );
+      if (started !== undefined) return started;
     }
     const booted = await this.boot({
       argv: spec.argv,
@@ -280,6 +274,28 @@ export class IsolatedDriver implements SandboxDriver {
       throw error;
     });
     return answering(booted.process, first);
+  }
+
+  /**
+   * Starts the function in a sandbox made ahead (pre-started or held), binding its own ES module
+   * links when they differ from the sandbox's; undefined when that failed (logged, and the sandbox
+   * destroyed): the caller then makes a new one.
+   */
+  private async inReady(
+    ready: { readonly esmDir: string; destroy(): Promise<void> },
+    spec: SandboxSpec,
+    first: FirstAnswer,
+    what: string,
+    run: (esmBinds: SandboxBind[]) => Promise<SandboxProcess>,
+  ): Promise<SandboxProcess | undefined> {
+    try {
+      const esm = await this.esmLinks(spec);
+      return answering(await run(esm.dir === ready.esmDir ? [] : [{ source: esm.dir, target: ESM_SLOT }]), first);
+    } catch (error) {
+      await ready.destroy();
+      this.options.log?.(`WARNING: ${what} failed, starting a new one: ${String(error)}`);
+      return undefined;
+    }
   }
 
   /** Expects demand for this kind of sandbox (e.g. the default Node runtime at start-up): fills its pool. */

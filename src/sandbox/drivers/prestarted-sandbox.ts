@@ -50,20 +50,7 @@ export async function specialise(
   esmBinds: readonly SandboxBind[] = [],
 ): Promise<SandboxProcess> {
   const { booted, server } = sandbox;
-  const binds = [
-    { source: spec.codeDir, target: '/var/task' },
-    ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
-    ...esmBinds,
-  ];
-  // allSettled: on a failure, the caller destroys the sandbox only once no mount is still under way.
-  const settled = await Promise.allSettled([
-    // A memory-limit write can take milliseconds on a busy host: none when the limit is already right.
-    spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
-    booted.cgroup.setCpuWeight('normal'),
-    booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
-  ]);
-  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  booted.quota.memoryMb = spec.memoryMb;
+  await giveFunction(booted, spec, mounter, esmBinds);
   server.answer({ ...spec.env, ...runtimeApiEnv }, spec.runtimeApi);
   const process = booted.process;
   // The pre-start listener serves the sandbox's socket for the rest of its life.
@@ -74,4 +61,34 @@ export async function specialise(
       return process.destroy();
     },
   };
+}
+
+/**
+ * What a sandbox made ahead (pre-started, or held: held-sandbox.ts) gets of its function, in
+ * parallel: the memory limit and normal CPU weight on its cgroup, and the code and merged layers
+ * bound read-only, nosuid, nodev at /var/task and /opt inside its own mount namespace; `alongside`
+ * runs at the same time. Rejects with the first failure once every step settled, so that the
+ * caller destroys the sandbox only when no mount is still under way.
+ */
+export async function giveFunction(
+  booted: Booted,
+  spec: SandboxSpec,
+  mounter: BindMounter,
+  esmBinds: readonly SandboxBind[],
+  alongside: ReadonlyArray<Promise<unknown>> = [],
+): Promise<void> {
+  const binds = [
+    { source: spec.codeDir, target: '/var/task' },
+    ...(spec.optDir !== undefined ? [{ source: spec.optDir, target: '/opt' }] : []),
+    ...esmBinds,
+  ];
+  const settled = await Promise.allSettled([
+    // A memory-limit write can take milliseconds on a busy host: none when the limit is already right.
+    spec.memoryMb !== booted.quota.memoryMb ? booted.cgroup.setMemory(spec.memoryMb * MB) : Promise.resolve(),
+    booted.cgroup.setCpuWeight('normal'),
+    booted.cgroup.pids().then((pids) => mounter.bindInto(pids, binds)),
+    ...alongside,
+  ]);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
+  booted.quota.memoryMb = spec.memoryMb;
 }
