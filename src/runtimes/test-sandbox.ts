@@ -22,6 +22,8 @@ export interface SandboxOptions {
   readonly files: Readonly<Record<string, string>>;
   /** Function environment variables; a function receives the host code dir (for PYTHONPATH etc.). */
   readonly env?: Readonly<Record<string, string>> | ((codeDir: string) => Readonly<Record<string, string>>);
+  /** The host folder for /var/runtime, instead of the catalog's. */
+  readonly runtimeDir?: string;
 }
 
 export interface TestSandbox {
@@ -44,7 +46,8 @@ export async function startSandbox(options: SandboxOptions): Promise<TestSandbox
     await writeFile(join(codeDir, file), contents, { mode: file.endsWith('bootstrap') ? 0o755 : 0o644 });
   }
   const api = await TestRuntimeApi.start();
-  const launch = launchFor(options.runtime, testInterpreters);
+  const catalogLaunch = launchFor(options.runtime, testInterpreters);
+  const launch = { ...catalogLaunch, runtimeDir: options.runtimeDir ?? catalogLaunch.runtimeDir };
   const toHost = (arg: string): string =>
     arg.startsWith('/var/runtime/')
       ? join(launch.runtimeDir, arg.slice('/var/runtime/'.length))
