@@ -72,7 +72,7 @@ describe('node runtime: plain and bundled folders run the same function', () => 
       ['CommonJS', 'index.js'],
       ['ES module', 'index.mjs'],
     ] as const) {
-      it(`runs a ${kind} handler from the ${folder} folder`, async () => {
+      it(`runs ${kind === 'CommonJS' ? 'a CommonJS' : 'an ES module'} handler from the ${folder} folder`, async () => {
         const source =
           kind === 'CommonJS'
             ? 'exports.handler = async (e, context) => ({ got: e.n, name: context.functionName });'
@@ -87,6 +87,30 @@ describe('node runtime: plain and bundled folders run the same function', () => 
         );
       });
     }
+
+    it(`falls back to HTTP on the unix socket when the server refuses frames, from the ${folder} folder`, async () => {
+      const files = {
+        'index.js':
+          'exports.handler = async (e) => ({ got: e.n, socket: process.env._HEARTH_RUNTIME_API_SOCKET ?? null });',
+      };
+      await withSandbox(
+        { runtime: 'nodejs20.x', handler: 'index.handler', files, runtimeDir: dir(), unixSocket: true },
+        async ({ api, exited, stderr }) => {
+          // A runtime that cannot fall back exits: fail then, instead of waiting for its answer forever.
+          const died = exited.then(({ code }) => assert.fail(`the runtime exited (${code}): ${stderr()}`));
+          const first = await Promise.race([api.invoke({ n: 1 }), died]);
+          const second = await Promise.race([api.invoke({ n: 2 }), died]);
+          assert.deepEqual(
+            [json(first.body), json(second.body)],
+            [
+              { got: 1, socket: null },
+              { got: 2, socket: null },
+            ],
+          );
+          assert.deepEqual(api.upgradeRequests, ['GET /2018-06-01/hearth/frames hearth-frames/1']);
+        },
+      );
+    });
 
     it(`reports an init error from the ${folder} folder`, async () => {
       const files = { 'index.js': 'exports.other = () => 1;' };

@@ -24,6 +24,8 @@ export interface SandboxOptions {
   readonly env?: Readonly<Record<string, string>> | ((codeDir: string) => Readonly<Record<string, string>>);
   /** The host folder for /var/runtime, instead of the catalog's. */
   readonly runtimeDir?: string;
+  /** Also serve the Runtime API on a unix socket, handed over in _HEARTH_RUNTIME_API_SOCKET. */
+  readonly unixSocket?: boolean;
 }
 
 export interface TestSandbox {
@@ -46,6 +48,8 @@ export async function startSandbox(options: SandboxOptions): Promise<TestSandbox
     await writeFile(join(codeDir, file), contents, { mode: file.endsWith('bootstrap') ? 0o755 : 0o644 });
   }
   const api = await TestRuntimeApi.start();
+  const socket = options.unixSocket === true ? join(codeDir, '.runtime-api.sock') : undefined;
+  if (socket !== undefined) await api.listenUnix(socket);
   const catalogLaunch = launchFor(options.runtime, testInterpreters);
   const launch = { ...catalogLaunch, runtimeDir: options.runtimeDir ?? catalogLaunch.runtimeDir };
   const toHost = (arg: string): string =>
@@ -73,6 +77,7 @@ export async function startSandbox(options: SandboxOptions): Promise<TestSandbox
     ...launch.env,
     ...(typeof options.env === 'function' ? options.env(codeDir) : options.env),
     AWS_LAMBDA_RUNTIME_API: api.address,
+    ...(socket !== undefined ? { _HEARTH_RUNTIME_API_SOCKET: socket } : {}),
   };
   // stdout goes to a file, not a pipe: whatever the runtime wrote before posting a result is in
   // the file when the result arrives, so a test can check that order without racing a pipe.
