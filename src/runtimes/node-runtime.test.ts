@@ -35,6 +35,14 @@ describe('node runtime: module formats', () => {
       },
       'index.handler',
     ],
+    [
+      '.mjs with top-level await (imported: Node will not require it)',
+      {
+        'index.mjs':
+          'const kind = await Promise.resolve("tla");\nexport const handler = async (e) => ({ got: e.n, kind });',
+      },
+      'index.handler',
+    ],
     ['.cjs', { 'app.cjs': 'module.exports.main = async (e) => ({ got: e.n, kind: "cjs" });' }, 'app.main'],
     [
       'module in a sub-directory with a nested export path',

@@ -3,7 +3,7 @@
 // runtimes. Paths in argv are as the sandbox sees them (/var/runtime, /var/task); runtimeDir and
 // hostPaths are host directories for the driver to mount.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -139,9 +139,28 @@ function nodeSdkDir(): string | undefined {
   }
 }
 
-/** The compiled Node runtime client: the `node/` folder beside this file's compiled output. */
+/** The compiled Node runtime client, beside this file's compiled output: see nodeRuntimeFolder. */
 function nodeRuntimeDir(): string {
-  return fileURLToPath(new URL('./node', import.meta.url));
+  return nodeRuntimeFolder(
+    fileURLToPath(new URL('./node', import.meta.url)),
+    fileURLToPath(new URL('./node-bundle', import.meta.url)),
+  );
+}
+
+/**
+ * `bundled` (the runtime in one file, from scripts/bundle-node-runtime.mjs; a start costs ~3 ms less
+ * CPU) while its bootstrap.cjs is at least as new as every module in `plain` (tsc's output),
+ * else `plain`: a missing bundle, or one older than a later `tsc`, is never run.
+ */
+export function nodeRuntimeFolder(plain: string, bundled: string): string {
+  const bundleTime = statSync(join(bundled, 'bootstrap.cjs'), { throwIfNoEntry: false })?.mtimeMs;
+  if (bundleTime === undefined) return plain;
+  for (const file of readdirSync(plain)) {
+    if (!/\.(cjs|mjs)$/.test(file)) continue;
+    const time = statSync(join(plain, file), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+    if (time > bundleTime) return plain;
+  }
+  return bundled;
 }
 
 /** The directory of Hearth's own package.json (name "hearth"), found upwards from this file. */

@@ -54,6 +54,10 @@ export class TestRuntimeApi {
   /** Send events with chunked transfer encoding instead of Content-Length. */
   chunkedEvents = false;
 
+  /** Requests that asked to upgrade (to Hearth's frames, which this server does not speak). */
+  readonly upgradeRequests: string[] = [];
+  private unixServer: Server | undefined;
+
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<TestRuntimeApi> {
@@ -63,6 +67,15 @@ export class TestRuntimeApi {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return api;
+  }
+
+  /** Serves the same API on a unix socket too, as Hearth's drivers do (_HEARTH_RUNTIME_API_SOCKET). */
+  async listenUnix(path: string): Promise<void> {
+    const server = createServer();
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res));
+    server.listen(path);
+    await once(server, 'listening');
+    this.unixServer = server;
   }
 
   /** host:port, the value of AWS_LAMBDA_RUNTIME_API. */
@@ -92,12 +105,16 @@ export class TestRuntimeApi {
 
   async close(): Promise<void> {
     this.waitingNext?.destroy();
-    this.server.closeAllConnections();
-    this.server.close();
-    await once(this.server, 'close');
+    for (const server of [this.server, this.unixServer]) {
+      if (server === undefined) continue;
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    }
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.headers.upgrade !== undefined) this.upgradeRequests.push(`${req.method} ${req.url} ${req.headers.upgrade}`);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => this.route(req, res, Buffer.concat(chunks).toString('utf8')));

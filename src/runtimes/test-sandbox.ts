@@ -22,6 +22,10 @@ export interface SandboxOptions {
   readonly files: Readonly<Record<string, string>>;
   /** Function environment variables; a function receives the host code dir (for PYTHONPATH etc.). */
   readonly env?: Readonly<Record<string, string>> | ((codeDir: string) => Readonly<Record<string, string>>);
+  /** The host folder for /var/runtime, instead of the catalog's. */
+  readonly runtimeDir?: string;
+  /** Also serve the Runtime API on a unix socket, handed over in _HEARTH_RUNTIME_API_SOCKET. */
+  readonly unixSocket?: boolean;
 }
 
 export interface TestSandbox {
@@ -44,7 +48,10 @@ export async function startSandbox(options: SandboxOptions): Promise<TestSandbox
     await writeFile(join(codeDir, file), contents, { mode: file.endsWith('bootstrap') ? 0o755 : 0o644 });
   }
   const api = await TestRuntimeApi.start();
-  const launch = launchFor(options.runtime, testInterpreters);
+  const socket = options.unixSocket === true ? join(codeDir, '.runtime-api.sock') : undefined;
+  if (socket !== undefined) await api.listenUnix(socket);
+  const catalogLaunch = launchFor(options.runtime, testInterpreters);
+  const launch = { ...catalogLaunch, runtimeDir: options.runtimeDir ?? catalogLaunch.runtimeDir };
   const toHost = (arg: string): string =>
     arg.startsWith('/var/runtime/')
       ? join(launch.runtimeDir, arg.slice('/var/runtime/'.length))
@@ -70,6 +77,7 @@ export async function startSandbox(options: SandboxOptions): Promise<TestSandbox
     ...launch.env,
     ...(typeof options.env === 'function' ? options.env(codeDir) : options.env),
     AWS_LAMBDA_RUNTIME_API: api.address,
+    ...(socket !== undefined ? { _HEARTH_RUNTIME_API_SOCKET: socket } : {}),
   };
   // stdout goes to a file, not a pipe: whatever the runtime wrote before posting a result is in
   // the file when the result arrives, so a test can check that order without racing a pipe.

@@ -6,8 +6,8 @@
 // connection, as on any cold start. Connecting, upgrading and a first read all happen while
 // waiting, not on the cold start.
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FrameClient } from './frame-client.cjs';
+import { loadFile } from './handler-loader.cjs';
 import type { RuntimeChannel } from './runtime-api-client.cjs';
 
 const PRESTARTED_VARIABLE = '_HEARTH_PRESTARTED';
@@ -20,11 +20,8 @@ export async function specialiseIfPrestarted(
   if (env[PRESTARTED_VARIABLE] !== '1') return undefined;
   const socketPath = env['_HEARTH_RUNTIME_API_SOCKET'] ?? '';
   // Work any cold start does, done while waiting (warm-up.cts); a failure only costs that time.
-  await Promise.all(
-    ['./warm-up.cjs', './warm-up.mjs'].map((file) =>
-      import(pathToFileURL(join(__dirname, file)).href).catch(() => undefined),
-    ),
-  );
+  for (const file of ['warm-up.cjs', 'warm-up.mjs'])
+    await loadFile(join(__dirname, file), __filename).catch(() => undefined);
   const channel = await FrameClient.connect(socketPath);
   if (channel === undefined) throw new Error('Hearth refused the runtime channel to a pre-started runtime');
   const next = await channel.specialisation();

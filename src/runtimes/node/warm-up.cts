@@ -1,4 +1,4 @@
-// An empty CommonJS module. A pre-started runtime imports it, and warm-up.mts, before it asks
-// for its function (specialise.ts), so that Node's module loading for both kinds of handler,
-// through import(), is initialised and compiled before the function's own module is imported.
+// An empty CommonJS module. A pre-started runtime loads it, and warm-up.mts, the way it will load
+// the function's module (handler-loader.ts: require, ES modules included), before it asks for its
+// function (specialise.ts), so that Node's module loading is initialised and compiled by then.
 export const warmedUp = true;
