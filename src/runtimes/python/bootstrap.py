@@ -14,7 +14,8 @@ import sys
 from hearth_runtime.lambda_context import LambdaContext
 from hearth_runtime.lambda_logging import CurrentRequest, log_error, setup_logging
 from hearth_runtime.runtime_api_client import RuntimeApiClient
-from hearth_runtime.specialise import specialise_if_prestarted
+from hearth_runtime.specialise import is_prestarted, specialise_if_prestarted
+from hearth_runtime.trace_id_env import TraceIdEnvironment
 
 
 class Fault(Exception):
@@ -100,14 +101,10 @@ def parse_json_header(value, name):
         raise Fault("Runtime.LambdaContextUnmarshalError", "Unable to parse {} JSON: {}".format(name, e))
 
 
-def handle_invocation(client, handler, headers, body):
+def handle_invocation(client, handler, headers, body, trace_ids):
     request_id = headers.get("Lambda-Runtime-Aws-Request-Id", "")
     CurrentRequest.request_id = request_id
-    trace_id = headers.get("Lambda-Runtime-Trace-Id")
-    if trace_id is None:
-        os.environ.pop("_X_AMZN_TRACE_ID", None)
-    else:
-        os.environ["_X_AMZN_TRACE_ID"] = trace_id
+    trace_ids.set(headers.get("Lambda-Runtime-Trace-Id"))
     error = None
     try:
         context = LambdaContext(
@@ -135,6 +132,10 @@ def handle_invocation(client, handler, headers, body):
 
 
 def main():
+    trace_ids = TraceIdEnvironment(os.environ)
+    if is_prestarted():
+        # It waits anyway: the trace id's leak-free path costs nothing here.
+        trace_ids.prepare()
     # A pre-started runtime waits here for the function it will serve (hearth_runtime/specialise.py).
     specialise_if_prestarted()
     runtime_api = os.environ.get("AWS_LAMBDA_RUNTIME_API")
@@ -164,7 +165,9 @@ def main():
         sys.exit(1)
     while True:
         headers, body = client.next()
-        handle_invocation(client, handler, headers, body)
+        handle_invocation(client, handler, headers, body, trace_ids)
+        # Once the first response is out, so its ~4 ms stay off the cold start (hearth_runtime/trace_id_env.py).
+        trace_ids.prepare()
 
 
 if __name__ == "__main__":

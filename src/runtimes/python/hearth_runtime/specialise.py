@@ -13,8 +13,12 @@ PRESTARTED_VARIABLE = "_HEARTH_PRESTARTED"
 SPECIALISATION_PATH = "/2018-06-01/hearth/specialisation"
 
 
+def is_prestarted():
+    return os.environ.get(PRESTARTED_VARIABLE) == "1"
+
+
 def specialise_if_prestarted():
-    if os.environ.get(PRESTARTED_VARIABLE) != "1":
+    if not is_prestarted():
         return
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     connection.connect(os.environ["_HEARTH_RUNTIME_API_SOCKET"])
