@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import type { LogEvent } from '../ports.js';
+import { LogSink } from '../../observability/log-sink.js';
+import type { LogEvent, LogSource } from '../ports.js';
 import type { BusyWriterData } from './busy-writer.fixture.js';
 import { openSqliteStorage } from './sqlite-storage.js';
 
@@ -55,6 +56,27 @@ void describe('WorkerLogStore', () => {
     } finally {
       Atomics.store(new Int32Array(stop), 0, 1);
       await exited;
+      await storage.close();
+    }
+  });
+
+  void it("keeps SQLite's error code, so a line the store refuses is dropped alone and the others are kept", async () => {
+    const storage = openSqliteStorage(path.join(root, 'refused.db'), { logRetentionEvents: 1000, logsInWorker: true });
+    const warnings: string[] = [];
+    try {
+      const bad: LogEvent = { ...line('forged'), source: 'kernel' as LogSource }; // outside the CHECK
+      await assert.rejects(storage.logs.append('fn', [bad]), { name: 'SqliteError', code: 'SQLITE_CONSTRAINT_CHECK' });
+      const sink = new LogSink(storage.logs, { flushIntervalMs: 60_000, onWarning: (w) => warnings.push(w) });
+      for (const event of [line('1'), line('2'), bad, line('4')]) sink.record('fn', event);
+      await sink.close();
+      assert.deepEqual(
+        (await storage.logs.read('fn', 0, 10)).map((event) => event.message),
+        ['1', '2', '4'],
+      );
+      assert.deepEqual(warnings, [
+        "log store: dropped 1 line of fn after the store rejected it (SqliteError: CHECK constraint failed: source IN ('platform', 'function'))",
+      ]);
+    } finally {
       await storage.close();
     }
   });

@@ -27,7 +27,14 @@ type Request = LogStoreRequest extends infer R ? (R extends { id: number } ? Omi
 
 export type LogStoreReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly message: string };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly message: string;
+      /** The error's class and SQLite code (`SQLITE_BUSY`, …): LogSink decides from them whether to retry. */
+      readonly name: string;
+      readonly code?: string;
+    };
 
 interface Waiting {
   readonly resolve: (value: unknown) => void;
@@ -89,7 +96,7 @@ export class WorkerLogStore implements LogStore {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker.unref();
     if (reply.ok) waiting.resolve(reply.value);
-    else waiting.reject(new Error(reply.message));
+    else waiting.reject(errorOf(reply));
   }
 
   private fail(error: Error): void {
@@ -99,4 +106,12 @@ export class WorkerLogStore implements LogStore {
     this.waiting.clear();
     for (const { reject } of waiting) reject(error);
   }
+}
+
+/** The worker's error as the caller's: same message, class name and SQLite code. */
+function errorOf(reply: Extract<LogStoreReply, { ok: false }>): Error {
+  const error: Error & { code?: string } = new Error(reply.message);
+  error.name = reply.name;
+  if (reply.code !== undefined) error.code = reply.code;
+  return error;
 }
