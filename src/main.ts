@@ -82,7 +82,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     logsInWorker: true,
   });
   const code = await CodeStore.open(path.join(config.dataDir, 'code'));
-  const logSink = new LogSink(storage.logs, { onError: (error) => log(`log store: ${String(error)}`) });
+  const logSink = new LogSink(storage.logs, { onWarning: log });
 
   // The API URL is known only once the server listens (port 0 picks one); sandboxes read it lazily.
   let apiUrl = `http://${config.host}:${config.port}`;

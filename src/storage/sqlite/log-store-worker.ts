@@ -42,6 +42,14 @@ async function answer(request: LogStoreRequest): Promise<LogStoreReply> {
       }
     }
   } catch (error) {
-    return { id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) };
+    if (!(error instanceof Error)) return { id: request.id, ok: false, message: String(error), name: 'Error' };
+    const { code } = error as { code?: unknown };
+    return {
+      id: request.id,
+      ok: false,
+      message: error.message,
+      name: error.name,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
   }
 }

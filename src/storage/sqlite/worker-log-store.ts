@@ -27,7 +27,14 @@ type Request = LogStoreRequest extends infer R ? (R extends { id: number } ? Omi
 
 export type LogStoreReply =
   | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly message: string };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly message: string;
+      /** The error's class and SQLite code (`SQLITE_BUSY`, …): LogSink decides from them whether to retry. */
+      readonly name: string;
+      readonly code?: string;
+    };
 
 interface Waiting {
   readonly resolve: (value: unknown) => void;
@@ -35,20 +42,17 @@ interface Waiting {
 }
 
 export class WorkerLogStore implements LogStore {
-  private readonly worker: Worker;
+  /** The thread answering now; started again by the next request after it died. */
+  private worker: Worker | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
-  private failure: Error | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(file: string, retentionEvents: number) {
-    const workerData: LogStoreWorkerData = { file, retentionEvents };
-    this.worker = new Worker(new URL('./log-store-worker.js', import.meta.url), { workerData });
-    // Idle, it must not keep the process alive; a request in flight refs it (call()).
-    this.worker.unref();
-    this.worker.on('message', (reply: LogStoreReply) => this.onReply(reply));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`The log store worker exited (code ${code})`)));
+  constructor(
+    private readonly file: string,
+    private readonly retentionEvents: number,
+  ) {
+    this.worker = this.start();
   }
 
   async append(functionName: string, events: readonly LogEvent[]): Promise<void> {
@@ -67,36 +71,77 @@ export class WorkerLogStore implements LogStore {
   /** Waits for what was asked before, closes the connection and ends the thread. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      if (this.failure === undefined) await this.call({ op: 'close' }).catch(() => undefined);
-      await this.worker.terminate();
+      const worker = this.worker;
+      if (worker === undefined) return;
+      await this.post(worker, { op: 'close' }).catch(() => undefined);
+      await worker.terminate();
     })();
     return this.closing;
   }
 
+  private start(): Worker {
+    const workerData: LogStoreWorkerData = { file: this.file, retentionEvents: this.retentionEvents };
+    const worker = new Worker(new URL('./log-store-worker.js', import.meta.url), { workerData });
+    // Idle, it must not keep the process alive; a request in flight refs it (post()).
+    worker.unref();
+    let failure: Error | undefined;
+    worker.on('message', (reply: LogStoreReply) => this.onReply(worker, reply));
+    worker.on('error', (error) => {
+      failure ??= error;
+    });
+    worker.on('exit', (code) => this.lost(worker, failure ?? new Error(`The log store worker exited (code ${code})`)));
+    return worker;
+  }
+
   private call(request: Request): Promise<unknown> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.closing !== undefined) return Promise.reject(new Error('The log store is closed'));
+    // A thread that died (a crash, an out-of-memory kill) is replaced: the caller retries (LogSink).
+    this.worker ??= this.start();
+    return this.post(this.worker, request);
+  }
+
+  private post(worker: Worker, request: Request): Promise<unknown> {
     const id = (this.nextId += 1);
     return new Promise((resolve, reject) => {
-      if (this.waiting.size === 0) this.worker.ref();
+      if (this.waiting.size === 0) worker.ref();
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ ...request, id });
+      try {
+        worker.postMessage({ ...request, id });
+      } catch (error) {
+        // A value that cannot be cloned (DataCloneError): refused, the thread is fine.
+        this.settled(worker, id);
+        throw error;
+      }
     });
   }
 
-  private onReply(reply: LogStoreReply): void {
+  private onReply(worker: Worker, reply: LogStoreReply): void {
     const waiting = this.waiting.get(reply.id);
     if (waiting === undefined) return;
-    this.waiting.delete(reply.id);
-    if (this.waiting.size === 0) this.worker.unref();
+    this.settled(worker, reply.id);
     if (reply.ok) waiting.resolve(reply.value);
-    else waiting.reject(new Error(reply.message));
+    else waiting.reject(errorOf(reply));
   }
 
-  private fail(error: Error): void {
-    if (this.failure !== undefined) return;
-    this.failure = error;
+  private settled(worker: Worker, id: number): void {
+    this.waiting.delete(id);
+    if (this.waiting.size === 0) worker.unref();
+  }
+
+  /** The thread ended: what it had not answered fails (the caller may retry on the next thread). */
+  private lost(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
     for (const { reject } of waiting) reject(error);
   }
+}
+
+/** The worker's error as the caller's: same message, class name and SQLite code. */
+function errorOf(reply: Extract<LogStoreReply, { ok: false }>): Error {
+  const error: Error & { code?: string } = new Error(reply.message);
+  error.name = reply.name;
+  if (reply.code !== undefined) error.code = reply.code;
+  return error;
 }
