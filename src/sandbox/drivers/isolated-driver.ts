@@ -332,6 +332,8 @@ export class IsolatedDriver implements SandboxDriver {
     await Promise.all([this.pool.close(), this.held?.close()]);
     this.mounter?.close();
     await Promise.all([this.disks.close(), this.cgroupPool.close()]);
+    // The instance's own cgroup directories, once nothing of it is left (else the next start's sweep).
+    await this.options.cgroups.removeEmptyInstance(this.instance);
   }
 
   /** One sandbox of a kind with everything but its function and runtime, its init waiting (held-sandbox.ts). */

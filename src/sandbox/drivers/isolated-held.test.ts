@@ -4,7 +4,8 @@
 // runtime and a custom runtime alike. Needs Linux and root.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   hostPidsTitled,
@@ -14,6 +15,7 @@ import {
   type IsolatedHarness,
   type TestEnvironment,
 } from './isolated-test-environment.js';
+import { instanceName } from '../isolation/owner-identity.js';
 
 const skip = await isolationSkipReason();
 
@@ -121,5 +123,12 @@ const base = 'http://' + process.env.AWS_LAMBDA_RUNTIME_API + '/2018-06-01/runti
       variables: { GREETING: 'two' },
     });
     assert.deepEqual(successPayload(await second.invoke({ n: 2 })), { echo: { n: 2 }, greeting: 'two', handler: 'y' });
+  });
+  it("closing the driver leaves none of its cgroups: held ones destroyed, the instance's directories removed", async () => {
+    await harness.close();
+    const leftovers = ['', 'memory', 'cpu', 'pids', 'freezer']
+      .map((controller) => path.join('/sys/fs/cgroup', controller, 'hearth', instanceName()))
+      .filter((dir) => existsSync(dir));
+    assert.deepEqual(leftovers, []);
   });
 });

@@ -56,6 +56,8 @@ export interface CgroupHierarchy {
   instances(): Promise<string[]>;
   /** Kills and removes every sandbox cgroup of an instance, then the instance directory. */
   removeInstance(instance: string): Promise<void>;
+  /** Removes the instance directory if no sandbox cgroup is left in it (a driver's close); never throws. */
+  removeEmptyInstance(instance: string): Promise<void>;
 }
 
 export interface CgroupMounts {

@@ -1,7 +1,7 @@
 // cgroup v1: one directory per sandbox in each of the memory, pids and cpu hierarchies (and
 // freezer when mounted, so that a kill cannot race a fork). v1 has no cgroup.kill: destroy freezes
 // the sandbox, SIGKILLs every pid in cgroup.procs, thaws it and repeats until it is empty.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   withLimits,
@@ -73,6 +73,13 @@ export class CgroupV1 implements CgroupHierarchy {
       await new SandboxCgroupV1(dirs).remove();
     }
     for (const parent of this.parents.values()) await removeCgroupDir(path.join(parent, instance));
+  }
+
+  async removeEmptyInstance(instance: string): Promise<void> {
+    // rmdir refuses a cgroup with children: another driver of this process may still have sandboxes.
+    await Promise.all(
+      [...this.parents.values()].map((parent) => rmdir(path.join(parent, instance)).catch(() => undefined)),
+    );
   }
 }
 

@@ -3,7 +3,7 @@
 // cgroup.kill (Linux ≥ 5.14) kills it in one write. The parent and instance directories delegate
 // the controllers through cgroup.subtree_control. The v2 "no internal processes" rule means the
 // parent must be creatable where no process lives: the hierarchy root, or a delegated subtree.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import {
   V2_REQUIRED,
@@ -61,6 +61,11 @@ export class CgroupV2 implements CgroupHierarchy {
     const instanceDir = path.join(this.parentDir, instance);
     for (const id of await childCgroups(instanceDir)) await new SandboxCgroupV2(path.join(instanceDir, id)).remove();
     await removeCgroupDir(instanceDir);
+  }
+
+  async removeEmptyInstance(instance: string): Promise<void> {
+    // rmdir refuses a cgroup with children: another driver of this process may still have sandboxes.
+    await rmdir(path.join(this.parentDir, instance)).catch(() => undefined);
   }
 
   /** Enables the controllers for the children of `dir` (once per directory per process). */
