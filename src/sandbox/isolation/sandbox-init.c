@@ -257,6 +257,29 @@ static void join_cgroup(const char *procs) {
   close(fd);
 }
 
+// Reads the channel (fd 7) into `buffer` to its end, or with `stop_at_empty` up to and including an
+// empty field (two NULs in a row; *stopped is then set); fails (exit 125) rather than truncate.
+static size_t read_channel(char *buffer, size_t size, int stop_at_empty, int *stopped, const char *what) {
+  size_t length = 0;
+  for (;;) {
+    if (length == size) {
+      errno = E2BIG;
+      fail(what, 125);
+    }
+    ssize_t n = read(COMMAND_FD, buffer + length, size - length);
+    if (n == 0) return length;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(what, 125);
+    }
+    length += (size_t)n;
+    if (stop_at_empty && length >= 2 && buffer[length - 1] == '\0' && buffer[length - 2] == '\0') {
+      *stopped = 1;
+      return length;
+    }
+  }
+}
+
 static int park(int argc, char **argv) {
   if (argc < 6) {
     errno = EINVAL;
@@ -274,23 +297,11 @@ static int park(int argc, char **argv) {
   umask(022);
   if (write(COMMAND_FD, "R", 1) != 1) fail("ready", 125);
   static char command[1 << 16];
-  size_t length = 0;
-  ssize_t n;
+  // An empty argument ends a held sandbox's command: fd 7 stays open for its init (see main).
   int held = 0;
-  while (length < sizeof command - 1 && (n = read(COMMAND_FD, command + length, sizeof command - 1 - length)) != 0) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("reading the command", 125);
-    }
-    length += (size_t)n;
-    // An empty argument ends a held sandbox's command: fd 7 stays open for its init (see main).
-    if (length >= 2 && command[length - 1] == '\0' && command[length - 2] == '\0') {
-      held = 1;
-      length -= 1;
-      break;
-    }
-  }
-  if (!held) close(COMMAND_FD);
+  size_t length = read_channel(command, sizeof command, 1, &held, "reading the command");
+  if (held) length -= 1;
+  else close(COMMAND_FD);
   // NUL-separated arguments, each one ended by its NUL.
   static char *args[1024];
   int count = 0;
@@ -461,15 +472,7 @@ static int runner(void) {
 static char **held_runtime(void) {
   if (write(COMMAND_FD, "H", 1) != 1) fail("held", 125);
   static char message[1 << 18];
-  size_t length = 0;
-  ssize_t n;
-  while (length < sizeof message - 1 && (n = read(COMMAND_FD, message + length, sizeof message - 1 - length)) != 0) {
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail("reading the runtime", 125);
-    }
-    length += (size_t)n;
-  }
+  size_t length = read_channel(message, sizeof message, 0, NULL, "reading the runtime");
   close(COMMAND_FD);
   // The working directory (/var/task) was entered before the function's code was mounted over it:
   // enter it again by its path, to see the mount.
