@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { heldKey, heldRefusal, HeldSandboxes, type HeldKind, type HeldSandbox } from './held-sandbox.js';
+import { heldKey, aheadRefusal, HeldSandboxes, type HeldKind, type HeldSandbox } from './held-sandbox.js';
 
 const node: HeldKind = {
   runtimeDir: '/rt/node',
@@ -25,14 +25,14 @@ function fakeHeld(): HeldSandbox & { destroyed: boolean; end(): void } {
 }
 
 describe('held sandboxes: which starts can take one', () => {
-  const cases: Array<[string, Parameters<typeof heldRefusal>[0], boolean]> = [
+  const cases: Array<[string, Parameters<typeof aheadRefusal>[0], boolean]> = [
     ['default /tmp', { ephemeralStorageMb: 512 }, true],
     ['larger /tmp (its disk is made at the start)', { ephemeralStorageMb: 1024 }, false],
     ['outbound internet', { ephemeralStorageMb: 512, internet: true }, false],
     ['a memory burst', { ephemeralStorageMb: 512, memoryBurstMb: 1024 }, false],
   ];
   for (const [name, spec, takes] of cases)
-    it(name, () => assert.equal(heldRefusal(spec) === undefined, takes, heldRefusal(spec)));
+    it(name, () => assert.equal(aheadRefusal(spec) === undefined, takes, aheadRefusal(spec)));
 
   it('one kind per runtime directory, host paths and read-only binds', () => {
     assert.equal(heldKey(node), heldKey({ ...node, readOnlyBinds: [...node.readOnlyBinds!] }));

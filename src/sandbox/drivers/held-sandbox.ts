@@ -36,8 +36,12 @@ export function heldKey(spec: HeldKind): string {
   return JSON.stringify([spec.runtimeDir, spec.hostPaths, spec.readOnlyBinds ?? []]);
 }
 
-/** Why this start cannot take a held sandbox, or undefined when it can. */
-export function heldRefusal(
+/**
+ * Why nothing made ahead (a held or a pre-started sandbox) can serve this start, or undefined when
+ * something can: outbound internet, a memory burst and another /tmp size are set up when a sandbox
+ * is made.
+ */
+export function aheadRefusal(
   spec: Pick<SandboxSpec, 'ephemeralStorageMb' | 'internet' | 'memoryBurstMb'>,
 ): string | undefined {
   if (spec.internet === true) return 'outbound internet is set up when a sandbox starts';

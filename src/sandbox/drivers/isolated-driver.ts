@@ -51,7 +51,7 @@ import { PrestartPool } from '../pool/prestart-pool.js';
 import type { PoolRoom } from '../pool/pool-room.js';
 import { SpecialisationServer } from '../pool/specialisation-server.js';
 import { prestartedEnv, specialise, type Booted, type PrestartedSandbox } from './prestarted-sandbox.js';
-import { heldRefusal, HeldSandboxes, runHeld, type HeldKind, type HeldSandbox } from './held-sandbox.js';
+import { aheadRefusal, HeldSandboxes, runHeld, type HeldKind, type HeldSandbox } from './held-sandbox.js';
 
 export interface IsolatedDriverOptions {
   /** Host directory for per-sandbox state (/tmp images, generated /etc files); on a disk, not a tmpfs. */
@@ -233,9 +233,8 @@ export class IsolatedDriver implements SandboxDriver {
     if (this.options.hearthApi !== undefined) spec.runtimeApi.serveOthers(this.options.hearthApi);
     // What this start takes from the pools is replaced once it answered its first invocation (or failed).
     const first = firstAnswer();
-    // Internet and a memory burst are set up when a sandbox starts: those never come from the pool.
-    const special = spec.internet === true || spec.memoryBurstMb !== undefined;
-    if (this.pool.enabled && !special && poolRefusal(spec) === undefined) {
+    const ahead = aheadRefusal(spec) === undefined;
+    if (this.pool.enabled && ahead && poolRefusal(spec) === undefined) {
       const generic = genericSpec(spec);
       const prestarted = this.pool.take(poolKey(generic), generic, first.refillTime);
       if (prestarted !== undefined && this.mounter !== undefined) {
@@ -246,8 +245,7 @@ export class IsolatedDriver implements SandboxDriver {
         if (started !== undefined) return started;
       }
     }
-    const held =
-      this.held !== undefined && heldRefusal(spec) === undefined ? this.held.take(spec, first.refillTime) : undefined;
+    const held = ahead ? this.held?.take(spec, first.refillTime) : undefined;
     if (held !== undefined && this.mounter !== undefined) {
       const mounter = this.mounter;
       const started = await this.inReady(held, spec, first, 'starting in a held sandbox', (binds) =>
