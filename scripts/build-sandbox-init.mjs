@@ -1,4 +1,5 @@
-// Compiles the isolated sandboxes' first program (src/sandbox/isolation/sandbox-init.c) to
+// Compiles the isolated sandboxes' first program (src/sandbox/isolation/sandbox-init.c, with the
+// command runner's built-in tools from init-disk-tools.c) to
 // build/native/sandbox-init, statically when the C library allows it. Part of `npm run build`.
 // Without a C compiler (or if it fails) it says so and leaves no binary: Hearth then uses setpriv
 // and /bin/sh. The build goes on either way; sandbox-init.test.ts fails when a compiler is there
@@ -9,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const source = path.join(root, 'src/sandbox/isolation/sandbox-init.c');
+const sources = ['sandbox-init.c', 'init-disk-tools.c'].map((file) => path.join(root, 'src/sandbox/isolation', file));
 const output = path.join(root, 'build/native/sandbox-init');
-const flags = ['-O2', '-s', '-Wall', '-Wextra', '-Werror', '-o', output, source];
+const flags = ['-O2', '-s', '-Wall', '-Wextra', '-Werror', '-o', output, ...sources];
 
 if (process.platform !== 'linux') process.exit(0);
 mkdirSync(path.dirname(output), { recursive: true });

@@ -38,7 +38,7 @@ import { BLOCK_FD, INFO_FD, SandboxLauncher, SECCOMP_FD, type HeldRuntime } from
 import { placeInit, SANDBOX_INIT_NAME } from '../isolation/sandbox-init.js';
 import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
-import { createScratchDisk, type ScratchDisk } from '../isolation/scratch-disk.js';
+import { createScratchDisk, DiskTemplates, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
@@ -147,6 +147,8 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly pool: PrestartPool<PrestartedSandbox>;
   /** /tmp disks of the default EphemeralStorage made ahead (filled from the first start on). */
   private readonly disks: ScratchDiskPool;
+  /** Formatted images each /tmp disk is copied from (one per size). */
+  private readonly diskTemplates: DiskTemplates;
   /** Empty cgroups made ahead (filled from the first start on). */
   private readonly cgroupPool: CgroupPool;
   private readonly esm: EsmLinkDirs;
@@ -169,8 +171,10 @@ export class IsolatedDriver implements SandboxDriver {
     });
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
     this.mounter = createBindMounter();
+    this.diskTemplates = new DiskTemplates(path.join(options.stateDir, this.instance, 'disk-templates'));
     this.disks = new ScratchDiskPool(
       path.join(options.stateDir, this.instance, 'disks'),
+      this.diskTemplates,
       sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB).tmpBytes,
       READY_DISKS,
       options.log,
@@ -563,6 +567,6 @@ export class IsolatedDriver implements SandboxDriver {
     refillAfter: Promise<void> | undefined,
   ): Promise<ScratchDisk> {
     const ready = bytes === this.disks.capacityBytes ? await this.disks.take(uid, gid, refillAfter) : undefined;
-    return ready ?? createScratchDisk(stateDir, bytes, uid, gid);
+    return ready ?? createScratchDisk(stateDir, bytes, uid, gid, this.diskTemplates);
   }
 }

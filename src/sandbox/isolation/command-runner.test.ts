@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CommandRunner } from './command-runner.js';
 import { runCommand } from './run-command.js';
@@ -43,6 +46,44 @@ describe('command runner (init runner mode)', { skip }, () => {
       const running = runner.run('/bin/sh', ['-c', 'kill -KILL $PPID; sleep 5']);
       assert.deepEqual(await running, { status: 126, stderr: 'the command runner ended' });
       assert.deepEqual(await runner.run('/bin/sh', ['-c', 'exit 3']), { status: 3, stderr: '' });
+    } finally {
+      runner.close();
+    }
+  });
+
+  it('kills a tool still running at its deadline, with what it started', async () => {
+    const runner = new CommandRunner(init!);
+    const dir = mkdtempSync(path.join(tmpdir(), 'hearth-runner-test-'));
+    try {
+      // The tool starts a child of its own and waits; both must be gone after the deadline.
+      const exit = await runner.run('/bin/sh', ['-c', `sleep 60 & echo $! > ${dir}/child; wait`], 300);
+      assert.deepEqual(exit, { status: 137, stderr: 'still running after 300 ms: killed', timedOut: true });
+      const child = Number(readFileSync(path.join(dir, 'child'), 'utf8'));
+      // The runner reads its requests in order: once the next one is answered, the kill was sent.
+      assert.deepEqual(await runner.run('/bin/sh', ['-c', 'exit 0']), { status: 0, stderr: '' });
+      let alive = true;
+      for (let i = 0; i < 200 && alive; i++) {
+        alive = existsSync(`/proc/${child}`) && !readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z ');
+        if (alive) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.equal(alive, false, 'the tool’s own child outlived the deadline');
+    } finally {
+      runner.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the built-in tools without an exec, and says when one is unknown', async () => {
+    const runner = new CommandRunner(init!);
+    try {
+      const unknown = await runner.run(':nope', []);
+      assert.deepEqual(unknown, {
+        status: 2,
+        stderr: ':nope: no such built-in tool, or the wrong number of arguments',
+      });
+      const notMounted = await runner.run(':umount', ['/proc/no/such/mount']);
+      assert.equal(notMounted.status, 1);
+      assert.match(notMounted.stderr, /^unmounting \/proc\/no\/such\/mount: /);
     } finally {
       runner.close();
     }

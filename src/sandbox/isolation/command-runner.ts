@@ -4,14 +4,18 @@
 // its event loop, and an isolated start ran three tools (mkfs.ext4 and mount for the next /tmp disk,
 // umount for the last one): ~30 ms of the server's CPU per start, measured with
 // bench/probes/many-probe.ts. The runner forks from ~100 KB.
+// Programs named with a leading ':' are the init's built-in tools (init-disk-tools.c: the /tmp
+// disk's copy, loop device and mount, and its unmount), run without an exec.
 // It is started on first use and ends with Hearth (its stdin closes); if it dies, the next command
-// starts another.
+// starts another. A tool still running at its deadline is killed with its whole process group.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 /** How a tool ended: its exit code (or 128 + signal) and what it wrote on stderr (first 4 KB). */
 export interface ToolExit {
   readonly status: number;
   readonly stderr: string;
+  /** It was still running at its deadline, and was killed. */
+  readonly timedOut?: true;
 }
 
 export class CommandRunner {
@@ -22,21 +26,40 @@ export class CommandRunner {
 
   constructor(private readonly init: string) {}
 
-  /** Runs `command` with `args` in /, its stdin and stdout on /dev/null; rejects only if the runner is gone. */
-  run(command: string, args: readonly string[]): Promise<ToolExit> {
+  /**
+   * Runs `command` with `args` in /, its stdin and stdout on /dev/null; rejects only if the runner
+   * is gone. Past `timeoutMs` the tool and what it started are killed and it answers `timedOut`.
+   */
+  run(command: string, args: readonly string[], timeoutMs = 30_000): Promise<ToolExit> {
     const child = this.started();
     const id = this.nextId++;
     const fields = [String(id), String(args.length + 1), command, ...args];
     return new Promise<ToolExit>((resolve, reject) => {
       // While a tool runs, the runner keeps Hearth's event loop alive; idle, it does not.
       if (this.pending.size === 0) child.ref();
-      this.pending.set(id, resolve);
+      const timer = setTimeout(() => {
+        if (!this.settle(id)) return;
+        // `<id> 0`: the runner kills the tool's process group (its own answer is then dropped).
+        child.stdin!.write(`${id}\x000\x00`);
+        resolve({ status: 128 + 9, stderr: `still running after ${timeoutMs} ms: killed`, timedOut: true });
+      }, timeoutMs);
+      this.pending.set(id, (exit) => {
+        clearTimeout(timer);
+        resolve(exit);
+      });
       child.stdin!.write(fields.map((field) => `${field}\0`).join(''), (error) => {
-        if (error === undefined || error === null || !this.pending.delete(id)) return;
-        if (this.pending.size === 0) this.child?.unref();
+        if (error === undefined || error === null || !this.settle(id)) return;
+        clearTimeout(timer);
         reject(error);
       });
     });
+  }
+
+  /** Forgets request `id`; false if it was already answered. */
+  private settle(id: number): boolean {
+    if (!this.pending.delete(id)) return false;
+    if (this.pending.size === 0) this.child?.unref();
+    return true;
   }
 
   private started(): ChildProcess {
@@ -78,9 +101,7 @@ export class CommandRunner {
       const stderr = this.received.toString('utf8', ends[1]! + 1, ends[2]);
       this.received = this.received.subarray(ends[2]! + 1);
       const resolve = this.pending.get(id);
-      this.pending.delete(id);
-      if (this.pending.size === 0) this.child?.unref();
-      resolve?.({ status, stderr });
+      if (resolve !== undefined && this.settle(id)) resolve({ status, stderr });
     }
   }
 

@@ -21,26 +21,27 @@ function sharedRunner(): CommandRunner | undefined {
   return runner;
 }
 
+/**
+ * Whether runCommand can run the init's built-in tools (`:disk`, `:umount`; init-disk-tools.c):
+ * this build has the init, so tools go through its runner.
+ */
+export function hasBuiltinTools(): boolean {
+  return sharedRunner() !== undefined;
+}
+
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
   const failed = (stderr: string, fallback: string): Error =>
     new Error(`${command} ${args.join(' ')}: ${stderr.trim() || fallback}`);
   const shared = options.cwd === undefined || options.cwd === '/' ? sharedRunner() : undefined;
   if (shared !== undefined) {
-    const timeoutMs = options.timeoutMs ?? 30_000;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(failed('', `no answer within ${timeoutMs} ms`)), timeoutMs);
-      shared.run(command, args).then(
-        ({ status, stderr }) => {
-          clearTimeout(timer);
-          if (status === 0) resolve();
-          else reject(failed(stderr, `exit status ${status}`));
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(failed('', String(error)));
-        },
-      );
-    });
+    return shared.run(command, args, options.timeoutMs ?? 30_000).then(
+      ({ status, stderr }) => {
+        if (status !== 0) throw failed(stderr, `exit status ${status}`);
+      },
+      (error: unknown) => {
+        throw failed('', String(error));
+      },
+    );
   }
   return new Promise((resolve, reject) => {
     execFile(

@@ -323,10 +323,15 @@ static int park(int argc, char **argv) {
 // process that forks, ~3–10 ms of CPU from a 100–150 MB Node server (blocking its event loop
 // meanwhile) against ~0.1 ms from here. Requests on stdin, NUL-separated, any number at once:
 //   <id> <argument count> <program> <arguments…>
-// Each runs in /, with stdin and stdout on /dev/null and stderr captured; when it ends:
+// Each runs in /, in a process group of its own, with stdin and stdout on /dev/null and stderr
+// captured; when it ends:
 //   <id> <status: the exit code, or 128 + the signal> <the first 4 KB of its stderr>
-// on stdout, also NUL-separated. It exits when stdin ends and nothing runs.
+// on stdout, also NUL-separated. A program whose name starts with ':' is one of the built-in tools
+// (init-disk-tools.c), run in the fork without an exec. `<id> 0` (no program) kills the process
+// group of the request with that id, which then answers as usual (137). The runner exits when stdin
+// ends and nothing runs.
 #include <sys/wait.h>
+#include "init-disk-tools.h"
 
 enum { MAX_JOBS = 64, ERR_BYTES = 4096 };
 
@@ -359,7 +364,9 @@ static void start_job(struct job *job, long id, char **args) {
   if (pid == 0) {
     int null = open("/dev/null", O_RDWR);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(err[1], 2) < 0 || chdir("/") != 0) _exit(126);
+    setpgid(0, 0);
     signal(SIGPIPE, SIG_DFL);
+    if (args[0][0] == ':') _exit(run_builtin(args));
     execvp(args[0], args);
     dprintf(2, "%s: %s", args[0], strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);
@@ -373,6 +380,13 @@ static void start_job(struct job *job, long id, char **args) {
   }
   job->pid = pid;
   job->err = err[0];
+  // Also here, so that a kill right after the start finds the group.
+  setpgid(pid, pid);
+}
+
+static void kill_job(struct job *jobs, long id) {
+  for (int i = 0; i < MAX_JOBS; i++)
+    if (jobs[i].pid > 0 && jobs[i].id == id) kill(-jobs[i].pid, SIGKILL);
 }
 
 // Starts every complete request in the buffer while a slot is free; nonzero: not Hearth speaking.
@@ -390,8 +404,14 @@ static int start_buffered(struct job *jobs, char *input, size_t *buffered, size_
       if (got == 2) wanted = strtol(fields[1], NULL, 10);
       if (wanted >= 0 && got == wanted + 2) break;
     }
-    if (got >= 2 && (wanted < 1 || wanted > 1024)) return 1;
+    if (got >= 2 && (wanted < 0 || wanted > 1024)) return 1;
     if (got < 2 || got < wanted + 2) return *buffered == size ? 1 : 0; // a request larger than the buffer
+    if (wanted == 0) {
+      kill_job(jobs, strtol(fields[0], NULL, 10));
+      memmove(input, input + at, *buffered - at);
+      *buffered -= at;
+      continue;
+    }
     int free_slot = 0;
     while (jobs[free_slot].pid > 0) free_slot++;
     char *args[1025];

@@ -1,12 +1,12 @@
-// /tmp disks made ahead (docs/isolation.md, "/tmp without counting as memory"): making one (sparse
-// image, mkfs.ext4, loop mount) is the largest single cost of an isolated start (~10–15 ms), so a
+// /tmp disks made ahead (docs/isolation.md, "/tmp without counting as memory"): making one (a copy
+// of a formatted image, a loop mount; mkfs.ext4 without Hearth's init) is off the start's path, so a
 // few disks of the default size are kept formatted and mounted, and a start takes one and gives
 // its root to the sandbox's uid. A disk is never used by two sandboxes: taken once, removed with
 // its sandbox. Refills run in the background, one at a time. Ready disks live under the driver's
 // state directory, so the stale sweep removes them if Hearth dies.
 import { chownSync } from 'node:fs';
 import path from 'node:path';
-import { createScratchDisk, type ScratchDisk } from './scratch-disk.js';
+import { createScratchDisk, type DiskTemplates, type ScratchDisk } from './scratch-disk.js';
 
 export class ScratchDiskPool {
   private readonly ready: ScratchDisk[] = [];
@@ -17,6 +17,7 @@ export class ScratchDiskPool {
   constructor(
     /** Where ready disks are made (one directory each). */
     private readonly dir: string,
+    private readonly templates: DiskTemplates,
     /** The /tmp capacity the disks are made for (EphemeralStorage in bytes). */
     readonly capacityBytes: number,
     private readonly target: number,
@@ -46,7 +47,7 @@ export class ScratchDiskPool {
   refill(): void {
     if (this.closed || this.making !== undefined || this.ready.length >= this.target) return;
     const dir = path.join(this.dir, `disk-${++this.next}`);
-    this.making = createScratchDisk(dir, this.capacityBytes, 0, 0).then(
+    this.making = createScratchDisk(dir, this.capacityBytes, 0, 0, this.templates).then(
       async (disk) => {
         this.making = undefined;
         if (this.closed) return disk.remove();
