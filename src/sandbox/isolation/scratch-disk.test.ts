@@ -93,6 +93,24 @@ describe('/tmp disks from a formatted template', { skip }, () => {
     }
   });
 
+  it('makes the template again when a disk from it failed (its file was removed)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'hearth-disk-test-'));
+    const templates = new DiskTemplates(path.join(dir, 't'));
+    try {
+      await (await createScratchDisk(path.join(dir, 'a'), 16 * MB, 0, 0, templates)).remove();
+      await rm(path.join(dir, 't'), { recursive: true });
+      await assert.rejects(
+        createScratchDisk(path.join(dir, 'b'), 16 * MB, 0, 0, templates),
+        /^Error: :disk .*: opening /,
+      );
+      const disk = await createScratchDisk(path.join(dir, 'c'), 16 * MB, 0, 0, templates);
+      assert.equal(mountOf(disk.mountPoint)?.type, 'ext4');
+      await disk.remove();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fills up with ENOSPC at its capacity', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'hearth-disk-test-'));
     const disk = await createScratchDisk(path.join(dir, 'a'), 16 * MB, 0, 0, new DiskTemplates(path.join(dir, 't')));

@@ -33,6 +33,11 @@ export class DiskTemplates {
 
   constructor(private readonly dir: string) {}
 
+  /** Makes the template for `bytes` again at its next use (a disk from it failed: it may be gone). */
+  forget(bytes: number): void {
+    this.made.delete(bytes);
+  }
+
   /** The template's path for images of `bytes`; a failure is not kept (the next disk tries again). */
   image(bytes: number): Promise<string> {
     let made = this.made.get(bytes);
@@ -68,7 +73,10 @@ export async function createScratchDisk(
   if (templates !== undefined && hasBuiltinTools()) {
     const template = await templates.image(imageBytes(capacityBytes));
     await mkdir(mountPoint, { mode: 0o700 });
-    await runCommand(':disk', [template, image, mountPoint, String(uid), String(gid)]);
+    await runCommand(':disk', [template, image, mountPoint, String(uid), String(gid)]).catch((error: unknown) => {
+      templates.forget(imageBytes(capacityBytes));
+      throw error;
+    });
   } else {
     await sparseFile(image, imageBytes(capacityBytes));
     await mkdir(mountPoint, { mode: 0o700 });
