@@ -42,7 +42,9 @@ import { createScratchDisk, DiskTemplates, type ScratchDisk } from '../isolation
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
-import { canPark, type ParkingNetworkTools } from '../isolation/parked-launcher.js';
+import { LauncherSocket } from '../isolation/launcher-socket.js';
+import { canPark, type ParkingNetworkTools, type ParkingPlan } from '../isolation/parked-launcher.js';
+import { commandRunner } from '../isolation/run-command.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
@@ -149,6 +151,8 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly disks: ScratchDiskPool;
   /** Formatted images each /tmp disk is copied from (one per size). */
   private readonly diskTemplates: DiskTemplates;
+  /** Where launchers forked by the command runner connect back (undefined: Hearth forks them). */
+  private launcherSocket: LauncherSocket | undefined;
   /** Empty cgroups made ahead (filled from the first start on). */
   private readonly cgroupPool: CgroupPool;
   private readonly esm: EsmLinkDirs;
@@ -190,7 +194,7 @@ export class IsolatedDriver implements SandboxDriver {
       },
       READY_CGROUPS,
       options.log,
-      canPark(options.init) ? this.launcher.parkingPlan() : undefined,
+      canPark(options.init) ? this.parkingPlan() : undefined,
     );
     this.systemViews().catch((error: unknown) =>
       options.log?.(`WARNING: preparing the sandboxes' /etc: ${String(error)}`),
@@ -208,6 +212,15 @@ export class IsolatedDriver implements SandboxDriver {
       Date.now,
       PRESTART_MEMORY_MB,
     );
+  }
+
+  /** How parked launchers start: with the init and its command runner, forked by the runner. */
+  private parkingPlan(): ParkingPlan {
+    const plan = this.launcher.parkingPlan();
+    const runner = this.options.init !== undefined ? commandRunner() : undefined;
+    if (runner === undefined) return plan;
+    this.launcherSocket = new LauncherSocket(path.join(this.socketDir, 'launchers.sock'));
+    return { ...plan, viaRunner: { runner, socket: this.launcherSocket } };
   }
 
   /**
@@ -334,6 +347,7 @@ export class IsolatedDriver implements SandboxDriver {
     await Promise.all([this.pool.close(), this.held?.close()]);
     this.mounter?.close();
     await Promise.all([this.disks.close(), this.cgroupPool.close()]);
+    this.launcherSocket?.close();
     // The instance's own cgroup directories, once nothing of it is left (else the next start's sweep).
     await this.options.cgroups.removeEmptyInstance(this.instance);
   }

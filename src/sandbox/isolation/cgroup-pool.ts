@@ -80,7 +80,7 @@ export class CgroupPool {
         if (this.closed) return void (await (made.launcher?.discard() ?? made.cgroup.remove()));
         this.ready.push(made);
         // A launcher that dies while parked (killed from outside) takes its cgroup out of the pool.
-        made.launcher?.child.once('exit', () => {
+        void made.launcher?.child.exited.then(() => {
           const at = this.ready.indexOf(made);
           if (at >= 0)
             void this.ready

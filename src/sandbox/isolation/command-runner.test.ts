@@ -12,9 +12,9 @@ const skip = process.platform !== 'linux' ? 'Linux only' : init === undefined ? 
 
 describe('command runner (init runner mode)', { skip }, () => {
   it('runs tools in /, reporting each exit status and stderr, many at once', async () => {
-    const runner = new CommandRunner(init!);
+    const runner = new CommandRunner(init!, 64);
     try {
-      // More than the runner's 64 slots at once: the rest wait in its pipe and run as slots free up.
+      // More than the runner's 64 slots (here) at once: the rest wait in its pipe and run as slots free up.
       const exits = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
           runner.run('/bin/sh', ['-c', `pwd >&2; echo " n${i}" >&2; exit ${i % 7}`]),
@@ -70,6 +70,25 @@ describe('command runner (init runner mode)', { skip }, () => {
     } finally {
       runner.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('outlives a Ctrl-C or hangup at Hearth’s terminal, and its tools get those signals’ default back', async () => {
+    const runner = new CommandRunner(init!);
+    try {
+      const parentOf = async (): Promise<{ pid: number; ignored: bigint }> => {
+        const { stderr } = await runner.run('/bin/sh', ['-c', 'echo $PPID >&2; grep ^SigIgn /proc/self/status >&2']);
+        const [pid, ignored] = stderr.trim().split('\n');
+        return { pid: Number(pid), ignored: BigInt(`0x${ignored!.split(/\s+/)[1]}`) };
+      };
+      const before = await parentOf();
+      // SigIgn is a mask of signal numbers - 1: SIGHUP (1) and SIGINT (2) are its lowest two bits.
+      assert.equal(before.ignored & 3n, 0n, 'a tool starts with SIGINT and SIGHUP ignored');
+      process.kill(before.pid, 'SIGINT');
+      process.kill(before.pid, 'SIGHUP');
+      assert.equal((await parentOf()).pid, before.pid, 'the same runner answers after the signals');
+    } finally {
+      runner.close();
     }
   });
 

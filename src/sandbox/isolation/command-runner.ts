@@ -4,6 +4,7 @@
 // its event loop, and an isolated start ran three tools (mkfs.ext4 and mount for the next /tmp disk,
 // umount for the last one): ~30 ms of the server's CPU per start, measured with
 // bench/probes/many-probe.ts. The runner forks from ~100 KB.
+// Parked launchers are forked the same way (parked-launcher.ts), and live as long as their sandbox.
 // Programs named with a leading ':' are the init's built-in tools (init-disk-tools.c: the /tmp
 // disk's copy, loop device and mount, and its unmount), run without an exec.
 // It is started on first use and ends with Hearth (its stdin closes); if it dies, the next command
@@ -24,28 +25,42 @@ export class CommandRunner {
   private nextId = 1;
   private received: Buffer = Buffer.alloc(0);
 
-  constructor(private readonly init: string) {}
+  constructor(
+    private readonly init: string,
+    /** Tools at once (the runner's default: 1,024); more wait in its pipe. */
+    private readonly slots?: number,
+  ) {}
 
   /**
    * Runs `command` with `args` in /, its stdin and stdout on /dev/null; rejects only if the runner
    * is gone. Past `timeoutMs` the tool and what it started are killed and it answers `timedOut`.
    */
   run(command: string, args: readonly string[], timeoutMs = 30_000): Promise<ToolExit> {
+    return this.start(command, args, timeoutMs).exit;
+  }
+
+  /**
+   * Starts `command` as run() does, with no deadline unless `timeoutMs` is given; `id` is for
+   * kill(). A parked launcher runs this way for as long as its sandbox lives.
+   */
+  start(command: string, args: readonly string[], timeoutMs?: number): { id: number; exit: Promise<ToolExit> } {
     const child = this.started();
     const id = this.nextId++;
     const fields = [String(id), String(args.length + 1), command, ...args];
-    return new Promise<ToolExit>((resolve, reject) => {
+    const exit = new Promise<ToolExit>((resolve, reject) => {
       // While a tool runs, the runner keeps Hearth's event loop alive; idle, it does not.
       if (this.pending.size === 0) child.ref();
-      const timer = setTimeout(() => {
-        if (!this.settle(id)) return;
-        // `<id> 0`: the runner kills the tool's process group (its own answer is then dropped).
-        child.stdin!.write(`${id}\x000\x00`);
-        resolve({ status: 128 + 9, stderr: `still running after ${timeoutMs} ms: killed`, timedOut: true });
-      }, timeoutMs);
-      this.pending.set(id, (exit) => {
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (!this.settle(id)) return;
+              this.kill(id);
+              resolve({ status: 128 + 9, stderr: `still running after ${timeoutMs} ms: killed`, timedOut: true });
+            }, timeoutMs);
+      this.pending.set(id, (answer) => {
         clearTimeout(timer);
-        resolve(exit);
+        resolve(answer);
       });
       child.stdin!.write(fields.map((field) => `${field}\0`).join(''), (error) => {
         if (error === undefined || error === null || !this.settle(id)) return;
@@ -53,6 +68,12 @@ export class CommandRunner {
         reject(error);
       });
     });
+    return { id, exit };
+  }
+
+  /** Kills the process group of request `id` if it still runs (`<id> 0`); its answer comes as usual. */
+  kill(id: number): void {
+    this.child?.stdin?.write(`${id}\x000\x00`);
   }
 
   /** Forgets request `id`; false if it was already answered. */
@@ -64,7 +85,10 @@ export class CommandRunner {
 
   private started(): ChildProcess {
     if (this.child !== undefined) return this.child;
-    const child = spawn(this.init, ['runner'], { stdio: ['pipe', 'pipe', 'inherit'], cwd: '/' });
+    const child = spawn(this.init, ['runner', ...(this.slots !== undefined ? [String(this.slots)] : [])], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      cwd: '/',
+    });
     this.child = child;
     // Its pipes never keep Hearth running, nor the runner while it is idle.
     child.unref();

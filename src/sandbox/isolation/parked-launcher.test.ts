@@ -1,11 +1,14 @@
 // A parked launcher is in its cgroup before anybody asks for it, then becomes exactly the command
 // it is given, with its open-file limit and without the fd it was given the command on.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { existsSync, readlinkSync } from 'node:fs';
-import { describe, it } from 'node:test';
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { after, describe, it } from 'node:test';
 import { detectIsolation, openCgroups } from './detect-isolation.js';
 import { closeFdsScript, inheritedFds } from './inherited-fds.js';
+import { LauncherSocket } from './launcher-socket.js';
 import type { SandboxCgroup } from './cgroup-hierarchy.js';
 import {
   COMMAND_FD,
@@ -14,6 +17,7 @@ import {
   type ParkingNetworkTools,
   type ParkingPlan,
 } from './parked-launcher.js';
+import { commandRunner } from './run-command.js';
 
 const support = await detectIsolation();
 const skip = !support.available ? `isolation unavailable: ${support.reason}` : '';
@@ -38,15 +42,28 @@ async function inTestCgroup(name: string, test: (cgroup: SandboxCgroup) => Promi
 /** Has the parked launcher become `command` and returns what it printed. */
 async function runParked(launcher: ParkedLauncher, command: string[]): Promise<string> {
   let output = '';
-  launcher.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = once(launcher.child, 'exit');
+  const stdout = launcher.child.stdio[1] as Readable;
+  const read = new Promise((resolve) => stdout.once('end', resolve));
+  stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   launcher.run(command);
-  await exited;
+  await launcher.child.exited;
+  await read;
   return output;
 }
 
-/** The two ways to park: Hearth's init (when this build has one) and bash. */
-const modes: ReadonlyArray<{ name: string; init?: string; skip?: string }> = [
+const runner = commandRunner();
+const socketDir = mkdtempSync(path.join(tmpdir(), 'hearth-parked-test-'));
+after(() => rmSync(socketDir, { recursive: true, force: true }));
+
+/** The ways to park: Hearth's init forked by the command runner or by Hearth (when this build has one), and bash. */
+const modes: ReadonlyArray<{ name: string; init?: string; viaRunner?: ParkingPlan['viaRunner']; skip?: string }> = [
+  support.tools?.init !== undefined && runner !== undefined
+    ? {
+        name: "Hearth's init, forked by the command runner",
+        init: support.tools.init,
+        viaRunner: { runner, socket: new LauncherSocket(path.join(socketDir, 'launchers.sock')) },
+      }
+    : { name: "Hearth's init, forked by the command runner", skip: 'this build has no init' },
   support.tools?.init !== undefined
     ? { name: "Hearth's init", init: support.tools.init }
     : { name: "Hearth's init", skip: 'this build has no init' },
@@ -61,6 +78,7 @@ for (const mode of modes) {
       nofile,
       pipes,
       ...(mode.init !== undefined ? { init: mode.init } : network !== undefined ? { network } : {}),
+      ...(mode.viaRunner !== undefined ? { viaRunner: mode.viaRunner } : {}),
     });
 
     it('joins its cgroup ahead, then becomes its command with fds 0–2 (and its own pipes) only', () =>

@@ -29,6 +29,11 @@ export function hasBuiltinTools(): boolean {
   return sharedRunner() !== undefined;
 }
 
+/** The process's command runner (undefined: this build has no init); parked launchers fork from it too. */
+export function commandRunner(): CommandRunner | undefined {
+  return sharedRunner();
+}
+
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
   const failed = (stderr: string, fallback: string): Error =>
     new Error(`${command} ${args.join(' ')}: ${stderr.trim() || fallback}`);

@@ -280,11 +280,51 @@ static size_t read_channel(char *buffer, size_t size, int stop_at_empty, int *st
   }
 }
 
+// Forked by the command runner (`park --connect`), the launcher has no pipes from Hearth: it
+// connects to Hearth's launcher socket once for each of its fds (stdout, stderr, bwrap's pipes, the
+// command channel), says "<token> <fd> <pid>\n" on each, and puts the connection on that fd.
+// Stderr last, so that a failure before it still reaches the runner's report.
+static void connect_fds(const char *path, const char *token, const char *list) {
+  struct sockaddr_un address = {.sun_family = AF_UNIX};
+  if (strlen(path) >= sizeof address.sun_path) {
+    errno = ENAMETOOLONG;
+    fail("launcher socket", 125);
+  }
+  strcpy(address.sun_path, path);
+  for (const char *at = list; *at != '\0';) {
+    char *end;
+    long fd = strtol(at, &end, 10);
+    if (end == at || fd < 0 || fd >= 64) {
+      errno = EINVAL;
+      fail("connected fds", 125);
+    }
+    at = *end == ',' ? end + 1 : end;
+    int connection = socket(AF_UNIX, SOCK_STREAM, 0);
+    if (connection < 0 || connect(connection, (struct sockaddr *)&address, sizeof address) != 0)
+      fail("connecting to the launcher socket", 125);
+    char hello[160];
+    int length = snprintf(hello, sizeof hello, "%s %ld %d\n", token, fd, (int)getpid());
+    if (length <= 0 || length >= (int)sizeof hello || write(connection, hello, (size_t)length) != length)
+      fail("greeting the launcher socket", 125);
+    if (connection != fd) {
+      if (dup2(connection, (int)fd) < 0) fail("dup2", 125);
+      close(connection);
+    }
+  }
+}
+
 static int park(int argc, char **argv) {
+  if (argc > 5 && strcmp(argv[2], "--connect") == 0) {
+    connect_fds(argv[3], argv[4], argv[5]);
+    argv += 4;
+    argc -= 4;
+  }
   if (argc < 6) {
     errno = EINVAL;
-    fail("usage: init park <kept fds, or -> <own network: 0|1> <open-file limit> <cgroup.procs file>...", 125);
+    fail("usage: init park [--connect <socket> <token> <fds>] <kept fds, or -> <own network: 0|1> <open-file limit> <cgroup.procs file>...", 125);
   }
+  // bwrap and the sandbox get only what Hearth gives them (the runner's environment is Hearth's).
+  clearenv();
   close_inherited(strcmp(argv[2], "-") == 0 ? "" : argv[2]);
   if (number(argv[3], "own network") == 1) {
     if (unshare(CLONE_NEWNET) != 0) fail("unshare(CLONE_NEWNET)", 125);
@@ -318,30 +358,40 @@ static int park(int argc, char **argv) {
 
 // --- the command runner -------------------------------------------------------------------------
 
-// `init runner`: Hearth's host tools (mkfs.ext4, mount, umount, …; isolation/command-runner.ts) are
-// forked from this small process instead of from Hearth's: a fork copies the page tables of the
-// process that forks, ~3–10 ms of CPU from a 100–150 MB Node server (blocking its event loop
-// meanwhile) against ~0.1 ms from here. Requests on stdin, NUL-separated, any number at once:
+// `init runner`: Hearth's host tools (mkfs.ext4, mount, umount, …; isolation/command-runner.ts) and
+// its parked launchers (parked-launcher.ts) are forked from this small process instead of from
+// Hearth's: a fork copies the page tables of the process that forks, ~3–10 ms of CPU from a
+// 100–150 MB Node server (blocking its event loop meanwhile) against ~0.1 ms from here. Requests
+// on stdin, NUL-separated, any number at once:
 //   <id> <argument count> <program> <arguments…>
-// Each runs in /, in a process group of its own, with stdin and stdout on /dev/null and stderr
-// captured; when it ends:
+// Each runs in /, in a process group of its own, with stdin and stdout on /dev/null, stderr
+// captured and the runner's environment; when it has exited and its stderr is closed:
 //   <id> <status: the exit code, or 128 + the signal> <the first 4 KB of its stderr>
-// on stdout, also NUL-separated. A program whose name starts with ':' is one of the built-in tools
-// (init-disk-tools.c), run in the fork without an exec. `<id> 0` (no program) kills the process
-// group of the request with that id, which then answers as usual (137). The runner exits when stdin
-// ends and nothing runs.
+// on stdout, also NUL-separated. A job may run for as long as it likes (a parked launcher becomes
+// its sandbox's bwrap and ends with it). A program whose name starts with ':' is one of the
+// built-in tools (init-disk-tools.c), run in the fork without an exec. `<id> 0` (no program) kills
+// the process group of the request with that id, which then answers as usual (137). The runner
+// exits when stdin ends and nothing runs.
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include "init-disk-tools.h"
 
-enum { MAX_JOBS = 64, ERR_BYTES = 4096 };
+enum { MAX_JOBS = 1024, ERR_BYTES = 4096 };
+
+// Jobs at once (`init runner [slots]`, at most MAX_JOBS; fewer in tests); more wait in the pipe.
+static int slots = MAX_JOBS;
 
 struct job {
   long id;
-  pid_t pid;
-  int err;
+  pid_t pid; // 0: a free slot
+  int err;   // -1 once stderr is closed
+  int exited;
+  int status;
   size_t length;
   char text[ERR_BYTES];
 };
+
+static sigset_t child_signals;
 
 static void reply(long id, int status, const char *text, size_t length) {
   char head[64];
@@ -355,8 +405,9 @@ static void start_job(struct job *job, long id, char **args) {
   int err[2];
   job->id = id;
   job->length = 0;
+  job->exited = 0;
   if (pipe2(err, O_CLOEXEC) != 0) {
-    job->pid = -1;
+    job->pid = 0;
     reply(id, 126, "hearth-init runner: pipe failed", 31);
     return;
   }
@@ -364,8 +415,12 @@ static void start_job(struct job *job, long id, char **args) {
   if (pid == 0) {
     int null = open("/dev/null", O_RDWR);
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(err[1], 2) < 0 || chdir("/") != 0) _exit(126);
+    if (null > 2) close(null);
     setpgid(0, 0);
     signal(SIGPIPE, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &child_signals, NULL);
     if (args[0][0] == ':') _exit(run_builtin(args));
     execvp(args[0], args);
     dprintf(2, "%s: %s", args[0], strerror(errno));
@@ -374,12 +429,13 @@ static void start_job(struct job *job, long id, char **args) {
   close(err[1]);
   if (pid < 0) {
     close(err[0]);
-    job->pid = -1;
+    job->pid = 0;
     reply(id, 126, "hearth-init runner: fork failed", 31);
     return;
   }
   job->pid = pid;
   job->err = err[0];
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
   // Also here, so that a kill right after the start finds the group.
   setpgid(pid, pid);
 }
@@ -391,7 +447,7 @@ static void kill_job(struct job *jobs, long id) {
 
 // Starts every complete request in the buffer while a slot is free; nonzero: not Hearth speaking.
 static int start_buffered(struct job *jobs, char *input, size_t *buffered, size_t size, int *running) {
-  while (*running < MAX_JOBS) {
+  while (*running < slots) {
     char *fields[1026];
     size_t at = 0;
     int got = 0;
@@ -408,37 +464,61 @@ static int start_buffered(struct job *jobs, char *input, size_t *buffered, size_
     if (got < 2 || got < wanted + 2) return *buffered == size ? 1 : 0; // a request larger than the buffer
     if (wanted == 0) {
       kill_job(jobs, strtol(fields[0], NULL, 10));
-      memmove(input, input + at, *buffered - at);
-      *buffered -= at;
-      continue;
+    } else {
+      int free_slot = 0;
+      while (jobs[free_slot].pid > 0) free_slot++;
+      char *args[1025];
+      for (long i = 0; i < wanted; i++) args[i] = fields[i + 2];
+      args[wanted] = NULL;
+      start_job(&jobs[free_slot], strtol(fields[0], NULL, 10), args);
+      if (jobs[free_slot].pid > 0) (*running)++;
     }
-    int free_slot = 0;
-    while (jobs[free_slot].pid > 0) free_slot++;
-    char *args[1025];
-    for (long i = 0; i < wanted; i++) args[i] = fields[i + 2];
-    args[wanted] = NULL;
-    start_job(&jobs[free_slot], strtol(fields[0], NULL, 10), args);
-    if (jobs[free_slot].pid > 0) (*running)++;
     memmove(input, input + at, *buffered - at);
     *buffered -= at;
   }
   return 0;
 }
 
+// A job answers once it has exited and its stderr is closed (a launcher closes it long before).
+static int finish_if_done(struct job *job, int *running) {
+  if (!job->exited || job->err >= 0) return 0;
+  int status = job->status;
+  reply(job->id, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), job->text, job->length);
+  job->pid = 0;
+  (*running)--;
+  return 1;
+}
+
 static int runner(void) {
   signal(SIGPIPE, SIG_IGN);
+  // A Ctrl-C at Hearth's terminal reaches its whole process group, the runner included: the
+  // runner goes on (its launchers are live sandboxes that Hearth's shutdown still drains) and ends
+  // when Hearth closes its stdin and nothing runs.
+  signal(SIGINT, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  // But it dies with Hearth: its launchers became bwraps run with --die-with-parent, so the
+  // sandboxes then die too, as they did when Hearth forked the launchers itself.
+  pid_t hearth = getppid();
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != hearth) return 1;
+  // Exits come through a signalfd, read in the same poll as stdin and the jobs' stderr.
+  sigemptyset(&child_signals);
+  sigaddset(&child_signals, SIGCHLD);
+  if (sigprocmask(SIG_BLOCK, &child_signals, NULL) != 0) return 1;
+  int exits = signalfd(-1, &child_signals, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (exits < 0) return 1;
   static struct job jobs[MAX_JOBS];
   static char input[1 << 16];
+  static struct pollfd fds[MAX_JOBS + 2];
+  static int slot[MAX_JOBS + 2];
   size_t buffered = 0;
   int running = 0, open_input = 1;
   while (open_input || running > 0) {
-    struct pollfd fds[MAX_JOBS + 1];
-    int slot[MAX_JOBS + 1];
     int count = 0;
+    fds[count++] = (struct pollfd){.fd = exits, .events = POLLIN};
     // No new request while every slot is taken: they wait in the pipe.
-    if (open_input && running < MAX_JOBS) fds[count++] = (struct pollfd){.fd = 0, .events = POLLIN};
+    if (open_input && running < slots) fds[count++] = (struct pollfd){.fd = 0, .events = POLLIN};
     for (int i = 0; i < MAX_JOBS; i++)
-      if (jobs[i].pid > 0) {
+      if (jobs[i].pid > 0 && jobs[i].err >= 0) {
         slot[count] = i;
         fds[count++] = (struct pollfd){.fd = jobs[i].err, .events = POLLIN};
       }
@@ -446,9 +526,24 @@ static int runner(void) {
       if (errno == EINTR) continue;
       return 1;
     }
+    int freed = 0;
     for (int k = 0; k < count; k++) {
       if (fds[k].revents == 0) continue;
-      if (fds[k].fd == 0) {
+      if (fds[k].fd == exits) {
+        struct signalfd_siginfo info;
+        while (read(exits, &info, sizeof info) == (ssize_t)sizeof info) {
+        }
+        int status;
+        pid_t pid;
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+          for (int i = 0; i < MAX_JOBS; i++)
+            if (jobs[i].pid == pid) {
+              jobs[i].exited = 1;
+              jobs[i].status = status;
+              freed += finish_if_done(&jobs[i], &running);
+              break;
+            }
+      } else if (fds[k].fd == 0) {
         ssize_t n = read(0, input + buffered, sizeof input - buffered);
         if (n <= 0) {
           if (n < 0 && errno == EINTR) continue;
@@ -459,6 +554,8 @@ static int runner(void) {
         if (start_buffered(jobs, input, &buffered, sizeof input, &running) != 0) return 1;
       } else {
         struct job *job = &jobs[slot[k]];
+        // The job may have been answered above in this round (its exit, then its stderr's end).
+        if (job->pid == 0 || job->err != fds[k].fd) continue;
         // Past the first 4 KB the rest is read and dropped, so the tool never blocks on a full pipe.
         char drop[4096];
         size_t room = ERR_BYTES - 1 - job->length;
@@ -467,18 +564,14 @@ static int runner(void) {
           if (room > 0) job->length += (size_t)n;
           continue;
         }
-        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         close(job->err);
-        int status = 0;
-        while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR) {
-        }
-        reply(job->id, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), job->text, job->length);
-        job->pid = 0;
-        running--;
-        // A slot is free: requests read while all were taken can start now.
-        if (start_buffered(jobs, input, &buffered, sizeof input, &running) != 0) return 1;
+        job->err = -1;
+        freed += finish_if_done(job, &running);
       }
     }
+    // Slots are free: requests read while all were taken can start now.
+    if (freed > 0 && start_buffered(jobs, input, &buffered, sizeof input, &running) != 0) return 1;
   }
   return 0;
 }
@@ -527,7 +620,14 @@ static char **held_runtime(void) {
 
 int main(int argc, char **argv) {
   if (argc > 1 && strcmp(argv[1], "park") == 0) return park(argc, argv);
-  if (argc == 2 && strcmp(argv[1], "runner") == 0) return runner();
+  if ((argc == 2 || argc == 3) && strcmp(argv[1], "runner") == 0) {
+    if (argc == 3) slots = (int)number(argv[2], "slots");
+    if (slots < 1 || slots > MAX_JOBS) {
+      errno = EINVAL;
+      fail("slots", 125);
+    }
+    return runner();
+  }
   if (argc < 6 || strcmp(argv[5], "--") != 0) {
     errno = EINVAL;
     fail("usage: init <uid> <gid> <port or 0> <socket or -> -- <runtime>...", 125);

@@ -5,6 +5,7 @@
 // outbound internet also reports its pid and waits for its network (sandbox-network.ts). The
 // SandboxProcess it returns ends everything in the cgroup when it is destroyed.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { spawnedLauncher } from './launcher-process.js';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import type { SandboxExit, SandboxProcess } from '../sandbox-driver.js';
 import type { BwrapCommand } from './bwrap-arguments.js';
@@ -154,13 +155,13 @@ export class SandboxLauncher {
   ): [SandboxProcess, Promise<void> | undefined, HeldRuntime | undefined] {
     const pipes = this.launchPipes(internet);
     const command = [this.config.bwrap, '--args', String(ARGS_FD), '--', ...bwrapCommand.command];
-    const child = launcher?.child ?? this.spawnLauncher(cgroup, nofile, pipes, command, hold);
-    const held = !hold
-      ? undefined
-      : heldRuntime(launcher?.hold(command) ?? ((child.stdio as unknown as Duplex[])[COMMAND_FD] as Duplex));
+    const child = launcher?.child ?? spawnedLauncher(this.spawnLauncher(cgroup, nofile, pipes, command, hold));
+    const held = !hold ? undefined : heldRuntime(launcher?.hold(command) ?? (child.stdio[COMMAND_FD] as Duplex));
     if (!hold) launcher?.run(command);
     // bwrap reads its arguments NUL-separated from fd 3, and the filter's instructions from fd 4.
-    const stdio = child.stdio as unknown as ReadonlyArray<Readable | Writable | null>;
+    const stdio = child.stdio;
+    const stdout = stdio[1] as Readable;
+    const stderr = stdio[2] as Readable;
     const feed = (fd: number, data: Buffer | string): void => {
       const pipe = stdio[fd] as Writable;
       pipe.on('error', () => undefined);
@@ -178,10 +179,7 @@ export class SandboxLauncher {
         : undefined;
     network?.catch(() => undefined);
 
-    const exited = new Promise<SandboxExit>((resolve) => {
-      child.once('exit', (code, signal) => resolve(sandboxExit(code, signal)));
-      child.once('error', () => resolve({ code: 126, signal: null }));
-    });
+    const exited: Promise<SandboxExit> = child.exited.then(({ code, signal }) => sandboxExit(code, signal));
     // When the runtime ends, whatever it left in its cgroup ends too.
     void exited.then(() => cgroup.kill().catch(() => undefined));
     let destroying: Promise<void> | undefined;
@@ -191,12 +189,12 @@ export class SandboxLauncher {
       (killing ??= (async () => {
         // A frozen task takes SIGKILL only once thawed.
         cgroup.setFrozen(false);
-        child.kill('SIGKILL');
+        child.kill();
         await cgroup.kill('signalled').catch(() => undefined);
       })());
     const sandbox: SandboxProcess = {
-      stdout: child.stdout!,
-      stderr: child.stderr!,
+      stdout,
+      stderr,
       exited,
       maxMemoryUsedMb: async () => Math.ceil((await cgroup.peakMemoryBytes().catch(() => 0)) / MB),
       // The invoke-time CPU quota goes on in the background: the first invoke does not wait for
@@ -210,8 +208,8 @@ export class SandboxLauncher {
         destroying ??= (async () => {
           await killAll();
           await exited;
-          child.stdout!.destroy();
-          child.stderr!.destroy();
+          stdout.destroy();
+          stderr.destroy();
           // release() empties the cgroup (waiting for every task to exit), then removes the rest.
           await release();
         })();
