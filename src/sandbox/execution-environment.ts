@@ -247,7 +247,7 @@ export class ExecutionEnvironment implements RuntimeApiEvents {
     });
   }
 
-  /** Kills the sandbox and frees what it holds. Idempotent. */
+  /** Freezes the sandbox once it has been idle for FREEZE_AFTER_IDLE_MS (a new invocation cancels it). */
   private scheduleFreeze(): void {
     const process = this.process;
     if (process?.setFrozen === undefined) return;
