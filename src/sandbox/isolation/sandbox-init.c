@@ -208,20 +208,23 @@ static void start_forwarder(int listener, const char *socket_path) {
 
 // --- the parked launcher ------------------------------------------------------------------------
 
+// The next fd of a comma-separated list of numbers below 64, moving *at past it; fails otherwise.
+static int next_fd(const char **at, const char *what) {
+  char *end;
+  long fd = strtol(*at, &end, 10);
+  if (end == *at || fd < 0 || fd >= 64) {
+    errno = EINVAL;
+    fail(what, 125);
+  }
+  *at = *end == ',' ? end + 1 : end;
+  return (int)fd;
+}
+
 // Closes every fd from 3 up but those in `kept` (comma-separated numbers below 64) and the command's.
 static void close_inherited(const char *kept) {
   int keep[64] = {0};
   keep[COMMAND_FD] = 1;
-  for (const char *at = kept; *at != '\0';) {
-    char *end;
-    long fd = strtol(at, &end, 10);
-    if (end == at || fd < 0 || fd >= 64) {
-      errno = EINVAL;
-      fail("kept fds", 125);
-    }
-    keep[fd] = 1;
-    at = *end == ',' ? end + 1 : end;
-  }
+  for (const char *at = kept; *at != '\0';) keep[next_fd(&at, "kept fds")] = 1;
   DIR *fds = opendir("/proc/self/fd");
   if (fds == NULL) fail("/proc/self/fd", 125);
   int own = dirfd(fds);
@@ -292,22 +295,16 @@ static void connect_fds(const char *path, const char *token, const char *list) {
   }
   strcpy(address.sun_path, path);
   for (const char *at = list; *at != '\0';) {
-    char *end;
-    long fd = strtol(at, &end, 10);
-    if (end == at || fd < 0 || fd >= 64) {
-      errno = EINVAL;
-      fail("connected fds", 125);
-    }
-    at = *end == ',' ? end + 1 : end;
+    int fd = next_fd(&at, "connected fds");
     int connection = socket(AF_UNIX, SOCK_STREAM, 0);
     if (connection < 0 || connect(connection, (struct sockaddr *)&address, sizeof address) != 0)
       fail("connecting to the launcher socket", 125);
     char hello[160];
-    int length = snprintf(hello, sizeof hello, "%s %ld %d\n", token, fd, (int)getpid());
+    int length = snprintf(hello, sizeof hello, "%s %d %d\n", token, fd, (int)getpid());
     if (length <= 0 || length >= (int)sizeof hello || write(connection, hello, (size_t)length) != length)
       fail("greeting the launcher socket", 125);
     if (connection != fd) {
-      if (dup2(connection, (int)fd) < 0) fail("dup2", 125);
+      if (dup2(connection, fd) < 0) fail("dup2", 125);
       close(connection);
     }
   }
