@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkRuntime, describeInterpreters, launchFor, SUPPORTED_RUNTIMES } from './runtime-catalog.js';
@@ -88,6 +89,23 @@ describe('runtime catalog', () => {
     assert.equal(await checkRuntime('python3.12', missing), '/nonexistent/bin/python3 not found on this host');
     assert.equal(await checkRuntime('nodejs22.x', missing), '/nonexistent/bin/node not found on this host');
     assert.equal(await checkRuntime('ruby3.3', testInterpreters), 'Runtime ruby3.3 is not supported by Hearth');
+  });
+
+  it('probes an interpreter until it is found, then no more', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-catalog-test-'));
+    try {
+      // A stand-in interpreter that counts its runs; absent at first.
+      const node = join(dir, 'node');
+      const runs = join(dir, 'runs');
+      const interpreters = { node, python: missing.python };
+      assert.equal(await checkRuntime('nodejs20.x', interpreters), `${node} not found on this host`);
+      writeFileSync(node, `#!/bin/sh\necho run >> ${runs}\necho v20.0.0\n`, { mode: 0o755 });
+      assert.equal(await checkRuntime('nodejs20.x', interpreters), undefined, 'installed since: found');
+      assert.equal(await checkRuntime('nodejs22.x', interpreters), undefined);
+      assert.equal(readFileSync(runs, 'utf8'), 'run\n', 'probed once after it was found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('describes the interpreters for the start-up log', async () => {

@@ -91,16 +91,26 @@ export function launchFor(runtime: string, interpreters: Interpreters): RuntimeL
   }
 }
 
+/**
+ * Interpreters that answered `--version` in this process. A found one is not probed again (each
+ * probe is a fork of Hearth and an interpreter start, on every CreateFunction's way to Active); a
+ * missing one is, so that installing it makes the next function Active.
+ */
+const found = new Set<string>();
+
+async function present(binary: string): Promise<boolean> {
+  if (found.has(binary)) return true;
+  if ((await probe(binary, ['--version'])) === undefined) return false;
+  found.add(binary);
+  return true;
+}
+
 export async function checkRuntime(runtime: string, interpreters: Interpreters): Promise<string | undefined> {
   switch (runtimeFamily(runtime)) {
     case 'node':
-      return (await probe(interpreters.node, ['--version'])) === undefined
-        ? `${interpreters.node} not found on this host`
-        : undefined;
+      return (await present(interpreters.node)) ? undefined : `${interpreters.node} not found on this host`;
     case 'python':
-      return (await probe(interpreters.python, ['--version'])) === undefined
-        ? `${interpreters.python} not found on this host`
-        : undefined;
+      return (await present(interpreters.python)) ? undefined : `${interpreters.python} not found on this host`;
     case 'provided':
       return undefined;
     case undefined:
