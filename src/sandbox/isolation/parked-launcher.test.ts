@@ -1,7 +1,7 @@
 // A parked launcher is in its cgroup before anybody asks for it, then becomes exactly the command
 // it is given, with its open-file limit and without the fd it was given the command on.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -96,6 +96,25 @@ for (const mode of modes) {
         assert.equal(umask, '0022');
         assert.deepEqual(fds, ['3'], 'its own pipe only: fd 7, on which it got the command, is closed');
       }));
+
+    // Only launchers the runner forked depend on it.
+    if (mode.viaRunner !== undefined)
+      it('is reported ended (126) when the command runner dies under it; the next one parks with a new runner', async () => {
+        await inTestCgroup('parked-runner-death', async (cgroup) => {
+          const launcher = await parkLauncher(cgroup, plan([3], 64));
+          // /proc/<pid>/stat: "pid (comm) state ppid …"
+          const runnerPid = Number(
+            readFileSync(`/proc/${launcher.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1],
+          );
+          launcher.run(['/bin/sleep', '60']);
+          process.kill(runnerPid, 'SIGKILL');
+          assert.equal((await launcher.child.exited).code, 126);
+          await inTestCgroup('parked-runner-next', async (next) => {
+            const again = await parkLauncher(next, plan([3], 64));
+            assert.equal(await runParked(again, ['/bin/sh', '-c', 'echo fine']), 'fine\n');
+          });
+        });
+      });
 
     it('waits in a new network namespace of its own, with only its loopback up', async (t) => {
       const network = support.tools?.parkingNetwork;
