@@ -45,11 +45,7 @@ export async function readKeyed(file: string, key: string): Promise<number | und
   return undefined;
 }
 
-export async function readPids(procsFile: string): Promise<number[]> {
-  return parsePids(await readFile(procsFile, 'utf8').catch(() => ''));
-}
-
-/** readPids on the event loop (a specialisation waits on it; the kernel lists them at once). */
+/** The pids in a cgroup.procs file, read on the event loop (the kernel lists them at once); none if it is gone. */
 export function readPidsSync(procsFile: string): number[] {
   try {
     return parsePids(readFileSync(procsFile, 'utf8'));
@@ -82,13 +78,14 @@ export function killPids(pids: readonly number[]): void {
  */
 export async function killUntilEmpty(
   procsFile: string,
-  around: { beforeKill?: () => Promise<void>; afterKill?: () => Promise<void> } = {},
+  around: { beforeKill?: () => Promise<void> | void; afterKill?: () => Promise<void> | void } = {},
   until: KillUntil = 'empty',
 ): Promise<void> {
   const deadline = Date.now() + EMPTY_DEADLINE_MS;
   for (;;) {
     await around.beforeKill?.();
-    const pids = await readPids(procsFile);
+    // The kernel lists the pids at once: read in place, not through the thread pool.
+    const pids = readPidsSync(procsFile);
     killPids(pids);
     await around.afterKill?.();
     if (pids.length === 0 || until === 'signalled') return;

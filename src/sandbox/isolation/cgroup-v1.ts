@@ -158,17 +158,19 @@ class SandboxCgroupV1 implements SandboxCgroup {
   }
 
   async kill(until: KillUntil = 'empty'): Promise<void> {
-    const freezer = this.dirs.get('freezer');
-    const state = freezer === undefined ? undefined : path.join(freezer, 'freezer.state');
+    const state = this.freezerState;
     // The pids hierarchy holds every task of the sandbox, whatever it did since it started.
+    // Freezing and thawing through the held freezer.state fd, in place: a v1 freeze only marks the
+    // tasks and returns (the loop repeats until the cgroup stays empty), and each thread-pool
+    // write was an open, a write and a close.
     await killUntilEmpty(
       path.join(this.dir('pids'), 'cgroup.procs'),
       {
         ...(state !== undefined
           ? {
-              beforeKill: () => writeValue(state, 'FROZEN').catch(() => undefined),
+              beforeKill: () => void state.write('FROZEN'),
               // SIGKILL is delivered once the tasks thaw.
-              afterKill: () => writeValue(state, 'THAWED').catch(() => undefined),
+              afterKill: () => void state.write('THAWED'),
             }
           : {}),
       },
