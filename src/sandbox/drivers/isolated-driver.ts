@@ -152,7 +152,7 @@ export class IsolatedDriver implements SandboxDriver {
   /** Formatted images each /tmp disk is copied from (one per size). */
   private readonly diskTemplates: DiskTemplates;
   /** Where launchers forked by the command runner connect back (undefined: Hearth forks them). */
-  private launcherSocket: LauncherSocket | undefined;
+  private readonly launcherSocket: LauncherSocket | undefined;
   /** Empty cgroups made ahead (filled from the first start on). */
   private readonly cgroupPool: CgroupPool;
   private readonly esm: EsmLinkDirs;
@@ -174,6 +174,10 @@ export class IsolatedDriver implements SandboxDriver {
       init: options.init,
     });
     this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
+    this.launcherSocket =
+      options.init !== undefined && commandRunner() !== undefined
+        ? new LauncherSocket(path.join(this.socketDir, 'launchers.sock'))
+        : undefined;
     this.mounter = createBindMounter();
     this.diskTemplates = new DiskTemplates(path.join(options.stateDir, this.instance, 'disk-templates'));
     this.disks = new ScratchDiskPool(
@@ -217,9 +221,8 @@ export class IsolatedDriver implements SandboxDriver {
   /** How parked launchers start: with the init and its command runner, forked by the runner. */
   private parkingPlan(): ParkingPlan {
     const plan = this.launcher.parkingPlan();
-    const runner = this.options.init !== undefined ? commandRunner() : undefined;
-    if (runner === undefined) return plan;
-    this.launcherSocket = new LauncherSocket(path.join(this.socketDir, 'launchers.sock'));
+    const runner = commandRunner();
+    if (runner === undefined || this.launcherSocket === undefined) return plan;
     return { ...plan, viaRunner: { runner, socket: this.launcherSocket } };
   }
 

@@ -13,7 +13,8 @@ export interface RunOptions {
 
 let runner: CommandRunner | undefined | null = null;
 
-function sharedRunner(): CommandRunner | undefined {
+/** The process's command runner (undefined: this build has no init); parked launchers fork from it too. */
+export function commandRunner(): CommandRunner | undefined {
   if (runner === null) {
     const init = builtSandboxInit();
     runner = init === undefined ? undefined : new CommandRunner(init);
@@ -26,18 +27,13 @@ function sharedRunner(): CommandRunner | undefined {
  * this build has the init, so tools go through its runner.
  */
 export function hasBuiltinTools(): boolean {
-  return sharedRunner() !== undefined;
-}
-
-/** The process's command runner (undefined: this build has no init); parked launchers fork from it too. */
-export function commandRunner(): CommandRunner | undefined {
-  return sharedRunner();
+  return commandRunner() !== undefined;
 }
 
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<void> {
   const failed = (stderr: string, fallback: string): Error =>
     new Error(`${command} ${args.join(' ')}: ${stderr.trim() || fallback}`);
-  const shared = options.cwd === undefined || options.cwd === '/' ? sharedRunner() : undefined;
+  const shared = options.cwd === undefined || options.cwd === '/' ? commandRunner() : undefined;
   if (shared !== undefined) {
     return shared.run(command, args, options.timeoutMs ?? 30_000).then(
       ({ status, stderr }) => {

@@ -70,15 +70,16 @@ export async function createScratchDisk(
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const image = path.join(dir, 'tmp.img');
   const mountPoint = path.join(dir, 'tmp');
+  const bytes = imageBytes(capacityBytes);
   if (templates !== undefined && hasBuiltinTools()) {
-    const template = await templates.image(imageBytes(capacityBytes));
+    const template = await templates.image(bytes);
     await mkdir(mountPoint, { mode: 0o700 });
     await runCommand(':disk', [template, image, mountPoint, String(uid), String(gid)]).catch((error: unknown) => {
-      templates.forget(imageBytes(capacityBytes));
+      templates.forget(bytes);
       throw error;
     });
   } else {
-    await sparseFile(image, imageBytes(capacityBytes));
+    await sparseFile(image, bytes);
     await mkdir(mountPoint, { mode: 0o700 });
     await format(image, uid, gid);
     await runCommand('mount', ['-o', 'loop,nosuid,nodev,noatime', image, mountPoint]);
