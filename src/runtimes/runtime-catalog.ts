@@ -45,8 +45,7 @@ export function runtimeFamily(runtime: string): RuntimeFamily | undefined {
 export function launchFor(runtime: string, interpreters: Interpreters): RuntimeLaunch {
   switch (runtimeFamily(runtime)) {
     case 'node': {
-      const runtimeDir = nodeRuntimeDir();
-      const sdk = nodeSdkDir();
+      const { runtime: runtimeDir, sdk } = nodeFolders();
       const major = runtime.slice('nodejs'.length, -'.x'.length);
       return {
         // Lambda's Node bootstrap also passes --expose-gc; it is left out because it disables
@@ -139,8 +138,20 @@ export async function describeInterpreters(interpreters: Interpreters): Promise<
 /** Where Node sandboxes see the AWS SDK for JavaScript v3 (Lambda's nodejs runtimes include it). */
 export const NODE_SDK_DIR = '/var/lang/lib/node_modules';
 
+/**
+ * Where Hearth's own files are (below) is decided once per process: each start asked again, ~15
+ * stats and a module resolution, ~1 ms of the server's event loop per cold start under load. A
+ * rebuild or a reinstall takes effect at the next start of Hearth.
+ */
+let nodeFoldersFound: { readonly runtime: string; readonly sdk: string | undefined } | undefined;
+
+function nodeFolders(): { readonly runtime: string; readonly sdk: string | undefined } {
+  nodeFoldersFound ??= { runtime: findNodeRuntimeDir(), sdk: findNodeSdkDir() };
+  return nodeFoldersFound;
+}
+
 /** The node_modules folder holding Hearth's own copy of the AWS SDK, shared read-only; undefined without one. */
-function nodeSdkDir(): string | undefined {
+function findNodeSdkDir(): string | undefined {
   try {
     const manifest = createRequire(import.meta.url).resolve('@aws-sdk/client-lambda/package.json');
     return dirname(dirname(dirname(manifest)));
@@ -150,7 +161,7 @@ function nodeSdkDir(): string | undefined {
 }
 
 /** The compiled Node runtime client, beside this file's compiled output: see nodeRuntimeFolder. */
-function nodeRuntimeDir(): string {
+function findNodeRuntimeDir(): string {
   return nodeRuntimeFolder(
     fileURLToPath(new URL('./node', import.meta.url)),
     fileURLToPath(new URL('./node-bundle', import.meta.url)),
