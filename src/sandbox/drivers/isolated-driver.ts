@@ -12,8 +12,8 @@
 // specialises it (prestarted-sandbox.ts); only when none is ready does it launch one as above.
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
+import { rm, rmdir } from 'node:fs/promises';
+import { availableParallelism, networkInterfaces } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
@@ -46,6 +46,7 @@ import { LauncherSocket } from '../isolation/launcher-socket.js';
 import { canPark, type ParkingNetworkTools, type ParkingPlan } from '../isolation/parked-launcher.js';
 import { commandRunner } from '../isolation/run-command.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
+import { sandboxFilesRoot, sandboxFilesRoots } from '../isolation/sandbox-files-root.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
 import { DEFAULT_POOL_SIZING } from '../pool/pool-sizing.js';
@@ -103,6 +104,8 @@ function answering(process: SandboxProcess, first: FirstAnswer): SandboxProcess 
 
 /** Numbers the sandboxes of this process: cgroup, socket and state names are unique across drivers. */
 let sandboxCounter = 0;
+/** Numbers the drivers of this process: each has its own directory of per-sandbox files. */
+let driverCounter = 0;
 
 /** What one launch needs beyond the driver's own settings. */
 interface BootPlan {
@@ -144,6 +147,8 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly launcher: SandboxLauncher;
   private readonly uids: UidPool;
   private readonly socketDir: string;
+  /** The init placed in socketDir (initCopy). */
+  private placedInit: string | undefined;
   /** undefined: no python3 for the mount helper, so no pool. */
   private readonly mounter: BindMounter | undefined;
   private readonly pool: PrestartPool<PrestartedSandbox>;
@@ -173,7 +178,8 @@ export class IsolatedDriver implements SandboxDriver {
       parkingNetwork: options.parkingNetwork,
       init: options.init,
     });
-    this.socketDir = path.join(tmpdir(), `hearth-${this.instance}`);
+    // Per driver: two drivers of one process (tests) must not share a launcher socket or files.
+    this.socketDir = path.join(sandboxFilesRoot(), `hearth-${this.instance}`, `d${++driverCounter}`);
     this.launcherSocket =
       options.init !== undefined && commandRunner() !== undefined
         ? new LauncherSocket(path.join(this.socketDir, 'launchers.sock'))
@@ -246,7 +252,7 @@ export class IsolatedDriver implements SandboxDriver {
 
   /** Removes what dead Hearth processes left behind (call once, before the first start()). */
   async sweep(): Promise<SweepResult> {
-    return sweepStale(this.options.cgroups, this.options.stateDir, tmpdir());
+    return sweepStale(this.options.cgroups, this.options.stateDir, sandboxFilesRoots());
   }
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {
@@ -351,6 +357,10 @@ export class IsolatedDriver implements SandboxDriver {
     this.mounter?.close();
     await Promise.all([this.disks.close(), this.cgroupPool.close()]);
     this.launcherSocket?.close();
+    // This driver's files (the init's copy, the launcher socket), and the instance's directory
+    // once no other driver of this process has files there (else the next start's sweep).
+    await rm(this.socketDir, { recursive: true, force: true }).catch(() => undefined);
+    await rmdir(path.dirname(this.socketDir)).catch(() => undefined);
     // The instance's own cgroup directories, once nothing of it is left (else the next start's sweep).
     await this.options.cgroups.removeEmptyInstance(this.instance);
   }
@@ -448,6 +458,17 @@ export class IsolatedDriver implements SandboxDriver {
     return env;
   }
 
+  /** The init on the same filesystem as the sandboxes' files, placed once: each sandbox gets a hard link to it. */
+  private initCopy(init: string): string {
+    if (this.placedInit === undefined) {
+      const placed = path.join(this.socketDir, SANDBOX_INIT_NAME);
+      mkdirSync(this.socketDir, { recursive: true, mode: 0o711 });
+      placeInit(init, placed);
+      this.placedInit = placed;
+    }
+    return this.placedInit;
+  }
+
   private async boot(plan: BootPlan): Promise<Booted & { held?: HeldRuntime }> {
     const uid = this.uids.acquire();
     const gid = uid;
@@ -455,8 +476,10 @@ export class IsolatedDriver implements SandboxDriver {
     const stateDir = path.join(this.options.stateDir, this.instance, short);
     const socketDir = path.join(this.socketDir, short);
     const socket = path.join(socketDir, RUNTIME_API_SOCKET_NAME);
+    // Beside the Runtime API directory, not in it (that one is bound into the sandbox).
+    const slotsDir = path.join(this.socketDir, `${short}.slots`);
     const slots =
-      plan.code === undefined ? { task: path.join(stateDir, 'task'), opt: path.join(stateDir, 'opt') } : undefined;
+      plan.code === undefined ? { task: path.join(slotsDir, 'task'), opt: path.join(slotsDir, 'opt') } : undefined;
     if (plan.internet && this.options.network === undefined)
       throw new Error(
         'Outbound internet (hearth:network=internet) needs slirp4netns, nsenter and ip on the host (Debian: apt-get install slirp4netns iproute2 util-linux)',
@@ -477,6 +500,7 @@ export class IsolatedDriver implements SandboxDriver {
       // with its processes: nothing of them is on the host.
       await held.cgroup?.remove().catch(warn);
       await rm(socketDir, { recursive: true, force: true }).catch(warn);
+      if (slots !== undefined) await rm(slotsDir, { recursive: true, force: true }).catch(warn);
       await held.disk?.remove().catch(warn);
       await rm(stateDir, { recursive: true, force: true }).catch(warn);
       this.uids.release(uid);
@@ -484,8 +508,9 @@ export class IsolatedDriver implements SandboxDriver {
     try {
       // The small host-side files are made in place: each is a metadata write of microseconds, where
       // a thread-pool round trip and the event-loop turn after it cost a start ~0.3–1 ms apiece.
+      // On a tmpfs where there is one (sandbox-files-root.ts); stateDir, on the data dir's disk, is
+      // made only for a /tmp disk of its own (createScratchDisk).
       mkdirSync(socketDir, { recursive: true, mode: 0o711 });
-      mkdirSync(stateDir, { recursive: true, mode: 0o700 });
       // The view's /etc/passwd, group (and resolv.conf) link to these.
       const etc: Record<string, string> = {
         ...sandboxEtcFiles(uid, gid),
@@ -494,9 +519,10 @@ export class IsolatedDriver implements SandboxDriver {
       for (const [name, contents] of Object.entries(etc))
         writeFileSync(path.join(socketDir, name), contents, { mode: 0o644 });
       // The init, where the sandbox can run it (its Runtime API directory, bound anyway).
-      if (this.options.init !== undefined) placeInit(this.options.init, path.join(socketDir, SANDBOX_INIT_NAME));
+      if (this.options.init !== undefined)
+        placeInit(this.initCopy(this.options.init), path.join(socketDir, SANDBOX_INIT_NAME));
       // Empty, private directories: specialisation mounts over them inside the sandbox only.
-      if (slots !== undefined) for (const slot of [slots.task, slots.opt]) mkdirSync(slot, { mode: 0o755 });
+      if (slots !== undefined) for (const slot of [slotsDir, slots.task, slots.opt]) mkdirSync(slot, { mode: 0o755 });
       // Everything independent at once; each resource is held as soon as it exists, and a failure
       // is thrown only once every step settled, so that release() finds all that was made.
       const making = {

@@ -16,11 +16,11 @@ export interface SweepResult {
   readonly errors: readonly string[];
 }
 
-/** `socketRoot`: where the driver makes its `hearth-<instance>` socket directories. */
+/** `socketRoots`: where drivers make their `hearth-<instance>` directories of per-sandbox files. */
 export async function sweepStale(
   cgroups: CgroupHierarchy,
   stateDir: string,
-  socketRoot?: string,
+  socketRoots: readonly string[] = [],
 ): Promise<SweepResult> {
   const instances = new Set<string>();
   const errors: string[] = [];
@@ -45,7 +45,7 @@ export async function sweepStale(
   }
   // /tmp disks of dead instances under other data dirs: only unmounted (their files are not ours to remove).
   await unmountOrphanDisks(instanceAlive).catch((error: unknown) => errors.push(`orphan /tmp disks: ${String(error)}`));
-  if (socketRoot !== undefined) {
+  for (const socketRoot of socketRoots) {
     for (const entry of await readdir(socketRoot).catch(() => [])) {
       const instance = /^hearth-(\d+-\d+)$/.exec(entry)?.[1];
       if (instance === undefined || instanceAlive(instance)) continue;
