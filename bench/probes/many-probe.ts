@@ -5,7 +5,9 @@
 // does not use the cpuacct controller), so a run on a busy host still compares CPU honestly.
 //
 //   npx tsc -p tsconfig.json && node build/bench/probes/many-probe.js [--isolation auto|off]
-//     [--functions 60] [--room 20] [--rounds 2] [--env NAME=value,...]
+//     [--functions 60] [--room 20] [--rounds 2] [--env NAME=value,...] [--series FILE]
+//
+// --series writes each measured invoke's latency (ms), one per line in order, to FILE.
 //
 // Not part of `npm run bench`; needs root and a cgroup v1 cpuacct hierarchy.
 import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     room: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '2' },
     env: { type: 'string', default: '' },
+    series: { type: 'string' },
   },
 });
 
@@ -56,6 +59,7 @@ try {
   const cpu = (usage() - before) / latencies.length;
   const serverCpu = (cpuMicros(server!) - serverBefore) / latencies.length;
   const summary = summarize(latencies);
+  if (values.series !== undefined) writeFileSync(values.series, latencies.map((l) => l.toFixed(2)).join('\n') + '\n');
   console.log(
     `${values.isolation}: ${latencies.length} invokes, p50 ${ms(summary.p50, 1)} p99 ${ms(summary.p99, 1)} ms; ` +
       `CPU per invoke ${(cpu / 1000).toFixed(1)} ms (server tree, the client included; the server process alone ${(serverCpu / 1000).toFixed(1)} ms)`,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tempFolder } from './testing/temp-folders.js';
 import { test } from 'node:test';
 import { readPayloadArgument, type PayloadSources } from './payload-argument.js';
 
@@ -25,7 +26,7 @@ test('inline text that is not JSON is refused before any request, with a hint', 
 });
 
 test('@file sends the file, @- sends stdin', async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hearth-payload-'));
+  const dir = await tempFolder('hearth-payload-');
   const file = path.join(dir, 'event.json');
   await writeFile(file, '{"records":[1,2,3]}\n');
   assert.equal((await readPayloadArgument(`@${file}`, sources)).toString(), '{"records":[1,2,3]}\n');

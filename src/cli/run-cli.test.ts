@@ -1,13 +1,13 @@
 // The commands, run as a user would run them, against a fake server that checks signatures.
 // (The real server is exercised by the end-to-end tests under test/.)
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { runCli } from './run-cli.js';
+import { tempFolder } from './testing/temp-folders.js';
 import { FAKE_CREDENTIALS, startFakeLambdaServer, type FakeLambdaServer } from './testing/fake-lambda-server.js';
 
 let server: FakeLambdaServer;
@@ -50,7 +50,7 @@ async function closedPort(): Promise<number> {
 }
 
 async function helloFolder(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hearth-cli-'));
+  const dir = await tempFolder('hearth-cli-');
   await writeFile(path.join(dir, 'index.mjs'), 'export const handler = async (e) => e;\n');
   return dir;
 }
@@ -129,7 +129,7 @@ test('invoke prints the response body; --qualifier and --payload @file reach the
     '--handler',
     'index.handler',
   );
-  const dir = await mkdtemp(path.join(tmpdir(), 'hearth-cli-'));
+  const dir = await tempFolder('hearth-cli-');
   await writeFile(path.join(dir, 'event.json'), '{"a":1}');
   const result = await hearth(
     'invoke',
@@ -304,7 +304,7 @@ test('an unreachable server gets a message that says what to do', async () => {
   );
   delete process.env['AWS_ENDPOINT_URL'];
   process.env['HEARTH_PORT'] = String(closed);
-  process.env['HEARTH_DATA_DIR'] = await mkdtemp(path.join(tmpdir(), 'hearth-cli-data-')); // its keys are generated here
+  process.env['HEARTH_DATA_DIR'] = await tempFolder('hearth-cli-data-'); // its keys are generated here
   const local = await hearth('ls');
   assert.equal(
     local.stderr,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdir, mkdtemp, symlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, cp, mkdir, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { tempFolder } from './testing/temp-folders.js';
 import { test } from 'node:test';
 import yauzl from 'yauzl';
 import { zipFolder } from './zip-folder.js';
@@ -28,7 +28,7 @@ async function readZip(zip: Buffer): Promise<ReadEntry[]> {
 }
 
 async function functionFolder(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'hearth-zip-'));
+  const dir = await tempFolder('hearth-zip-');
   await writeFile(path.join(dir, 'bootstrap'), '#!/bin/sh\necho hi\n');
   await chmod(path.join(dir, 'bootstrap'), 0o755);
   await writeFile(path.join(dir, 'index.mjs'), 'export const handler = async () => 1;\n');
@@ -61,7 +61,7 @@ test('the same folder gives the same bytes, whatever the timestamps, group bits 
   const first = await zipFolder(dir);
   await utimes(path.join(dir, 'index.mjs'), new Date(2030, 1, 1), new Date(2030, 1, 1));
   await chmod(path.join(dir, 'index.mjs'), 0o664);
-  const copy = await mkdtemp(path.join(tmpdir(), 'hearth-zip-copy-'));
+  const copy = await tempFolder('hearth-zip-copy-');
   await cp(dir, copy, { recursive: true });
   assert.equal(sha(await zipFolder(dir)), sha(first));
   assert.equal(sha(await zipFolder(copy)), sha(first));
@@ -85,7 +85,7 @@ test('symbolic links are followed, and a link to an ancestor does not loop', asy
 
 test('a missing, non-folder or empty path is refused with a clear message', async () => {
   await assert.rejects(zipFolder('/no/such/folder'), /No such folder: \/no\/such\/folder/);
-  const dir = await mkdtemp(path.join(tmpdir(), 'hearth-zip-empty-'));
+  const dir = await tempFolder('hearth-zip-empty-');
   await assert.rejects(zipFolder(dir), /holds no files; nothing to deploy/);
   await writeFile(path.join(dir, 'file.txt'), 'x');
   await assert.rejects(zipFolder(path.join(dir, 'file.txt')), /is not a folder/);
