@@ -63,6 +63,38 @@ describe('held sandboxes: the pool', () => {
     await pool.close();
   });
 
+  it('holds up to its depth per kind, made one at a time, and makes another after each take', async () => {
+    let making = 0;
+    let most = 0;
+    const made: Array<ReturnType<typeof fakeHeld>> = [];
+    const pool = new HeldSandboxes(
+      async () => {
+        making += 1;
+        most = Math.max(most, making);
+        await new Promise((resolve) => setImmediate(resolve));
+        making -= 1;
+        const held = fakeHeld();
+        made.push(held);
+        return held;
+      },
+      undefined,
+      2,
+    );
+    assert.equal(pool.take(node, Promise.resolve()), undefined);
+    // Let the makes run: each is a turn of the event loop.
+    for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(made.length, 2, 'two held, no more');
+    assert.equal(most, 1, 'made one at a time');
+    const first = pool.take(node, Promise.resolve());
+    const second = pool.take(node, new Promise(() => undefined));
+    assert.deepEqual([first, second], [made[0], made[1]], 'handed out oldest first, each once');
+    assert.equal(pool.take(node, new Promise(() => undefined)), undefined, 'none left until one is made again');
+    assert.equal(await pool.whenReady(node, 5_000), true, 'the first take made another');
+    assert.equal(made.length, 3);
+    await pool.close();
+    assert.equal(made[2]!.destroyed, true, 'close destroys the held ones');
+  });
+
   it('drops one that ended while held, and destroys the rest at close', async () => {
     const sandboxes: Array<ReturnType<typeof fakeHeld>> = [];
     const pool = new HeldSandboxes(async () => {

@@ -9,8 +9,9 @@
 //      would in a new sandbox, but bwrap and the init's own work (~8 ms) are not on the path.
 // Unlike the pre-started pool no runtime is running, so any runtime can be held (custom ones too),
 // and a held sandbox uses ~1 MB (bwrap, the init and the forwarder), not counted against the host's
-// memory budget; a taken one counts as its function's sandbox from then on. One is held per kind,
-// refilled after the start that took the last one answered (first-answer.ts).
+// memory budget; a taken one counts as its function's sandbox from then on. Up to `depth` are held
+// per kind (the driver holds two), made one at a time, refilled after the start that took one
+// answered (first-answer.ts).
 import { chownSync } from 'node:fs';
 import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import type { BindMounter, SandboxBind } from '../isolation/bind-mounter.js';
@@ -68,9 +69,9 @@ export async function runHeld(
   return booted.process;
 }
 
-/** At most one held sandbox per kind, made in the background, each handed out once. */
+/** Up to `depth` held sandboxes per kind, made in the background one at a time, each handed out once. */
 export class HeldSandboxes {
-  private readonly ready = new Map<string, HeldSandbox>();
+  private readonly ready = new Map<string, HeldSandbox[]>();
   private readonly making = new Map<string, Promise<void>>();
   private readonly waiters = new Map<string, Array<() => void>>();
   private closed = false;
@@ -78,42 +79,57 @@ export class HeldSandboxes {
   constructor(
     private readonly make: (kind: HeldKind) => Promise<HeldSandbox>,
     private readonly log: (line: string) => void = () => undefined,
+    private readonly depth = 1,
   ) {}
 
-  /** The held sandbox of this kind, if one is ready; one is made again once `refillAfter` settles. */
+  /** A held sandbox of this kind, if one is ready; the kind is filled again once `refillAfter` settles. */
   take(kind: HeldKind, refillAfter: Promise<void>): HeldSandbox | undefined {
-    const key = heldKey(kind);
-    const held = this.ready.get(key);
-    this.ready.delete(key);
+    const held = this.ready.get(heldKey(kind))?.shift();
     void refillAfter.then(() => this.fill(kind));
     return held;
   }
 
   private fill(kind: HeldKind): void {
     const key = heldKey(kind);
-    if (this.closed || this.ready.has(key) || this.making.has(key)) return;
+    if (this.closed || (this.ready.get(key)?.length ?? 0) >= this.depth || this.making.has(key)) return;
     const making = this.make(kind).then(
-      (held) => {
-        if (this.closed) return held.destroy();
-        this.ready.set(key, held);
+      async (held) => {
+        if (this.closed) {
+          await held.destroy();
+          return false;
+        }
+        const ready = this.ready.get(key) ?? [];
+        ready.push(held);
+        this.ready.set(key, ready);
         for (const wake of this.waiters.get(key) ?? []) wake();
         this.waiters.delete(key);
         // One that ends while held (killed from outside) is dropped; the next start makes another.
         void held.gone.then(() => {
-          if (this.ready.get(key) === held) this.ready.delete(key);
+          const index = ready.indexOf(held);
+          if (index >= 0) ready.splice(index, 1);
         });
-        return undefined;
+        return true;
       },
-      (error: unknown) => this.log(`WARNING: making a held sandbox failed: ${String(error)}`),
+      (error: unknown) => {
+        this.log(`WARNING: making a held sandbox failed: ${String(error)}`);
+        return false;
+      },
     );
-    this.making.set(key, making);
-    void making.finally(() => this.making.delete(key));
+    this.making.set(
+      key,
+      making.then(() => undefined),
+    );
+    // After a success, on to the next one if the kind is still short; a failure waits for the next start.
+    void making.then((made) => {
+      this.making.delete(key);
+      if (made) this.fill(kind);
+    });
   }
 
   /** Resolves true once a held sandbox of this kind is ready, false after `timeoutMs`. */
   whenReady(kind: HeldKind, timeoutMs: number): Promise<boolean> {
     const key = heldKey(kind);
-    if (this.ready.has(key)) return Promise.resolve(true);
+    if ((this.ready.get(key)?.length ?? 0) > 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       const wake = (): void => {
@@ -128,7 +144,7 @@ export class HeldSandboxes {
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.making.values());
-    const held = [...this.ready.values()];
+    const held = [...this.ready.values()].flat();
     this.ready.clear();
     await Promise.all(held.map((sandbox) => sandbox.destroy()));
   }

@@ -95,6 +95,9 @@ const PRESTART_MEMORY_MB = 128;
 const READY_DISKS = 2;
 /** Empty cgroups kept made ahead (cgroup-pool.ts). */
 const READY_CGROUPS = 2;
+/** Held sandboxes kept per kind (held-sandbox.ts): with one, back-to-back cold starts of a kind
+ *  alternated between a held sandbox and a full start while it was being made again. */
+const HELD_PER_KIND = 2;
 
 /** The process, telling `first` when it answered its first invocation or ended. */
 function answering(process: SandboxProcess, first: FirstAnswer): SandboxProcess {
@@ -213,7 +216,7 @@ export class IsolatedDriver implements SandboxDriver {
       options.log?.('WARNING: no pre-started pool: it needs /usr/bin/python3 for its mount helper');
     this.held =
       options.init !== undefined && this.mounter !== undefined && options.holdSandboxes !== false
-        ? new HeldSandboxes((kind) => this.hold(kind), options.log)
+        ? new HeldSandboxes((kind) => this.hold(kind), options.log, HELD_PER_KIND)
         : undefined;
     this.pool = new PrestartPool(
       { ...DEFAULT_POOL_SIZING, max: this.mounter === undefined ? 0 : (options.poolSize ?? 0) },
