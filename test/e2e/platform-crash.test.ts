@@ -3,7 +3,7 @@
 // of the dead instance is left on the host — no sandbox process, no /tmp mount, no cgroup.
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
@@ -30,6 +30,8 @@ describe('kill -9 of Hearth during a sync invoke (SDK v3)', { skip, timeout: 180
   const servers: HearthServer[] = [];
   after(async () => {
     for (const server of servers.reverse()) await server.stop();
+    // The killed server's folder: the restart used its data dir, so stop() left it.
+    for (const server of servers) rmSync(server.rootDir, { recursive: true, force: true });
   });
 
   it('B5/B6: the caller sees the connection end; a restart removes every sandbox the dead Hearth left', async () => {
