@@ -82,7 +82,7 @@ export interface IsolatedDriverOptions {
   readonly network?: NetworkTools;
   /** Most pre-started sandboxes kept ready per kind (HEARTH_POOL_SIZE); 0 or absent: no pool. */
   readonly poolSize?: number;
-  /** Keep a held sandbox per kind (held-sandbox.ts). Default true (needs the init and python3). */
+  /** Keep held sandboxes per kind (held-sandbox.ts, HELD_PER_KIND). Default true (needs the init and python3). */
   readonly holdSandboxes?: boolean;
   readonly log?: (line: string) => void;
 }
