@@ -72,7 +72,8 @@ export async function runHeld(
 /** Up to `depth` held sandboxes per kind, made in the background one at a time, each handed out once. */
 export class HeldSandboxes {
   private readonly ready = new Map<string, HeldSandbox[]>();
-  private readonly making = new Map<string, Promise<void>>();
+  /** The make under way per kind: true once its sandbox is held. */
+  private readonly making = new Map<string, Promise<boolean>>();
   private readonly waiters = new Map<string, Array<() => void>>();
   private closed = false;
 
@@ -115,10 +116,7 @@ export class HeldSandboxes {
         return false;
       },
     );
-    this.making.set(
-      key,
-      making.then(() => undefined),
-    );
+    this.making.set(key, making);
     // After a success, on to the next one if the kind is still short; a failure waits for the next start.
     void making.then((made) => {
       this.making.delete(key);
