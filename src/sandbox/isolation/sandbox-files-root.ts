@@ -8,6 +8,7 @@
 // The /tmp disks' images stay on the data dir's disk: they hold what functions write.
 import { accessSync, constants, readFileSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parseMountInfo, type MountInfoEntry } from './mount-info.js';
 
 const TMPFS_MAGIC = 0x01021994;
 
@@ -15,17 +16,13 @@ const TMPFS_MAGIC = 0x01021994;
  * The mount options of the mount `dir` is on (the longest mount point that contains it), from a
  * /proc/self/mountinfo text; undefined when no line covers it.
  */
-export function mountOptionsOf(mountInfo: string, dir: string): string[] | undefined {
-  let best: { point: string; options: string[] } | undefined;
-  for (const line of mountInfo.split('\n')) {
-    const fields = line.split(' ');
-    const point = fields[4]?.replace(/\\040/g, ' ');
-    const options = fields[5];
-    if (point === undefined || options === undefined) continue;
+export function mountOptionsOf(mountInfo: string, dir: string): readonly string[] | undefined {
+  let best: MountInfoEntry | undefined;
+  for (const mount of parseMountInfo(mountInfo)) {
+    const { point } = mount;
     const covers = point === '/' || dir === point || dir.startsWith(`${point}/`);
     // Later lines are mounted over earlier ones at the same point.
-    if (covers && (best === undefined || point.length >= best.point.length))
-      best = { point, options: options.split(',') };
+    if (covers && (best === undefined || point.length >= best.point.length)) best = mount;
   }
   return best?.options;
 }

@@ -8,6 +8,7 @@
 // where mkfs.ext4, mount(8) and umount(8) took ~14 ms and an fsync (docs/isolation.md).
 import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { parseMountInfo, readMountInfo } from './mount-info.js';
 import { MB } from './resource-limits.js';
 import { hasBuiltinTools, runCommand } from './run-command.js';
 
@@ -99,11 +100,9 @@ export async function createScratchDisk(
 
 /** Unmounts every mount at or below `dir` (deepest first); used by the stale sweep. */
 export async function unmountAllUnder(dir: string): Promise<void> {
-  const mountInfo = await readFile('/proc/self/mountinfo', 'utf8');
-  const points = mountInfo
-    .split('\n')
-    .map((line) => line.split(' ')[4]?.replace(/\\040/g, ' '))
-    .filter((point): point is string => point !== undefined && (point === dir || point.startsWith(`${dir}/`)))
+  const points = (await readMountInfo())
+    .map((mount) => mount.point)
+    .filter((point) => point === dir || point.startsWith(`${dir}/`))
     .sort((a, b) => b.length - a.length);
   for (const point of points) await unmount(point);
 }
@@ -117,12 +116,8 @@ export async function unmountAllUnder(dir: string): Promise<void> {
  */
 export function orphanDiskMounts(mountInfo: string, alive: (instance: string) => boolean): string[] {
   const points: string[] = [];
-  for (const line of mountInfo.split('\n')) {
-    const fields = line.split(' ');
-    const point = fields[4]?.replace(/\\040/g, ' ');
-    const separator = fields.indexOf('-');
-    const [fsType, source] = separator > 0 ? [fields[separator + 1], fields[separator + 2]] : [];
-    if (point === undefined || fsType !== 'ext4' || !/^\/dev\/loop\d+$/.test(source ?? '')) continue;
+  for (const { point, fsType, source } of parseMountInfo(mountInfo)) {
+    if (fsType !== 'ext4' || !/^\/dev\/loop\d+$/.test(source ?? '')) continue;
     const instance = /\/(\d+-\d+)\/(?:\d+|disks\/disk-\d+)\/tmp$/.exec(point)?.[1];
     if (instance !== undefined && !alive(instance)) points.push(point);
   }
