@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { esmLinkPlan, farmEntries, type EsmFolder, type EsmLink, type FolderListing } from './esm-layer-paths.js';
+import { PromiseCache } from './promise-cache.js';
 
 /** A sandbox's links, and the host directory holding them (entry i+1 for links[i]). */
 export interface EsmLinks {
@@ -16,20 +17,13 @@ export interface EsmLinks {
 }
 
 export class EsmLinkDirs {
-  private readonly made = new Map<string, Promise<EsmLinks>>();
+  private readonly made = new PromiseCache<string, EsmLinks>();
 
   constructor(private readonly root: string) {}
 
   /** The links for these folders (NODE_PATH order); folders missing on the host get none. */
   links(folders: readonly EsmFolder[]): Promise<EsmLinks> {
-    const key = JSON.stringify(folders);
-    let making = this.made.get(key);
-    if (making === undefined) {
-      making = this.make(folders);
-      this.made.set(key, making);
-      making.catch(() => this.made.delete(key));
-    }
-    return making;
+    return this.made.get(JSON.stringify(folders), () => this.make(folders));
   }
 
   private async make(folders: readonly EsmFolder[]): Promise<EsmLinks> {

@@ -8,6 +8,7 @@
 // where mkfs.ext4, mount(8) and umount(8) took ~14 ms and an fsync (docs/isolation.md).
 import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
+import { PromiseCache } from '../promise-cache.js';
 import { parseMountInfo, readMountInfo } from './mount-info.js';
 import { MB } from './resource-limits.js';
 import { hasBuiltinTools, runCommand } from './run-command.js';
@@ -30,24 +31,18 @@ export function imageBytes(capacityBytes: number): number {
  * is cheap, and a copy needs no fsync: the disk dies with its sandbox.
  */
 export class DiskTemplates {
-  private readonly made = new Map<number, Promise<string>>();
+  private readonly made = new PromiseCache<number, string>();
 
   constructor(private readonly dir: string) {}
 
   /** Makes the template for `bytes` again at its next use (a disk from it failed: it may be gone). */
   forget(bytes: number): void {
-    this.made.delete(bytes);
+    this.made.forget(bytes);
   }
 
   /** The template's path for images of `bytes`; a failure is not kept (the next disk tries again). */
   image(bytes: number): Promise<string> {
-    let made = this.made.get(bytes);
-    if (made === undefined) {
-      made = this.make(bytes);
-      this.made.set(bytes, made);
-      made.catch(() => this.made.delete(bytes));
-    }
-    return made;
+    return this.made.get(bytes, () => this.make(bytes));
   }
 
   private async make(bytes: number): Promise<string> {
