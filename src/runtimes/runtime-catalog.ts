@@ -143,9 +143,14 @@ export const NODE_SDK_DIR = '/var/lang/lib/node_modules';
  * stats and a module resolution, ~1 ms of the server's event loop per cold start under load. A
  * rebuild or a reinstall takes effect at the next start of Hearth.
  */
-let nodeFoldersFound: { readonly runtime: string; readonly sdk: string | undefined } | undefined;
+interface NodeFolders {
+  readonly runtime: string;
+  readonly sdk: string | undefined;
+}
 
-function nodeFolders(): { readonly runtime: string; readonly sdk: string | undefined } {
+let nodeFoldersFound: NodeFolders | undefined;
+
+function nodeFolders(): NodeFolders {
   nodeFoldersFound ??= { runtime: findNodeRuntimeDir(), sdk: findNodeSdkDir() };
   return nodeFoldersFound;
 }

@@ -13,7 +13,7 @@
 // destroy() SIGKILLs bwrap, then empties and removes the cgroup; nothing of the sandbox survives.
 import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm, rmdir } from 'node:fs/promises';
-import { availableParallelism, networkInterfaces } from 'node:os';
+import { availableParallelism, networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SandboxDriver, SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import { RUNTIME_API_SOCKET_VARIABLE, type HearthApiHandler } from '../sandbox-driver.js';
@@ -46,7 +46,7 @@ import { LauncherSocket } from '../isolation/launcher-socket.js';
 import { canPark, type ParkingNetworkTools, type ParkingPlan } from '../isolation/parked-launcher.js';
 import { commandRunner } from '../isolation/run-command.js';
 import { sweepStale, type SweepResult } from '../isolation/stale-sweep.js';
-import { sandboxFilesRoot, sandboxFilesRoots } from '../isolation/sandbox-files-root.js';
+import { sandboxFilesRoot } from '../isolation/sandbox-files-root.js';
 import { UidPool } from '../isolation/uid-pool.js';
 import { genericSpec, poolKey, poolRefusal, POOLED_EPHEMERAL_STORAGE_MB, type GenericSpec } from '../pool/pool-key.js';
 import { DEFAULT_POOL_SIZING } from '../pool/pool-sizing.js';
@@ -149,6 +149,8 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly seccomp: Buffer | undefined;
   private readonly launcher: SandboxLauncher;
   private readonly uids: UidPool;
+  /** Where the sandboxes' small files go (sandbox-files-root.ts), decided once. */
+  private readonly filesRoot = sandboxFilesRoot();
   private readonly socketDir: string;
   /** The init placed in socketDir (initCopy). */
   private placedInit: string | undefined;
@@ -182,7 +184,7 @@ export class IsolatedDriver implements SandboxDriver {
       init: options.init,
     });
     // Per driver: two drivers of one process (tests) must not share a launcher socket or files.
-    this.socketDir = path.join(sandboxFilesRoot(), `hearth-${this.instance}`, `d${++driverCounter}`);
+    this.socketDir = path.join(this.filesRoot, `hearth-${this.instance}`, `d${++driverCounter}`);
     this.launcherSocket =
       options.init !== undefined && commandRunner() !== undefined
         ? new LauncherSocket(path.join(this.socketDir, 'launchers.sock'))
@@ -255,7 +257,8 @@ export class IsolatedDriver implements SandboxDriver {
 
   /** Removes what dead Hearth processes left behind (call once, before the first start()). */
   async sweep(): Promise<SweepResult> {
-    return sweepStale(this.options.cgroups, this.options.stateDir, sandboxFilesRoots());
+    // Hearth versions before sandbox-files-root.ts kept them in the OS temp dir.
+    return sweepStale(this.options.cgroups, this.options.stateDir, [...new Set([this.filesRoot, tmpdir()])]);
   }
 
   async start(spec: SandboxSpec): Promise<SandboxProcess> {

@@ -100,6 +100,7 @@ export class CgroupV1 implements CgroupHierarchy {
       [...this.parents.values()].map((parent) => rmdir(path.join(parent, instance)).catch(() => undefined)),
     );
   }
+
   /**
    * Makes the instance's freezer pin, once (synchronously: two metadata writes of microseconds).
    * A failure only costs speed: it is not retried.

@@ -46,8 +46,3 @@ export function usableTmpfs(
 export function sandboxFilesRoot(shm = '/dev/shm'): string {
   return usableTmpfs(shm) ? shm : tmpdir();
 }
-
-/** Every root a Hearth may have used, for the stale sweep (this version's, and older versions' temp dir). */
-export function sandboxFilesRoots(): string[] {
-  return [...new Set([sandboxFilesRoot(), tmpdir()])];
-}
