@@ -95,7 +95,7 @@ describe('held sandboxes: the pool', () => {
     assert.equal(made[2]!.destroyed, true, 'close destroys the held ones');
   });
 
-  it('drops one that ended while held, and destroys the rest at close', async () => {
+  it('drops and destroys one that ended while held, and destroys the rest at close', async () => {
     const sandboxes: Array<ReturnType<typeof fakeHeld>> = [];
     const pool = new HeldSandboxes(async () => {
       const held = fakeHeld();
@@ -107,6 +107,7 @@ describe('held sandboxes: the pool', () => {
     sandboxes[0]!.end();
     await sandboxes[0]!.gone;
     assert.equal(pool.take(node, new Promise(() => undefined)), undefined, 'a dead one is never handed out');
+    assert.equal(sandboxes[0]!.destroyed, true, 'and it is destroyed, which frees what it held');
     pool.take(python, Promise.resolve());
     assert.equal(await pool.whenReady(python, 5_000), true);
     await pool.close();

@@ -104,10 +104,13 @@ export class HeldSandboxes {
         this.ready.set(key, ready);
         for (const wake of this.waiters.get(key) ?? []) wake();
         this.waiters.delete(key);
-        // One that ends while held (killed from outside) is dropped; the next start makes another.
+        // One that ends while held (killed from outside) is dropped and destroyed, which frees its
+        // cgroup, /tmp disk and uid; the next start makes another.
         void held.gone.then(() => {
           const index = ready.indexOf(held);
-          if (index >= 0) ready.splice(index, 1);
+          if (index < 0) return;
+          ready.splice(index, 1);
+          void held.destroy().catch(() => undefined);
         });
         return true;
       },

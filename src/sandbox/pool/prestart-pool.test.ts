@@ -8,6 +8,8 @@ import { PrestartPool, type PoolMember } from './prestart-pool.js';
 
 interface Fake extends PoolMember {
   destroyed: boolean;
+  /** Ends its process from outside (a kill Hearth did not make). */
+  end(): void;
 }
 
 function fixture(freeMb: number): {
@@ -38,9 +40,11 @@ function fixture(freeMb: number): {
   );
   pool.useRoom(room);
   const finishStart = (): Fake => {
+    let end = (): void => undefined;
     const member: Fake = {
       destroyed: false,
-      gone: new Promise(() => undefined),
+      gone: new Promise<void>((resolve) => (end = resolve)),
+      end: () => end(),
       destroy: async () => void (member.destroyed = true),
     };
     const start = starts.shift();
@@ -107,6 +111,20 @@ describe('PrestartPool and the host room', () => {
     assert.equal(member.destroyed, true);
     assert.equal(pool.readyCount('k'), 0, 'never handed out');
     assert.equal(pool.reclaimOne(), undefined, 'nothing left to reclaim');
+    await pool.close();
+  });
+
+  it('one that ends while ready leaves the pool, is destroyed (its resources freed) and gives its room back', async () => {
+    const { pool, room, finishStart } = fixture(128);
+    pool.prime('k', generic);
+    const member = finishStart();
+    await settle();
+    assert.equal(pool.readyCount('k'), 1);
+    member.end();
+    await settle();
+    assert.equal(pool.readyCount('k'), 0, 'never handed out');
+    assert.equal(member.destroyed, true, 'destroyed, not only dropped');
+    assert.equal(room.heldMb, 0, 'room back');
     await pool.close();
   });
 });

@@ -194,11 +194,13 @@ export class PrestartPool<T extends PoolMember> implements PoolReclaim {
         this.holding.add(member);
         if (this.closed) return this.discard(member);
         kind.ready.push(member);
+        // One that ends while ready (killed from outside) leaves the pool and is destroyed: its
+        // cgroup, /tmp disk and uid are freed then, not at the next start's sweep.
         void member.gone.then(() => {
           const at = kind.ready.indexOf(member);
           if (at < 0) return;
           kind.ready.splice(at, 1);
-          this.giveBack(member);
+          void this.discard(member);
         });
         this.adjust(key, kind);
         this.room.readied();
