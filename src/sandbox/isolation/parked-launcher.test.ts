@@ -97,6 +97,16 @@ for (const mode of modes) {
         assert.deepEqual(fds, ['3'], 'its own pipe only: fd 7, on which it got the command, is closed');
       }));
 
+    it("is outside Hearth's process group, which a Ctrl-C at its terminal signals", () =>
+      inTestCgroup('parked-group', async (cgroup) => {
+        const launcher = await parkLauncher(cgroup, plan([], 64));
+        // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"
+        const group = (pid: number | 'self'): number =>
+          Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
+        assert.notEqual(group(launcher.child.pid!), group('self'));
+        assert.equal(await runParked(launcher, ['/bin/sh', '-c', 'echo fine']), 'fine\n');
+      }));
+
     // Only launchers the runner forked depend on it.
     if (mode.viaRunner !== undefined)
       it('is reported ended (126) when the command runner dies under it; the next one parks with a new runner', async () => {

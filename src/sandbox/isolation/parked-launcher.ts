@@ -137,6 +137,9 @@ function spawnLauncher(cgroup: SandboxCgroup, plan: ParkingPlan): { child: Launc
       'pipe',
     ],
     cwd: '/',
+    // Its own process group, as the runner's launchers have: a Ctrl-C at Hearth's terminal reaches
+    // Hearth's whole group, and must not end sandboxes its shutdown still drains.
+    detached: true,
   });
   return { child: spawnedLauncher(child), ownNetwork };
 }

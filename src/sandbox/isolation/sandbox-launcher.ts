@@ -137,6 +137,8 @@ export class SandboxLauncher {
           ...(hold ? ['pipe' as const] : []),
         ],
         cwd: '/',
+        // Not in Hearth's process group (a Ctrl-C at its terminal): see parked-launcher.ts.
+        detached: true,
       },
     );
   }
