@@ -145,7 +145,9 @@ class HelperMounter implements BindMounter {
   }
 
   private spawnHelper(): Helper {
-    const child = spawn(this.python, ['-I', '-S', '-c', HELPER], { env: {}, stdio: 'pipe' });
+    // Its own process group, so a Ctrl-C at Hearth's terminal leaves it to the shutdown; it ends when
+    // its stdin does (close(), or Hearth's exit).
+    const child = spawn(this.python, ['-I', '-S', '-c', HELPER], { env: {}, stdio: 'pipe', detached: true });
     const helper: Helper = { child, waiting: [], buffered: '' };
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {

@@ -5,8 +5,18 @@ import { readFileSync } from 'node:fs';
 
 const INSTANCE = /^(\d+)-(\d+)$/;
 
-/** Field 22 of /proc/<pid>/stat (starttime), or undefined when the process does not exist. */
-export function processStartTime(pid: number): string | undefined {
+/** What /proc/<pid>/stat says of a process: a few of its fields. */
+export interface ProcessStat {
+  readonly command: string;
+  readonly state: string;
+  readonly parent: number;
+  readonly group: number;
+  /** Clock ticks since boot (field 22). */
+  readonly startTime: string;
+}
+
+/** /proc/<pid>/stat of `pid`, or undefined when the process does not exist. */
+export function processStat(pid: number | 'self'): ProcessStat | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -14,8 +24,20 @@ export function processStartTime(pid: number): string | undefined {
     return undefined;
   }
   // The command name (field 2) is in parentheses and may hold spaces: split after its last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    command: stat.slice(stat.indexOf('(') + 1, close),
+    state: fields[0] ?? '',
+    parent: Number(fields[1]),
+    group: Number(fields[2]),
+    startTime: fields[19] ?? '',
+  };
+}
+
+/** Field 22 of /proc/<pid>/stat (starttime), or undefined when the process does not exist. */
+export function processStartTime(pid: number): string | undefined {
+  return processStat(pid)?.startTime;
 }
 
 export function instanceName(pid: number = process.pid): string {

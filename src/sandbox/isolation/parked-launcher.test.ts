@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { detectIsolation, openCgroups } from './detect-isolation.js';
 import { closeFdsScript, inheritedFds } from './inherited-fds.js';
 import { LauncherSocket } from './launcher-socket.js';
+import { processStat } from './owner-identity.js';
 import type { SandboxCgroup } from './cgroup-hierarchy.js';
 import {
   COMMAND_FD,
@@ -100,10 +101,7 @@ for (const mode of modes) {
     it("is outside Hearth's process group, which a Ctrl-C at its terminal signals", () =>
       inTestCgroup('parked-group', async (cgroup) => {
         const launcher = await parkLauncher(cgroup, plan([], 64));
-        // /proc/<pid>/stat: "pid (comm) state ppid pgrp …"
-        const group = (pid: number | 'self'): number =>
-          Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
-        assert.notEqual(group(launcher.child.pid!), group('self'));
+        assert.notEqual(processStat(launcher.child.pid!)?.group, processStat('self')?.group);
         assert.equal(await runParked(launcher, ['/bin/sh', '-c', 'echo fine']), 'fine\n');
       }));
 
@@ -112,10 +110,7 @@ for (const mode of modes) {
       it('is reported ended (126) when the command runner dies under it; the next one parks with a new runner', async () => {
         await inTestCgroup('parked-runner-death', async (cgroup) => {
           const launcher = await parkLauncher(cgroup, plan([3], 64));
-          // /proc/<pid>/stat: "pid (comm) state ppid …"
-          const runnerPid = Number(
-            readFileSync(`/proc/${launcher.child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1],
-          );
+          const runnerPid = processStat(launcher.child.pid!)!.parent;
           launcher.run(['/bin/sleep', '60']);
           process.kill(runnerPid, 'SIGKILL');
           assert.equal((await launcher.child.exited).code, 126);

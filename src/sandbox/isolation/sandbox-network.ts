@@ -107,7 +107,9 @@ export async function attachNetwork(
       String(pid),
       TAP,
     ],
-    { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], cwd: '/', detached: false },
+    // Its own process group: a Ctrl-C at Hearth's terminal must not cut the network of a sandbox the
+    // shutdown is still draining. It dies with the sandbox's cgroup (or the next start's sweep).
+    { env: {}, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], cwd: '/', detached: true },
   );
   slirp.unref();
   const stderr = collect(slirp.stderr!);
