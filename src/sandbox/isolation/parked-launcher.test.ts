@@ -1,7 +1,7 @@
 // A parked launcher is in its cgroup before anybody asks for it, then becomes exactly the command
 // it is given, with its open-file limit and without the fd it was given the command on.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
