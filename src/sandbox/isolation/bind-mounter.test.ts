@@ -21,21 +21,25 @@ function childrenNamed(command: string): number[] {
     });
 }
 
-describe('bind mounter helper', { skip: mounter === undefined ? '/usr/bin/python3 is not installed' : undefined }, () => {
-  it("answers, runs outside Hearth's process group, and ends when closed", async () => {
-    // This process shares the host's mount namespace: the helper refuses, which is an answer.
-    await assert.rejects(
-      mounter!.bindInto([process.pid], [{ source: '/tmp', target: '/tmp' }]),
-      /no process of the sandbox is in its own mount namespace/,
-    );
-    const [helper, ...more] = childrenNamed('python3');
-    assert.ok(helper !== undefined && more.length === 0, 'one helper process');
-    assert.notEqual(processStat(helper)?.group, processStat('self')?.group);
+describe(
+  'bind mounter helper',
+  { skip: mounter === undefined ? '/usr/bin/python3 is not installed' : undefined },
+  () => {
+    it("answers, runs outside Hearth's process group, and ends when closed", async () => {
+      // This process shares the host's mount namespace: the helper refuses, which is an answer.
+      await assert.rejects(
+        mounter!.bindInto([process.pid], [{ source: '/tmp', target: '/tmp' }]),
+        /no process of the sandbox is in its own mount namespace/,
+      );
+      const [helper, ...more] = childrenNamed('python3');
+      assert.ok(helper !== undefined && more.length === 0, 'one helper process');
+      assert.notEqual(processStat(helper)?.group, processStat('self')?.group);
 
-    mounter!.close();
-    for (let waited = 0; childrenNamed('python3').includes(helper); waited += 10) {
-      assert.ok(waited < 10_000, 'the helper ended within 10 s of close()');
-      await sleep(10);
-    }
-  });
-});
+      mounter!.close();
+      for (let waited = 0; childrenNamed('python3').includes(helper); waited += 10) {
+        assert.ok(waited < 10_000, 'the helper ended within 10 s of close()');
+        await sleep(10);
+      }
+    });
+  },
+);
