@@ -303,6 +303,21 @@ describe('isolated driver', { skip, timeout: 120_000 }, () => {
     }
   });
 
+  it("close() leaves nothing of this process in the driver's state dir (views, disk templates, disks)", async () => {
+    const own = await isolatedHarness();
+    try {
+      const sandbox = await own.start({ files: handler('return 1;') });
+      successPayload(await sandbox.invoke({}));
+      const instanceDir = path.join(own.stateDir, instanceName());
+      assert.ok(readdirSync(instanceDir).includes('etc'), 'the /etc view is made while the driver is open');
+      await sandbox.close();
+      await own.driver.close();
+      assert.deepEqual(readdirSync(own.stateDir), []);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('binds the merged layers read-only at /opt: require, ESM import and Python find them', async () => {
     const optFiles = {
       'nodejs/node_modules/greeter/package.json': '{ "main": "index.js" }',

@@ -40,6 +40,7 @@ import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, DiskTemplates, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
+import { readMountInfo } from '../isolation/mount-info.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
 import { LauncherSocket } from '../isolation/launcher-socket.js';
@@ -109,6 +110,8 @@ function answering(process: SandboxProcess, first: FirstAnswer): SandboxProcess 
 let sandboxCounter = 0;
 /** Numbers the drivers of this process: each has its own directory of per-sandbox files. */
 let driverCounter = 0;
+/** Open drivers of this process per instance state directory: the last to close removes it. */
+const openStateDirs = new Map<string, number>();
 
 /** What one launch needs beyond the driver's own settings. */
 interface BootPlan {
@@ -168,9 +171,14 @@ export class IsolatedDriver implements SandboxDriver {
   private readonly esm: EsmLinkDirs;
   /** undefined: no init or no mount helper, so every start without the pool launches a new sandbox. */
   private readonly held: HeldSandboxes | undefined;
+  /** <stateDir>/<instance>: what this process's sandboxes share and each sandbox's own state. */
+  private readonly instanceDir: string;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: IsolatedDriverOptions) {
-    this.esm = new EsmLinkDirs(path.join(options.stateDir, this.instance, 'esm'));
+    this.instanceDir = path.join(options.stateDir, this.instance);
+    openStateDirs.set(this.instanceDir, (openStateDirs.get(this.instanceDir) ?? 0) + 1);
+    this.esm = new EsmLinkDirs(path.join(this.instanceDir, 'esm'));
     this.uids = options.uids ?? new UidPool();
     this.seccomp = options.seccomp === false ? undefined : seccompProgram();
     this.launcher = new SandboxLauncher({
@@ -190,9 +198,9 @@ export class IsolatedDriver implements SandboxDriver {
         ? new LauncherSocket(path.join(this.socketDir, 'launchers.sock'))
         : undefined;
     this.mounter = createBindMounter();
-    this.diskTemplates = new DiskTemplates(path.join(options.stateDir, this.instance, 'disk-templates'));
+    this.diskTemplates = new DiskTemplates(path.join(this.instanceDir, 'disk-templates'));
     this.disks = new ScratchDiskPool(
-      path.join(options.stateDir, this.instance, 'disks'),
+      path.join(this.instanceDir, 'disks'),
       this.diskTemplates,
       sandboxLimits(PRESTART_MEMORY_MB, POOLED_EPHEMERAL_STORAGE_MB).tmpBytes,
       READY_DISKS,
@@ -242,7 +250,7 @@ export class IsolatedDriver implements SandboxDriver {
    * retried by the next start. Without a usable /dev view, bwrap makes each sandbox's /dev.
    */
   private systemViews(): Promise<SystemViews> {
-    const dir = path.join(this.options.stateDir, this.instance);
+    const dir = this.instanceDir;
     this.viewsReady ??= Promise.all([
       prepareEtcView(path.join(dir, 'etc'), this.layout.etcCopied, this.layout.etcBound),
       prepareDevView(path.join(dir, 'dev')),
@@ -357,8 +365,13 @@ export class IsolatedDriver implements SandboxDriver {
     return this.pool.reclaimOne();
   }
 
-  /** Destroys the pre-started and held sandboxes (live ones belong to their environments). */
-  async close(): Promise<void> {
+  /** Destroys the pre-started and held sandboxes (live ones belong to their environments). Once. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     await Promise.all([this.pool.close(), this.held?.close()]);
     this.mounter?.close();
     await Promise.all([this.disks.close(), this.cgroupPool.close()]);
@@ -369,6 +382,25 @@ export class IsolatedDriver implements SandboxDriver {
     await rmdir(path.dirname(this.socketDir)).catch(() => undefined);
     // The instance's own cgroup directories, once nothing of it is left (else the next start's sweep).
     await this.options.cgroups.removeEmptyInstance(this.instance);
+    await this.removeInstanceDir();
+  }
+
+  /**
+   * The instance's state directory (its /etc and /dev views, disk templates, ES module links), by
+   * the last driver of this process to close on it, when no sandbox's /tmp disk is still mounted
+   * there (a live sandbox: left, with the rest, to the next start's sweep).
+   */
+  private async removeInstanceDir(): Promise<void> {
+    const dir = this.instanceDir;
+    const open = (openStateDirs.get(dir) ?? 1) - 1;
+    if (open > 0) {
+      openStateDirs.set(dir, open);
+      return;
+    }
+    openStateDirs.delete(dir);
+    await this.viewsReady?.catch(() => undefined);
+    const mounted = (await readMountInfo()).some(({ point }) => point === dir || point.startsWith(`${dir}/`));
+    if (!mounted) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   /** One sandbox of a kind with everything but its function and runtime, its init waiting (held-sandbox.ts). */
@@ -479,7 +511,7 @@ export class IsolatedDriver implements SandboxDriver {
     const uid = this.uids.acquire();
     const gid = uid;
     const short = String(++sandboxCounter);
-    const stateDir = path.join(this.options.stateDir, this.instance, short);
+    const stateDir = path.join(this.instanceDir, short);
     const socketDir = path.join(this.socketDir, short);
     const socket = path.join(socketDir, RUNTIME_API_SOCKET_NAME);
     // Beside the Runtime API directory, not in it (that one is bound into the sandbox).
