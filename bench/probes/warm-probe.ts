@@ -10,7 +10,7 @@
 // counts time a preempted thread spends waiting for a core.
 //
 //   npx tsc -p tsconfig.json && node build/bench/probes/warm-probe.js [--isolation off|auto]
-//     [--n 3000] [--seconds 5] [--concurrency 1,8] [--profile /tmp/prof] [--perf /tmp/perf] [--rounds 1] [--floor]
+//     [--n 3000] [--seconds 5] [--concurrency 1,8] [--profile /tmp/prof] [--perf /tmp/perf] [--rounds 1] [--floor] [--series PREFIX]
 //     [--runtime-node-flags '--single-threaded-gc']
 //
 // HEARTH_E2E_ENTRY=/other/checkout/bin/hearth.js measures another build. Not part of `npm run bench`.
@@ -41,6 +41,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     floor: { type: 'boolean', default: false },
     'runtime-node-flags': { type: 'string' },
+    series: { type: 'string' },
   },
 });
 
@@ -107,7 +108,7 @@ async function phases(
     const started = performance.now();
     const run =
       c === 1
-        ? { latencies: await client.sequential(target, BODY, n, seconds * 1000) }
+        ? { latencies: await sequentialSeries(client, target, n, seconds * 1000, `${label}-c1`) }
         : await client.concurrent(target, BODY, c, 1e9, seconds * 1000);
     const elapsed = (performance.now() - started) / 1000;
     const count = run.latencies.length;
@@ -121,6 +122,30 @@ async function phases(
       `${label} c=${c}: ${count} invokes, ${(count / elapsed).toFixed(0)}/s, p50 ${ms(s.p50)} p99 ${ms(s.p99)} ms; ${cpu}`,
     );
   }
+}
+
+/**
+ * Sequential invokes as client.sequential makes them; with --series, each one's end (ms from the
+ * first request) and latency also go to `<series>-<label>.tsv`, to see when the slow ones happen.
+ */
+async function sequentialSeries(
+  client: InvokeClient,
+  target: InvokeTarget,
+  count: number,
+  durationMs: number,
+  label: string,
+): Promise<number[]> {
+  if (values.series === undefined) return client.sequential(target, BODY, count, durationMs);
+  const rows: string[] = [];
+  const latencies: number[] = [];
+  const started = performance.now();
+  while (latencies.length < count && performance.now() - started < durationMs) {
+    const latency = await client.invoke(target, BODY);
+    latencies.push(latency);
+    rows.push(`${(performance.now() - started).toFixed(3)}\t${latency.toFixed(3)}`);
+  }
+  writeFileSync(`${values.series}-${label}.tsv`, rows.join('\n') + '\n');
+  return latencies;
 }
 
 async function main(): Promise<void> {
