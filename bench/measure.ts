@@ -1,91 +1,16 @@
-// The measurements, the same for the floor, Hearth and every peer: warm latency and throughput
-// on one function, cold starts on new functions (then the weight of their idle sandboxes), and
-// the many-functions run with room for fewer sandboxes than functions.
+// The measurements run on one server at a time: Hearth's cold starts with its pre-started pool and
+// the many-functions run with room for fewer sandboxes than functions (side-by-side.ts has the
+// phases every server runs at once), and the helpers they share.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ManyFunctionsResult, TargetResult, Throughput, WarmResult } from './bench-result.js';
+import type { ManyFunctionsResult } from './bench-result.js';
 import { countColdStarts, decodeLogResult, type ManyInvoke } from './cold-starts.js';
-import type { InvokeClient, InvokeTarget } from './invoke-client.js';
+import type { InvokeClient } from './invoke-client.js';
 import type { Plan } from './plan.js';
 import { treeMemory, type TreeMemory } from './process-tree.js';
-import { sandboxMemory } from './sandbox-memory.js';
-import { mib, ms, summarize, type LatencySummary } from './stats.js';
-import type { BenchTarget, RunningTarget } from './targets/bench-target.js';
+import { ms, summarize, type LatencySummary } from './stats.js';
+import type { BenchTarget } from './targets/bench-target.js';
 
 export const BODY = Buffer.from(JSON.stringify({ hello: 'bench', n: 1 }));
-const WARM_FUNCTION = 'echo';
-
-export async function measureWarm(
-  label: string,
-  client: InvokeClient,
-  target: InvokeTarget,
-  plan: Plan,
-): Promise<WarmResult> {
-  await client.sequential(target, BODY, plan.warmup, plan.warmMs / 3);
-  const latency = summarize(await client.sequential(target, BODY, plan.warm, plan.warmMs));
-  log(
-    label,
-    `warm c=1 p50 ${ms(latency.p50)} p99 ${ms(latency.p99)} p99.9 ${ms(latency.p999)} ms (${latency.samples})`,
-  );
-  const throughput: Throughput[] = [];
-  for (const concurrency of plan.concurrencies) {
-    // Unmeasured first, so every concurrent loop has a warm sandbox: otherwise the run would time
-    // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32).
-    await client.concurrent(target, BODY, concurrency, concurrency * 25, plan.warmMs / 3);
-    const run = await client.concurrent(target, BODY, concurrency, plan.throughputCount, plan.throughputMs);
-    const perSecond = run.completed / run.seconds;
-    throughput.push({
-      concurrency,
-      completed: run.completed,
-      seconds: run.seconds,
-      perSecond,
-      latency: summarize(run.latencies),
-    });
-    log(
-      label,
-      `${perSecond.toFixed(0)} invokes/s at c=${concurrency} (${run.completed} in ${run.seconds.toFixed(1)} s)`,
-    );
-  }
-  return { latency, throughput };
-}
-
-/** Warm, cold and memory on one server with the warm function plus `plan.cold` new ones. */
-export async function measureTarget(client: InvokeClient, bench: BenchTarget, plan: Plan): Promise<TargetResult> {
-  const base = { name: bench.name, version: bench.version, how: bench.how };
-  const coldFunctions = Array.from({ length: plan.cold }, (_, i) => `cold${i}`);
-  let running: RunningTarget;
-  try {
-    running = await bench.start({ functions: [WARM_FUNCTION, ...coldFunctions] });
-  } catch (error) {
-    log(bench.name, `could not start: ${firstLines(error)}`);
-    return { ...base, error: firstLines(error) };
-  }
-  const { attempt, phaseErrors } = phases(bench.name);
-  try {
-    const warm = await attempt('warm', () =>
-      measureWarm(bench.name, client, running.invokeTarget(WARM_FUNCTION), plan),
-    );
-    const coldAndMemory = await attempt('cold', async () => {
-      const roots = running.memoryRoots(coldFunctions);
-      const before = sumTrees(roots);
-      const samples: number[] = [];
-      for (const fn of coldFunctions) {
-        await delay(plan.coldGapMs);
-        samples.push(await client.invoke(running.invokeTarget(fn), BODY));
-      }
-      const memory = sandboxMemory(bench.memoryModel, before, sumTrees(roots), coldFunctions.length);
-      const cold = summarize(samples);
-      log(
-        bench.name,
-        `cold p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms; idle sandbox ${mib(memory.perSandboxBytes)} MiB (PSS ${mib(memory.perSandboxPssBytes)})`,
-      );
-      return { cold, memory };
-    });
-    return { ...base, warm, ...coldAndMemory, ...(Object.keys(phaseErrors).length > 0 ? { phaseErrors } : {}) };
-  } finally {
-    await running.stop();
-  }
-}
-
 /** Hearth's cold starts on a server with its pre-started pool: the same functions, gaps and client. */
 export async function measurePoolCold(client: InvokeClient, bench: BenchTarget, plan: Plan): Promise<LatencySummary> {
   const functions = Array.from({ length: plan.cold }, (_, i) => `pooled${i}`);
@@ -142,7 +67,7 @@ export async function measureMany(
   }
 }
 
-function sumTrees(roots: readonly number[]): TreeMemory {
+export function sumTrees(roots: readonly number[]): TreeMemory {
   const trees = roots.map(treeMemory);
   return {
     rootBytes: trees.reduce((sum, t) => sum + t.rootBytes, 0),

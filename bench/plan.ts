@@ -18,6 +18,8 @@ export interface Plan {
   readonly manyFunctions: number;
   readonly manyRoom: number;
   readonly manyRounds: number;
+  /** Slices of each side-by-side phase (warm, throughput): every server runs one per round (side-by-side.ts). */
+  readonly interleaveRounds: number;
 }
 
 export interface Options {
@@ -42,6 +44,7 @@ export function planFor(quick: boolean): Plan {
         manyFunctions: 200,
         manyRoom: 20,
         manyRounds: 2,
+        interleaveRounds: 3,
       }
     : {
         warmup: 500,
@@ -55,6 +58,7 @@ export function planFor(quick: boolean): Plan {
         manyFunctions: 200,
         manyRoom: 20,
         manyRounds: 3,
+        interleaveRounds: 6,
       };
 }
 

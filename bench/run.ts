@@ -12,11 +12,12 @@ import type { BenchResult, TargetResult } from './bench-result.js';
 import { measureInProcess } from './in-process-floor.js';
 import { InvokeClient } from './invoke-client.js';
 import { describeMachine } from './machine.js';
-import { BODY, firstLines, log, measureMany, measurePoolCold, measureTarget, measureWarm } from './measure.js';
+import { BODY, firstLines, log, measureMany, measurePoolCold } from './measure.js';
 import { parseOptions, planFor } from './plan.js';
 import { renderRun } from './report-tables.js';
 import { writeResults } from './results-file.js';
 import { startServer } from './server-process.js';
+import { measureSideBySide } from './side-by-side.js';
 import { SigV4Signer } from './sigv4-signer.js';
 import { measureVersionsAndConcurrency } from './versions-concurrency.js';
 import { architectTarget } from './targets/architect-target.js';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
         .map(([name, version]) => `${name}@${version}`)
         .join(', ') +
       '. Only loopback traffic.',
-    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts ${plan.coldGapMs} ms apart (Hearth: once without and once with its pre-started pool, HEARTH_POOL_SIZE=0 and 2); ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
+    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts ${plan.coldGapMs} ms apart (Hearth: once without and once with its pre-started pool, HEARTH_POOL_SIZE=0 and 2). The HTTP floor, Hearth and the peers run at once and these phases are interleaved: each is cut into ${plan.interleaveRounds} slices per server (the cold starts: one function at a time), every round runs one slice of each, the order rotated every round; the pool's cold starts and the many-functions run go one server at a time afterwards; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
   ];
   for (const note of notes) console.log(`note: ${note}`);
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -61,11 +62,21 @@ async function main(): Promise<void> {
     path: '/2015-03-31/functions/echo/invocations',
     signer: new SigV4Signer({ accessKeyId: 'FLOOR', secretAccessKey: 'floor' }, 'us-east-1'),
   };
-  const floor = await measureWarm('HTTP floor', client, floorTarget, plan).finally(() => floorServer.stop());
+  const failed: TargetResult[] = [];
+  const benches = await benchTargets(root, wanted, failed);
+  const sideBySide = await measureSideBySide(
+    client,
+    { label: 'HTTP floor', target: floorTarget },
+    benches,
+    plan,
+  ).finally(() => floorServer.stop());
+  if ('error' in sideBySide.floor) throw new Error(`the HTTP floor failed: ${sideBySide.floor.error}`);
+  const floor = sideBySide.floor.warm;
 
-  const targets: TargetResult[] = [];
-  for (const bench of await benchTargets(root, wanted, targets)) {
-    let result = await measureTarget(client, bench, plan);
+  const targets: TargetResult[] = [...failed];
+  for (const measured of sideBySide.targets) {
+    const bench = benches.find((candidate) => candidate.name === measured.name)!;
+    let result = measured;
     if (bench.name === 'hearth' && result.error === undefined) {
       try {
         result = { ...result, poolCold: await measurePoolCold(client, bench, plan) };

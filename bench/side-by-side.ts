@@ -1,0 +1,240 @@
+// The phases every server runs at once, interleaved (interleave.ts): warm latency at c=1 and
+// throughput on one function, then the cold starts of new functions and the weight of their idle
+// sandboxes. All servers (the HTTP floor, Hearth and each peer) are started first; each phase is
+// cut into rounds, and each round gives every server one slice, in an order rotated every round.
+// This host's speed moves by tens of percent within minutes: run one server after another and
+// that drift lands between them; interleaved, it lands on all of them alike.
+//
+// A server that fails is taken out of the rest of its phase (its error is kept); the others go on.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { TargetResult, Throughput, WarmResult } from './bench-result.js';
+import { evenShares, interleavedOrder } from './interleave.js';
+import type { InvokeClient, InvokeTarget } from './invoke-client.js';
+import { BODY, firstLines, log, sumTrees } from './measure.js';
+import type { Plan } from './plan.js';
+import { type TreeMemory } from './process-tree.js';
+import { sandboxMemory } from './sandbox-memory.js';
+import { mib, ms, summarize } from './stats.js';
+import type { BenchTarget, RunningTarget } from './targets/bench-target.js';
+
+export const WARM_FUNCTION = 'echo';
+
+/** A server in the warm phases: its label and its warm function's address. */
+export interface WarmEntry {
+  readonly label: string;
+  readonly target: InvokeTarget;
+}
+
+/** Per label: what the warm phases measured, or why the server left them. */
+export type WarmOutcome = { readonly warm: WarmResult } | { readonly error: string };
+
+/** Failures of the servers taken out of a phase, by label. */
+class Dropouts {
+  private readonly errors = new Map<string, string>();
+
+  has(label: string): boolean {
+    return this.errors.has(label);
+  }
+
+  error(label: string): string | undefined {
+    return this.errors.get(label);
+  }
+
+  /** Runs one server's slice; a throw takes that server out (logged with the phase). */
+  async slice(label: string, phase: string, run: () => Promise<void>): Promise<void> {
+    if (this.errors.has(label)) return;
+    try {
+      await run();
+    } catch (error) {
+      this.errors.set(label, `${phase}: ${firstLines(error)}`);
+      log(label, `${phase} failed: ${firstLines(error)}`);
+    }
+  }
+}
+
+/** Warm latency (c=1) and throughput (each of plan.concurrencies) of every entry, interleaved. */
+export async function measureWarmInterleaved(
+  client: InvokeClient,
+  entries: readonly WarmEntry[],
+  plan: Plan,
+): Promise<Map<string, WarmOutcome>> {
+  const rounds = plan.interleaveRounds;
+  const order = interleavedOrder(entries.length, rounds);
+  const out = new Dropouts();
+  const inRounds = async (phase: string, run: (entry: WarmEntry, round: number) => Promise<void>): Promise<void> => {
+    for (const [round, visits] of order.entries())
+      for (const index of visits) {
+        const entry = entries[index]!;
+        await out.slice(entry.label, phase, () => run(entry, round));
+      }
+  };
+
+  for (const entry of entries)
+    await out.slice(entry.label, 'warm-up', () =>
+      client.sequential(entry.target, BODY, plan.warmup, plan.warmMs / 3).then(() => undefined),
+    );
+  const sequential = new Map(entries.map((entry) => [entry.label, [] as number[]]));
+  const warmShares = evenShares(plan.warm, rounds);
+  await inRounds('warm c=1', async (entry, round) => {
+    const latencies = await client.sequential(entry.target, BODY, warmShares[round]!, plan.warmMs / rounds);
+    sequential.get(entry.label)!.push(...latencies);
+  });
+
+  const throughput = new Map(entries.map((entry) => [entry.label, [] as Throughput[]]));
+  const countShares = evenShares(plan.throughputCount, rounds);
+  for (const concurrency of plan.concurrencies) {
+    // Unmeasured first, so every concurrent loop has a warm sandbox: otherwise the run would time
+    // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32).
+    for (const entry of entries)
+      await out.slice(entry.label, `warm-up c=${concurrency}`, () =>
+        client.concurrent(entry.target, BODY, concurrency, concurrency * 25, plan.warmMs / 3).then(() => undefined),
+      );
+    const runs = new Map(
+      entries.map((entry) => [entry.label, { completed: 0, seconds: 0, latencies: [] as number[] }]),
+    );
+    await inRounds(`c=${concurrency}`, async (entry, round) => {
+      const run = await client.concurrent(
+        entry.target,
+        BODY,
+        concurrency,
+        countShares[round]!,
+        plan.throughputMs / rounds,
+      );
+      const sum = runs.get(entry.label)!;
+      sum.completed += run.completed;
+      sum.seconds += run.seconds;
+      sum.latencies.push(...run.latencies);
+    });
+    for (const entry of entries) {
+      const sum = runs.get(entry.label)!;
+      if (out.has(entry.label) || sum.seconds === 0) continue;
+      const perSecond = sum.completed / sum.seconds;
+      throughput.get(entry.label)!.push({
+        concurrency,
+        completed: sum.completed,
+        seconds: sum.seconds,
+        perSecond,
+        latency: summarize(sum.latencies),
+      });
+      log(
+        entry.label,
+        `${perSecond.toFixed(0)} invokes/s at c=${concurrency} (${sum.completed} in ${sum.seconds.toFixed(1)} s, ${rounds} slices)`,
+      );
+    }
+  }
+
+  const outcomes = new Map<string, WarmOutcome>();
+  for (const entry of entries) {
+    const error = out.error(entry.label);
+    if (error !== undefined) {
+      outcomes.set(entry.label, { error });
+      continue;
+    }
+    const latency = summarize(sequential.get(entry.label)!);
+    log(
+      entry.label,
+      `warm c=1 p50 ${ms(latency.p50)} p99 ${ms(latency.p99)} p99.9 ${ms(latency.p999)} ms (${latency.samples}, ${rounds} slices)`,
+    );
+    outcomes.set(entry.label, { warm: { latency, throughput: throughput.get(entry.label)! } });
+  }
+  return outcomes;
+}
+
+/** A started peer or Hearth in the side-by-side phases. */
+export interface Started {
+  readonly bench: BenchTarget;
+  readonly running: RunningTarget;
+}
+
+/**
+ * The first invoke of each of `functions` on every server, interleaved function by function (each
+ * after plan.coldGapMs), then the weight each server's process tree gained per new sandbox.
+ */
+export async function measureColdInterleaved(
+  client: InvokeClient,
+  servers: readonly Started[],
+  functions: readonly string[],
+  plan: Plan,
+): Promise<Map<string, Pick<TargetResult, 'cold' | 'memory'> | { readonly error: string }>> {
+  const out = new Dropouts();
+  const before = new Map<string, TreeMemory>();
+  for (const { bench, running } of servers) before.set(bench.name, sumTrees(running.memoryRoots(functions)));
+  const samples = new Map(servers.map(({ bench }) => [bench.name, [] as number[]]));
+  const order = interleavedOrder(servers.length, functions.length);
+  for (const [i, fn] of functions.entries())
+    for (const index of order[i]!) {
+      const { bench, running } = servers[index]!;
+      await out.slice(bench.name, 'cold', async () => {
+        await delay(plan.coldGapMs);
+        samples.get(bench.name)!.push(await client.invoke(running.invokeTarget(fn), BODY));
+      });
+    }
+  const outcomes = new Map<string, Pick<TargetResult, 'cold' | 'memory'> | { readonly error: string }>();
+  for (const { bench, running } of servers) {
+    const error = out.error(bench.name);
+    if (error !== undefined) {
+      outcomes.set(bench.name, { error });
+      continue;
+    }
+    const after = sumTrees(running.memoryRoots(functions));
+    const memory = sandboxMemory(bench.memoryModel, before.get(bench.name)!, after, functions.length);
+    const cold = summarize(samples.get(bench.name)!);
+    log(
+      bench.name,
+      `cold p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms; idle sandbox ${mib(memory.perSandboxBytes)} MiB (PSS ${mib(memory.perSandboxPssBytes)})`,
+    );
+    outcomes.set(bench.name, { cold, memory });
+  }
+  return outcomes;
+}
+
+/**
+ * Starts every target (with the warm function and plan.cold new ones), measures them and the HTTP
+ * floor side by side, and stops them. Returns the floor's warm result and one result per target.
+ */
+export async function measureSideBySide(
+  client: InvokeClient,
+  floor: WarmEntry,
+  benches: readonly BenchTarget[],
+  plan: Plan,
+): Promise<{ floor: WarmOutcome; targets: TargetResult[] }> {
+  const coldFunctions = Array.from({ length: plan.cold }, (_, i) => `cold${i}`);
+  const base = (bench: BenchTarget): TargetResult => ({ name: bench.name, version: bench.version, how: bench.how });
+  const started: Started[] = [];
+  const failedToStart: TargetResult[] = [];
+  try {
+    for (const bench of benches) {
+      try {
+        started.push({ bench, running: await bench.start({ functions: [WARM_FUNCTION, ...coldFunctions] }) });
+      } catch (error) {
+        log(bench.name, `could not start: ${firstLines(error)}`);
+        failedToStart.push({ ...base(bench), error: firstLines(error) });
+      }
+    }
+    const warm = await measureWarmInterleaved(
+      client,
+      [
+        floor,
+        ...started.map(({ bench, running }) => ({ label: bench.name, target: running.invokeTarget(WARM_FUNCTION) })),
+      ],
+      plan,
+    );
+    const cold = await measureColdInterleaved(client, started, coldFunctions, plan);
+    const targets = started.map(({ bench }): TargetResult => {
+      const phaseErrors: Record<string, string> = {};
+      const warmOutcome = warm.get(bench.name)!;
+      const coldOutcome = cold.get(bench.name)!;
+      if ('error' in warmOutcome) phaseErrors['warm'] = warmOutcome.error;
+      if ('error' in coldOutcome) phaseErrors['cold'] = coldOutcome.error;
+      return {
+        ...base(bench),
+        ...('warm' in warmOutcome ? { warm: warmOutcome.warm } : {}),
+        ...('error' in coldOutcome ? {} : coldOutcome),
+        ...(Object.keys(phaseErrors).length > 0 ? { phaseErrors } : {}),
+      };
+    });
+    return { floor: warm.get(floor.label)!, targets: [...targets, ...failedToStart] };
+  } finally {
+    for (const { running } of started) await running.stop();
+  }
+}
