@@ -1,9 +1,6 @@
-// The measurements run on one server at a time: Hearth's cold starts with its pre-started pool and
-// the many-functions run with room for fewer sandboxes than functions (side-by-side.ts has the
-// phases every server runs at once), and the helpers they share.
+// Hearth's cold starts with its pre-started pool, measured on a server of their own (side-by-side.ts
+// has the phases every server runs at once), and the helpers the measurements share.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ManyFunctionsResult } from './bench-result.js';
-import { countColdStarts, decodeLogResult, type ManyInvoke } from './cold-starts.js';
 import type { InvokeClient } from './invoke-client.js';
 import type { Plan } from './plan.js';
 import { treeMemory, type TreeMemory } from './process-tree.js';
@@ -24,44 +21,6 @@ export async function measurePoolCold(client: InvokeClient, bench: BenchTarget, 
     const cold = summarize(samples);
     log(bench.name, `cold with the pre-started pool p50 ${ms(cold.p50, 1)} p99 ${ms(cold.p99, 1)} ms`);
     return cold;
-  } finally {
-    await running.stop();
-  }
-}
-
-/** `plan.manyFunctions` functions invoked round-robin, on a server with room for `plan.manyRoom`. */
-export async function measureMany(
-  client: InvokeClient,
-  bench: BenchTarget,
-  plan: Plan,
-): Promise<ManyFunctionsResult | { skipped: string }> {
-  if (bench.manyFunctionsSkip !== undefined) return { skipped: bench.manyFunctionsSkip };
-  const functions = Array.from({ length: plan.manyFunctions }, (_, i) => `many${i}`);
-  const running = await bench.start({ functions, maxSandboxes: plan.manyRoom });
-  try {
-    const invokes: ManyInvoke[] = [];
-    const latencies: number[] = [];
-    for (let round = 0; round < plan.manyRounds; round += 1) {
-      for (const fn of functions) {
-        const target = { ...running.invokeTarget(fn), headers: { 'x-amz-log-type': 'Tail' } };
-        const answer = await client.send(target, BODY);
-        latencies.push(answer.ms);
-        invokes.push({ fn, logTail: decodeLogResult(answer.headers['x-amz-log-result']) });
-      }
-    }
-    const result: ManyFunctionsResult = {
-      functions: functions.length,
-      room: bench.coldRule === 'init-duration' ? `${plan.manyRoom} (${bench.capNote}=${plan.manyRoom})` : bench.capNote,
-      invokes: invokes.length,
-      coldStarts: countColdStarts(bench.coldRule, invokes),
-      latency: summarize(latencies),
-      coldRule: bench.coldRule,
-    };
-    log(
-      bench.name,
-      `many: ${result.coldStarts}/${result.invokes} cold, p50 ${ms(result.latency.p50, 1)} p99 ${ms(result.latency.p99, 1)} ms`,
-    );
-    return result;
   } finally {
     await running.stop();
   }

@@ -20,6 +20,8 @@ export interface Plan {
   readonly manyRounds: number;
   /** Slices of each side-by-side phase (warm, throughput): every server runs one per round (side-by-side.ts). */
   readonly interleaveRounds: number;
+  /** Slices of each server's many-functions sequence, interleaved like the others (side-by-side.ts). */
+  readonly manySlices: number;
 }
 
 export interface Options {
@@ -45,6 +47,7 @@ export function planFor(quick: boolean): Plan {
         manyRoom: 20,
         manyRounds: 2,
         interleaveRounds: 3,
+        manySlices: 8,
       }
     : {
         warmup: 500,
@@ -59,6 +62,7 @@ export function planFor(quick: boolean): Plan {
         manyRoom: 20,
         manyRounds: 3,
         interleaveRounds: 6,
+        manySlices: 12,
       };
 }
 

@@ -12,12 +12,12 @@ import type { BenchResult, TargetResult } from './bench-result.js';
 import { measureInProcess } from './in-process-floor.js';
 import { InvokeClient } from './invoke-client.js';
 import { describeMachine } from './machine.js';
-import { BODY, firstLines, log, measureMany, measurePoolCold } from './measure.js';
+import { BODY, firstLines, log, measurePoolCold } from './measure.js';
 import { parseOptions, planFor } from './plan.js';
 import { renderRun } from './report-tables.js';
 import { writeResults } from './results-file.js';
 import { startServer } from './server-process.js';
-import { measureSideBySide } from './side-by-side.js';
+import { measureManyInterleaved, measureSideBySide } from './side-by-side.js';
 import { SigV4Signer } from './sigv4-signer.js';
 import { measureVersionsAndConcurrency } from './versions-concurrency.js';
 import { architectTarget } from './targets/architect-target.js';
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
         .map(([name, version]) => `${name}@${version}`)
         .join(', ') +
       '. Only loopback traffic.',
-    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts ${plan.coldGapMs} ms apart (Hearth: once without and once with its pre-started pool, HEARTH_POOL_SIZE=0 and 2). The HTTP floor, Hearth and the peers run at once and these phases are interleaved: each is cut into ${plan.interleaveRounds} slices per server (the cold starts: one function at a time), every round runs one slice of each, the order rotated every round; the pool's cold starts and the many-functions run go one server at a time afterwards; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
+    `Plan: ${plan.warm} warm invokes at c=1 (at most ${plan.warmMs / 1000} s) after ${plan.warmup} unmeasured; throughput at c=${plan.concurrencies.join(' and c=')} for ${plan.throughputMs / 1000} s each (at most ${plan.throughputCount} invokes) after 25 unmeasured per loop; ${plan.cold} cold starts ${plan.coldGapMs} ms apart (Hearth: once without and once with its pre-started pool, HEARTH_POOL_SIZE=0 and 2). The HTTP floor, Hearth and the peers run at once and these phases are interleaved: each is cut into ${plan.interleaveRounds} slices per server (the cold starts: one function at a time), every round runs one slice of each, the order rotated every round; the many-functions run is interleaved too, in ${plan.manySlices} slices per server; Hearth's cold starts with its pool go afterwards on a server of their own; ${plan.manyFunctions} functions × ${plan.manyRounds} rounds with room for ${plan.manyRoom}.`,
   ];
   for (const note of notes) console.log(`note: ${note}`);
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -92,16 +92,20 @@ async function main(): Promise<void> {
       const phaseErrors = { ...result.phaseErrors, ...versions.phaseErrors };
       result = { ...versions, ...result, ...(Object.keys(phaseErrors).length > 0 ? { phaseErrors } : {}) };
     }
-    if (result.error === undefined) {
-      try {
-        targets.push({ ...result, many: await measureMany(client, bench, plan) });
-      } catch (error) {
-        log(bench.name, `many-functions run failed: ${firstLines(error)}`);
-        targets.push({ ...result, phaseErrors: { ...result.phaseErrors, many: firstLines(error) } });
-      }
-    } else {
-      targets.push(result);
-    }
+    targets.push(result);
+  }
+  const many = await measureManyInterleaved(
+    client,
+    benches.filter((bench) => targets.find((t) => t.name === bench.name)?.error === undefined),
+    plan,
+  );
+  for (const [i, target] of targets.entries()) {
+    const outcome = many.get(target.name);
+    if (outcome === undefined) continue;
+    targets[i] =
+      'error' in outcome
+        ? { ...target, phaseErrors: { ...target.phaseErrors, many: outcome.error } }
+        : { ...target, many: outcome };
   }
   client.close();
   targets.sort((a, b) => order(a.name) - order(b.name));

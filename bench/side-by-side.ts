@@ -7,7 +7,8 @@
 //
 // A server that fails is taken out of the rest of its phase (its error is kept); the others go on.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { TargetResult, Throughput, WarmResult } from './bench-result.js';
+import type { ManyFunctionsResult, TargetResult, Throughput, WarmResult } from './bench-result.js';
+import { countColdStarts, decodeLogResult, type ManyInvoke } from './cold-starts.js';
 import { evenShares, interleavedOrder } from './interleave.js';
 import type { InvokeClient, InvokeTarget } from './invoke-client.js';
 import { BODY, firstLines, log, sumTrees } from './measure.js';
@@ -234,6 +235,82 @@ export async function measureSideBySide(
       };
     });
     return { floor: warm.get(floor.label)!, targets: [...targets, ...failedToStart] };
+  } finally {
+    for (const { running } of started) await running.stop();
+  }
+}
+
+/** Per target: the many-functions run, why it does not apply, or why it failed. */
+export type ManyOutcome = ManyFunctionsResult | { readonly skipped: string } | { readonly error: string };
+
+/**
+ * The many-functions run on every target at once: plan.manyFunctions functions invoked round-robin
+ * plan.manyRounds times, on servers with room for plan.manyRoom sandboxes. Each server's sequence
+ * of invokes is cut into plan.manySlices slices and interleaved like the warm phases; a slice is
+ * long (50 invokes in the full run) so that what one server does in the background after an invoke
+ * (an eviction's teardown, a refill) spills into another's only at the end of a slice.
+ */
+export async function measureManyInterleaved(
+  client: InvokeClient,
+  benches: readonly BenchTarget[],
+  plan: Plan,
+): Promise<Map<string, ManyOutcome>> {
+  const outcomes = new Map<string, ManyOutcome>();
+  const functions = Array.from({ length: plan.manyFunctions }, (_, i) => `many${i}`);
+  const sequence = Array.from({ length: plan.manyRounds }, () => functions).flat();
+  const started: Started[] = [];
+  try {
+    for (const bench of benches) {
+      if (bench.manyFunctionsSkip !== undefined) {
+        outcomes.set(bench.name, { skipped: bench.manyFunctionsSkip });
+        continue;
+      }
+      try {
+        started.push({ bench, running: await bench.start({ functions, maxSandboxes: plan.manyRoom }) });
+      } catch (error) {
+        log(bench.name, `many-functions server could not start: ${firstLines(error)}`);
+        outcomes.set(bench.name, { error: firstLines(error) });
+      }
+    }
+    const out = new Dropouts();
+    const invokes = new Map(started.map(({ bench }) => [bench.name, [] as ManyInvoke[]]));
+    const latencies = new Map(started.map(({ bench }) => [bench.name, [] as number[]]));
+    const shares = evenShares(sequence.length, plan.manySlices);
+    const starts = shares.map((_, i) => shares.slice(0, i).reduce((a, b) => a + b, 0));
+    for (const [round, visits] of interleavedOrder(started.length, plan.manySlices).entries())
+      for (const index of visits) {
+        const { bench, running } = started[index]!;
+        await out.slice(bench.name, 'many', async () => {
+          for (const fn of sequence.slice(starts[round]!, starts[round]! + shares[round]!)) {
+            const target = { ...running.invokeTarget(fn), headers: { 'x-amz-log-type': 'Tail' } };
+            const answer = await client.send(target, BODY);
+            latencies.get(bench.name)!.push(answer.ms);
+            invokes.get(bench.name)!.push({ fn, logTail: decodeLogResult(answer.headers['x-amz-log-result']) });
+          }
+        });
+      }
+    for (const { bench } of started) {
+      const error = out.error(bench.name);
+      if (error !== undefined) {
+        outcomes.set(bench.name, { error });
+        continue;
+      }
+      const result: ManyFunctionsResult = {
+        functions: functions.length,
+        room:
+          bench.coldRule === 'init-duration' ? `${plan.manyRoom} (${bench.capNote}=${plan.manyRoom})` : bench.capNote,
+        invokes: invokes.get(bench.name)!.length,
+        coldStarts: countColdStarts(bench.coldRule, invokes.get(bench.name)!),
+        latency: summarize(latencies.get(bench.name)!),
+        coldRule: bench.coldRule,
+      };
+      log(
+        bench.name,
+        `many: ${result.coldStarts}/${result.invokes} cold, p50 ${ms(result.latency.p50, 1)} p99 ${ms(result.latency.p99, 1)} ms (${plan.manySlices} slices)`,
+      );
+      outcomes.set(bench.name, result);
+    }
+    return outcomes;
   } finally {
     for (const { running } of started) await running.stop();
   }
