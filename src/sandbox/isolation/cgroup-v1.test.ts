@@ -20,7 +20,11 @@ const skip =
 const limits = { memoryBytes: 128 * MB, pidsMax: 64, cpu: cpuQuota(128, 2, 'init') };
 
 describe('cgroup v1: the freezer pin and the kill loop', { skip }, () => {
-  after(() => {
+  after(async () => {
+    // What a failed test left of this process's instances (the kill loop kills what still runs).
+    const cgroups = new CgroupV1(mounts!.v1, PARENT);
+    for (const instance of ['pin', 'sweep', 'kill'])
+      await cgroups.removeInstance(`${instance}-${process.pid}`).catch(() => undefined);
     for (const mount of mounts?.v1.values() ?? []) {
       try {
         rmdirSync(path.join(mount, PARENT));
