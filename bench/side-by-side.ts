@@ -1,7 +1,8 @@
 // The phases every server runs at once, interleaved (interleave.ts): warm latency at c=1 and
 // throughput on one function, then the cold starts of new functions and the weight of their idle
-// sandboxes. All servers (the HTTP floor, Hearth and each peer) are started first; each phase is
-// cut into rounds, and each round gives every server one slice, in an order rotated every round.
+// sandboxes; and, on servers of their own with room for fewer sandboxes than functions, the
+// many-functions run. All servers (the HTTP floor, Hearth and each peer) are started first; each
+// phase is cut into rounds, each round gives every server one slice, the order rotated each round.
 // This host's speed moves by tens of percent within minutes: run one server after another and
 // that drift lands between them; interleaved, it lands on all of them alike.
 //
@@ -13,7 +14,7 @@ import { evenShares, interleavedOrder } from './interleave.js';
 import type { InvokeClient, InvokeTarget } from './invoke-client.js';
 import { BODY, firstLines, log, sumTrees } from './measure.js';
 import type { Plan } from './plan.js';
-import { type TreeMemory } from './process-tree.js';
+import type { TreeMemory } from './process-tree.js';
 import { sandboxMemory } from './sandbox-memory.js';
 import { mib, ms, summarize } from './stats.js';
 import type { BenchTarget, RunningTarget } from './targets/bench-target.js';
