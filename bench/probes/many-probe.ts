@@ -10,13 +10,14 @@
 // --series writes each measured invoke's latency (ms), one per line in order, to FILE.
 //
 // Not part of `npm run bench`; needs root and a cgroup v1 cpuacct hierarchy.
-import { mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InvokeClient } from '../invoke-client.js';
 import { BODY } from '../measure.js';
 import { cpuMicros } from '../process-tree.js';
 import { ms, summarize } from '../stats.js';
 import { startHearthTarget } from '../targets/hearth-target.js';
+import { removeCgroupDir } from '../../src/sandbox/isolation/cgroup-files.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,5 +69,6 @@ try {
   client.close();
   await running.stop();
   writeFileSync('/sys/fs/cgroup/cpuacct/cgroup.procs', String(process.pid));
-  rmdirSync(group);
+  // The server tree's last processes may still be exiting (EBUSY for a moment): retried.
+  await removeCgroupDir(group);
 }
