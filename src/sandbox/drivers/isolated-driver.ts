@@ -40,7 +40,7 @@ import { seccompProgram } from '../isolation/seccomp-filter.js';
 import { blockedDestinations, RESOLV_CONF, type NetworkTools } from '../isolation/sandbox-network.js';
 import { createScratchDisk, DiskTemplates, type ScratchDisk } from '../isolation/scratch-disk.js';
 import { ScratchDiskPool } from '../isolation/scratch-disk-pool.js';
-import { readMountInfo } from '../isolation/mount-info.js';
+import { mountPointsAtOrUnder } from '../isolation/mount-info.js';
 import { CgroupPool } from '../isolation/cgroup-pool.js';
 import { firstAnswer, type FirstAnswer } from '../isolation/first-answer.js';
 import { LauncherSocket } from '../isolation/launcher-socket.js';
@@ -399,8 +399,8 @@ export class IsolatedDriver implements SandboxDriver {
     }
     openStateDirs.delete(dir);
     await this.viewsReady?.catch(() => undefined);
-    const mounted = (await readMountInfo()).some(({ point }) => point === dir || point.startsWith(`${dir}/`));
-    if (!mounted) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    if ((await mountPointsAtOrUnder(dir)).length === 0)
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   /** One sandbox of a kind with everything but its function and runtime, its init waiting (held-sandbox.ts). */

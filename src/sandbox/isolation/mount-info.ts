@@ -32,3 +32,10 @@ export function parseMountInfo(text: string): MountInfoEntry[] {
 export async function readMountInfo(): Promise<MountInfoEntry[]> {
   return parseMountInfo(await readFile('/proc/self/mountinfo', 'utf8'));
 }
+
+/** This process's mount points at `dir` or below it, in mount order. */
+export async function mountPointsAtOrUnder(dir: string): Promise<string[]> {
+  return (await readMountInfo())
+    .map((mount) => mount.point)
+    .filter((point) => point === dir || point.startsWith(`${dir}/`));
+}

@@ -9,7 +9,7 @@
 import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PromiseCache } from '../promise-cache.js';
-import { parseMountInfo, readMountInfo } from './mount-info.js';
+import { mountPointsAtOrUnder, parseMountInfo } from './mount-info.js';
 import { MB } from './resource-limits.js';
 import { hasBuiltinTools, runCommand } from './run-command.js';
 
@@ -95,10 +95,7 @@ export async function createScratchDisk(
 
 /** Unmounts every mount at or below `dir` (deepest first); used by the stale sweep. */
 export async function unmountAllUnder(dir: string): Promise<void> {
-  const points = (await readMountInfo())
-    .map((mount) => mount.point)
-    .filter((point) => point === dir || point.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
+  const points = (await mountPointsAtOrUnder(dir)).sort((a, b) => b.length - a.length);
   for (const point of points) await unmount(point);
 }
 
