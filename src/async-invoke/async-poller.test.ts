@@ -12,17 +12,10 @@ import { AsyncPoller } from './async-poller.js';
 import { Destinations } from './destinations.js';
 import type { IntakePriority } from './intake-priority.js';
 import { scaledDelays } from './retry-policy.js';
+import { eventually } from '../testing/eventually.js';
 
 const account = { region: 'us-east-1', accountId: '000000000000' };
 const DEST = 'arn:aws:lambda:us-east-1:000000000000:function:dest';
-
-async function eventually(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 
 const ok = (request: InvokeRequest): InvokeOutcome => ({
   kind: 'success',

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import type { SandboxDriver } from '../sandbox/sandbox-driver.js';
 import type { CapacityMetrics, ThrottleCause } from '../worker-manager/worker-manager.js';
 import type { InvokeOutcome } from './invocation.js';
-import { alive, eventually, pidOf, startHarness, type Harness } from './tiny-runtime.fixture.js';
+import { eventually } from '../testing/eventually.js';
+import { alive, pidOf, startHarness, type Harness } from './tiny-runtime.fixture.js';
 
 class RecordedMetrics implements CapacityMetrics {
   readonly waits: Array<{ seconds: number; outcome: string }> = [];

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { InvokeOutcome } from './invocation.js';
 import { FrontEnd } from './front-end.js';
-import { eventually, startHarness, type Harness } from './tiny-runtime.fixture.js';
+import { eventually } from '../testing/eventually.js';
+import { startHarness, type Harness } from './tiny-runtime.fixture.js';
 
 let h: Harness;
 before(async () => {

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { InvokeOutcome } from './invocation.js';
-import { eventually, startHarness } from './tiny-runtime.fixture.js';
+import { eventually } from '../testing/eventually.js';
+import { startHarness } from './tiny-runtime.fixture.js';
 
 type Echo = { count: number; pid: number; deadline: string };
 

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { alive, eventually, pidOf, startHarness } from './tiny-runtime.fixture.js';
+import { eventually } from '../testing/eventually.js';
+import { alive, pidOf, startHarness } from './tiny-runtime.fixture.js';
 
 test('an idle sandbox is destroyed after the idle timeout and its credentials revoked', async () => {
   const h = await startHarness({ idleTimeoutSeconds: 0.2 });

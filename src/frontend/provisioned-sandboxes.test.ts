@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FunctionRecord } from '../control-plane/function-record.js';
 import type { InvokeOutcome } from './invocation.js';
-import { eventually, startHarness, type Harness } from './tiny-runtime.fixture.js';
+import { eventually } from '../testing/eventually.js';
+import { startHarness, type Harness } from './tiny-runtime.fixture.js';
 
 interface Ran {
   readonly pid: number;

@@ -202,15 +202,6 @@ function functionRecord(overrides: Partial<FunctionRecord> & { name: string }): 
   };
 }
 
-/** Waits for a condition without a fixed sleep: re-checks on each timer tick, fails after `ms`. */
-export async function eventually(condition: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** The runtime's pid from a successful invoke of the tiny runtime (every answer carries it). */
 export function pidOf(outcome: InvokeOutcome): number {
   assert.equal(outcome.kind, 'success', JSON.stringify(outcome));

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { readCgroupMounts } from './cgroup-hierarchy.js';
 import { CgroupV1, FREEZER_PIN } from './cgroup-v1.js';
 import { cpuQuota, MB } from './resource-limits.js';
+import { eventually } from '../../testing/eventually.js';
 
 const PARENT = 'hearth-test';
 const mounts = await readCgroupMounts().catch(() => undefined);
@@ -63,10 +64,7 @@ describe('cgroup v1: the freezer pin and the kill loop', { skip }, () => {
       // A shell that keeps forking sleeps: new pids appear while the loop kills.
       const tree = spawn('/bin/sh', ['-c', 'while :; do sleep 30 & sleep 0.001; done'], { stdio: 'ignore' });
       for (const procs of sandbox.procsFiles) writeFileSync(procs, String(tree.pid));
-      for (let waited = 0; (await sandbox.pids()).length < 2; waited += 5) {
-        assert.ok(waited < 5_000, 'the tree forked within 5 s');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await eventually(async () => (await sandbox.pids()).length > 1, 5_000, 'the tree forked');
       if (frozenFirst) assert.equal(sandbox.setFrozen(true), true);
       await sandbox.kill();
       assert.deepEqual(await sandbox.pids(), [], `empty after the kill (frozen first: ${frozenFirst})`);

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { readCgroupMounts } from './cgroup-hierarchy.js';
 import { CgroupV2, SandboxCgroupV2 } from './cgroup-v2.js';
+import { eventually } from '../../testing/eventually.js';
 
 const PARENT = `hearth-test-v2-${process.pid}`;
 const v2 = (await readCgroupMounts().catch(() => undefined))?.v2;
@@ -44,12 +44,13 @@ function forkingTree(dir: string): void {
 }
 
 /** Waits until cgroup.events says `frozen <0|1>`: the kernel's word that every task has stopped, or runs again. */
-async function frozenState(dir: string, frozen: boolean): Promise<void> {
+function frozenState(dir: string, frozen: boolean): Promise<void> {
   const want = `frozen ${Number(frozen)}`;
-  for (let waited = 0; !readFileSync(path.join(dir, 'cgroup.events'), 'utf8').includes(want); waited += 5) {
-    assert.ok(waited < 5_000, `cgroup.events says "${want}" within 5 s`);
-    await sleep(5);
-  }
+  return eventually(
+    () => readFileSync(path.join(dir, 'cgroup.events'), 'utf8').includes(want),
+    5_000,
+    `cgroup.events says "${want}"`,
+  );
 }
 
 describe('cgroup v2 on the kernel: membership, freezing and killing', { skip }, () => {
@@ -69,10 +70,7 @@ describe('cgroup v2 on the kernel: membership, freezing and killing', { skip }, 
       const dir = makeCgroup('instance', `s${Number(frozenFirst)}`);
       const sandbox = new SandboxCgroupV2(dir);
       forkingTree(dir);
-      for (let waited = 0; (await sandbox.pids()).length < 2; waited += 5) {
-        assert.ok(waited < 5_000, 'the tree forked within 5 s');
-        await sleep(5);
-      }
+      await eventually(async () => (await sandbox.pids()).length > 1, 5_000, 'the tree forked');
       assert.equal(sandbox.setFrozen(true), true);
       await frozenState(dir, true);
       if (!frozenFirst) {
