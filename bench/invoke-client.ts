@@ -76,11 +76,20 @@ export class InvokeClient {
   }
 
   /** Up to `count` invokes one after another, stopping early after `durationMs`; latencies in ms. */
-  async sequential(target: InvokeTarget, body: Buffer, count: number, durationMs = Infinity): Promise<number[]> {
+  async sequential(
+    target: InvokeTarget,
+    body: Buffer,
+    count: number,
+    durationMs = Infinity,
+    /** Told each latency as it comes, with the ms since the first request (probes record when). */
+    each?: (latency: number, atMs: number) => void,
+  ): Promise<number[]> {
     const latencies: number[] = [];
     const started = performance.now();
     while (latencies.length < count && performance.now() - started < durationMs) {
-      latencies.push(await this.invoke(target, body));
+      const latency = await this.invoke(target, body);
+      latencies.push(latency);
+      each?.(latency, performance.now() - started);
     }
     return latencies;
   }

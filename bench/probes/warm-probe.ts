@@ -125,8 +125,8 @@ async function phases(
 }
 
 /**
- * Sequential invokes as client.sequential makes them; with --series, each one's end (ms from the
- * first request) and latency also go to `<series>-<label>.tsv`, to see when the slow ones happen.
+ * client.sequential; with --series, each invoke's end (ms from the first request) and latency also
+ * go to `<series>-<label>.tsv`, to see when the slow ones happen.
  */
 async function sequentialSeries(
   client: InvokeClient,
@@ -137,13 +137,9 @@ async function sequentialSeries(
 ): Promise<number[]> {
   if (values.series === undefined) return client.sequential(target, BODY, count, durationMs);
   const rows: string[] = [];
-  const latencies: number[] = [];
-  const started = performance.now();
-  while (latencies.length < count && performance.now() - started < durationMs) {
-    const latency = await client.invoke(target, BODY);
-    latencies.push(latency);
-    rows.push(`${(performance.now() - started).toFixed(3)}\t${latency.toFixed(3)}`);
-  }
+  const latencies = await client.sequential(target, BODY, count, durationMs, (latency, atMs) =>
+    rows.push(`${atMs.toFixed(3)}\t${latency.toFixed(3)}`),
+  );
   writeFileSync(`${values.series}-${label}.tsv`, rows.join('\n') + '\n');
   return latencies;
 }
