@@ -17,7 +17,7 @@ import type { Plan } from './plan.js';
 import type { TreeMemory } from './process-tree.js';
 import { sandboxMemory } from './sandbox-memory.js';
 import { mib, ms, summarize } from './stats.js';
-import type { BenchTarget, RunningTarget } from './targets/bench-target.js';
+import type { BenchTarget, RunningTarget, StartSpec } from './targets/bench-target.js';
 
 export const WARM_FUNCTION = 'echo';
 
@@ -42,6 +42,20 @@ class Dropouts {
     return this.errors.get(label);
   }
 
+  /**
+   * Every round of interleavedOrder over `labels`, one slice of each server per round: `run(index,
+   * round)` for the server at `index`, skipping those already out.
+   */
+  async inRounds(
+    labels: readonly string[],
+    rounds: number,
+    phase: string,
+    run: (index: number, round: number) => Promise<void>,
+  ): Promise<void> {
+    for (const [round, visits] of interleavedOrder(labels.length, rounds).entries())
+      for (const index of visits) await this.slice(labels[index]!, phase, () => run(index, round));
+  }
+
   /** Runs one server's slice; a throw takes that server out (logged with the phase). */
   async slice(label: string, phase: string, run: () => Promise<void>): Promise<void> {
     if (this.errors.has(label)) return;
@@ -61,15 +75,10 @@ export async function measureWarmInterleaved(
   plan: Plan,
 ): Promise<Map<string, WarmOutcome>> {
   const rounds = plan.interleaveRounds;
-  const order = interleavedOrder(entries.length, rounds);
   const out = new Dropouts();
-  const inRounds = async (phase: string, run: (entry: WarmEntry, round: number) => Promise<void>): Promise<void> => {
-    for (const [round, visits] of order.entries())
-      for (const index of visits) {
-        const entry = entries[index]!;
-        await out.slice(entry.label, phase, () => run(entry, round));
-      }
-  };
+  const labels = entries.map((entry) => entry.label);
+  const inRounds = (phase: string, run: (entry: WarmEntry, round: number) => Promise<void>): Promise<void> =>
+    out.inRounds(labels, rounds, phase, (index, round) => run(entries[index]!, round));
 
   for (const entry of entries)
     await out.slice(entry.label, 'warm-up', () =>
@@ -162,15 +171,12 @@ export async function measureColdInterleaved(
   const before = new Map<string, TreeMemory>();
   for (const { bench, running } of servers) before.set(bench.name, sumTrees(running.memoryRoots(functions)));
   const samples = new Map(servers.map(({ bench }) => [bench.name, [] as number[]]));
-  const order = interleavedOrder(servers.length, functions.length);
-  for (const [i, fn] of functions.entries())
-    for (const index of order[i]!) {
-      const { bench, running } = servers[index]!;
-      await out.slice(bench.name, 'cold', async () => {
-        await delay(plan.coldGapMs);
-        samples.get(bench.name)!.push(await client.invoke(running.invokeTarget(fn), BODY));
-      });
-    }
+  const labels = servers.map(({ bench }) => bench.name);
+  await out.inRounds(labels, functions.length, 'cold', async (index, round) => {
+    const { bench, running } = servers[index]!;
+    await delay(plan.coldGapMs);
+    samples.get(bench.name)!.push(await client.invoke(running.invokeTarget(functions[round]!), BODY));
+  });
   const outcomes = new Map<string, Pick<TargetResult, 'cold' | 'memory'> | { readonly error: string }>();
   for (const { bench, running } of servers) {
     const error = out.error(bench.name);
@@ -190,6 +196,25 @@ export async function measureColdInterleaved(
   return outcomes;
 }
 
+/** Starts each target with `spec`; one that cannot start is logged and named in `failed`, the others go on. */
+async function startEach(
+  benches: readonly BenchTarget[],
+  spec: StartSpec,
+  what: string,
+): Promise<{ started: Started[]; failed: Map<string, string> }> {
+  const started: Started[] = [];
+  const failed = new Map<string, string>();
+  for (const bench of benches) {
+    try {
+      started.push({ bench, running: await bench.start(spec) });
+    } catch (error) {
+      log(bench.name, `${what} could not start: ${firstLines(error)}`);
+      failed.set(bench.name, firstLines(error));
+    }
+  }
+  return { started, failed };
+}
+
 /**
  * Starts every target (with the warm function and plan.cold new ones), measures them and the HTTP
  * floor side by side, and stops them. Returns the floor's warm result and one result per target.
@@ -202,17 +227,12 @@ export async function measureSideBySide(
 ): Promise<{ floor: WarmOutcome; targets: TargetResult[] }> {
   const coldFunctions = Array.from({ length: plan.cold }, (_, i) => `cold${i}`);
   const base = (bench: BenchTarget): TargetResult => ({ name: bench.name, version: bench.version, how: bench.how });
-  const started: Started[] = [];
-  const failedToStart: TargetResult[] = [];
+  const { started, failed } = await startEach(benches, { functions: [WARM_FUNCTION, ...coldFunctions] }, 'server');
+  const failedToStart = benches.flatMap((bench): TargetResult[] => {
+    const error = failed.get(bench.name);
+    return error === undefined ? [] : [{ ...base(bench), error }];
+  });
   try {
-    for (const bench of benches) {
-      try {
-        started.push({ bench, running: await bench.start({ functions: [WARM_FUNCTION, ...coldFunctions] }) });
-      } catch (error) {
-        log(bench.name, `could not start: ${firstLines(error)}`);
-        failedToStart.push({ ...base(bench), error: firstLines(error) });
-      }
-    }
     const warm = await measureWarmInterleaved(
       client,
       [
@@ -259,37 +279,30 @@ export async function measureManyInterleaved(
   const outcomes = new Map<string, ManyOutcome>();
   const functions = Array.from({ length: plan.manyFunctions }, (_, i) => `many${i}`);
   const sequence = Array.from({ length: plan.manyRounds }, () => functions).flat();
-  const started: Started[] = [];
+  for (const bench of benches)
+    if (bench.manyFunctionsSkip !== undefined) outcomes.set(bench.name, { skipped: bench.manyFunctionsSkip });
+  const { started, failed } = await startEach(
+    benches.filter((bench) => bench.manyFunctionsSkip === undefined),
+    { functions, maxSandboxes: plan.manyRoom },
+    'many-functions server',
+  );
+  for (const [name, error] of failed) outcomes.set(name, { error });
   try {
-    for (const bench of benches) {
-      if (bench.manyFunctionsSkip !== undefined) {
-        outcomes.set(bench.name, { skipped: bench.manyFunctionsSkip });
-        continue;
-      }
-      try {
-        started.push({ bench, running: await bench.start({ functions, maxSandboxes: plan.manyRoom }) });
-      } catch (error) {
-        log(bench.name, `many-functions server could not start: ${firstLines(error)}`);
-        outcomes.set(bench.name, { error: firstLines(error) });
-      }
-    }
     const out = new Dropouts();
     const invokes = new Map(started.map(({ bench }) => [bench.name, [] as ManyInvoke[]]));
     const latencies = new Map(started.map(({ bench }) => [bench.name, [] as number[]]));
     const shares = evenShares(sequence.length, plan.manySlices);
     const starts = shares.map((_, i) => shares.slice(0, i).reduce((a, b) => a + b, 0));
-    for (const [round, visits] of interleavedOrder(started.length, plan.manySlices).entries())
-      for (const index of visits) {
-        const { bench, running } = started[index]!;
-        await out.slice(bench.name, 'many', async () => {
-          for (const fn of sequence.slice(starts[round]!, starts[round]! + shares[round]!)) {
-            const target = { ...running.invokeTarget(fn), headers: { 'x-amz-log-type': 'Tail' } };
-            const answer = await client.send(target, BODY);
-            latencies.get(bench.name)!.push(answer.ms);
-            invokes.get(bench.name)!.push({ fn, logTail: decodeLogResult(answer.headers['x-amz-log-result']) });
-          }
-        });
+    const labels = started.map(({ bench }) => bench.name);
+    await out.inRounds(labels, plan.manySlices, 'many', async (index, round) => {
+      const { bench, running } = started[index]!;
+      for (const fn of sequence.slice(starts[round]!, starts[round]! + shares[round]!)) {
+        const target = { ...running.invokeTarget(fn), headers: { 'x-amz-log-type': 'Tail' } };
+        const answer = await client.send(target, BODY);
+        latencies.get(bench.name)!.push(answer.ms);
+        invokes.get(bench.name)!.push({ fn, logTail: decodeLogResult(answer.headers['x-amz-log-result']) });
       }
+    });
     for (const { bench } of started) {
       const error = out.error(bench.name);
       if (error !== undefined) {
