@@ -61,9 +61,15 @@ describe('cgroup v1: the freezer pin and the kill loop', { skip }, () => {
     const instance = `kill-${process.pid}`;
     for (const frozenFirst of [false, true]) {
       const sandbox = await cgroups.create(instance, String(Number(frozenFirst)), limits);
-      // A shell that keeps forking sleeps: new pids appear while the loop kills.
-      const tree = spawn('/bin/sh', ['-c', 'while :; do sleep 30 & sleep 0.001; done'], { stdio: 'ignore' });
+      // A shell that keeps forking sleeps: new pids appear while the loop kills. It starts forking
+      // only once it is in every hierarchy (a line on its stdin): a sleep forked between two of the
+      // writes would sit in the memory cgroup but not in pids, where the kill loop looks, and keep
+      // the memory cgroup busy for 30 s (the EBUSY on rmdir this test met twice in full runs).
+      const tree = spawn('/bin/sh', ['-c', 'read go; while :; do sleep 30 & sleep 0.001; done'], {
+        stdio: ['pipe', 'ignore', 'ignore'],
+      });
       for (const procs of sandbox.procsFiles) writeFileSync(procs, String(tree.pid));
+      tree.stdin!.end('go\n');
       await eventually(async () => (await sandbox.pids()).length > 1, 5_000, 'the tree forked');
       if (frozenFirst) assert.equal(sandbox.setFrozen(true), true);
       await sandbox.kill();
