@@ -29,9 +29,7 @@ export async function startServer(command: string, args: string[], options: Serv
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const killOnExit = (): void => void child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  void exited.then(() => process.off('exit', killOnExit));
+  killOnExit(child, exited);
 
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     const timer = setTimeout(
@@ -64,6 +62,22 @@ export async function startServer(command: string, args: string[], options: Serv
     output: () => output,
     stop: () => (stopped ??= stopChild(child, exited)),
   };
+}
+
+/** Servers still running, killed if the benchmark exits first (one exit listener for them all). */
+const running = new Set<ChildProcess>();
+
+function killOnExit(child: ChildProcess, exited: Promise<void>): void {
+  if (running.size === 0) process.once('exit', killRunning);
+  running.add(child);
+  void exited.then(() => {
+    running.delete(child);
+    if (running.size === 0) process.off('exit', killRunning);
+  });
+}
+
+function killRunning(): void {
+  for (const child of running) child.kill('SIGKILL');
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
