@@ -62,6 +62,10 @@ export function firstLines(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n').slice(0, 6).join('\n');
 }
 
+const benchStart = performance.now();
+
+/** A progress line, prefixed with the seconds since the benchmark started (where the time goes). */
 export function log(label: string, line: string): void {
-  console.log(`${label}: ${line}`);
+  const elapsed = ((performance.now() - benchStart) / 1000).toFixed(1).padStart(5);
+  console.log(`[${elapsed} s] ${label}: ${line}`);
 }

@@ -98,7 +98,9 @@ export async function measureWarmInterleaved(
     // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32).
     for (const entry of entries)
       await out.slice(entry.label, `warm-up c=${concurrency}`, () =>
-        client.concurrent(entry.target, BODY, concurrency, concurrency * 25, plan.warmMs / 3).then(() => undefined),
+        client
+          .concurrent(entry.target, BODY, concurrency, concurrency * 25, plan.throughputMs / 2)
+          .then(() => undefined),
       );
     const runs = new Map(
       entries.map((entry) => [entry.label, { completed: 0, seconds: 0, latencies: [] as number[] }]),
@@ -206,7 +208,9 @@ async function startEach(
   const failed = new Map<string, string>();
   for (const bench of benches) {
     try {
+      const begun = performance.now();
       started.push({ bench, running: await bench.start(spec) });
+      log(bench.name, `${what} started in ${((performance.now() - begun) / 1000).toFixed(1)} s`);
     } catch (error) {
       log(bench.name, `${what} could not start: ${firstLines(error)}`);
       failed.set(bench.name, firstLines(error));
