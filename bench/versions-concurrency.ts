@@ -38,7 +38,7 @@ export interface VersionsPlan {
 
 export function versionsPlanFor(quick: boolean): VersionsPlan {
   return quick
-    ? { warmup: 100, rounds: 6, perRound: 150, provisionedSamples: 5, gapMs: 250 }
+    ? { warmup: 100, rounds: 4, perRound: 150, provisionedSamples: 5, gapMs: 250 }
     : { warmup: 300, rounds: 12, perRound: 400, provisionedSamples: 10, gapMs: 250 };
 }
 
