@@ -3,7 +3,7 @@
 import type { BenchResult, ManyFunctionsResult, TargetResult, WarmResult } from './bench-result.js';
 import { compare, ratio, times } from './ratio.js';
 import { table, type Row } from './markdown-table.js';
-import { mib, ms } from './stats.js';
+import { mib, ms, type LatencySummary } from './stats.js';
 import { renderVersionsSection } from './versions-report.js';
 import { ASYNC_ACCEPT_GOAL, bestAcceptRate, renderAsyncSection } from './async-report.js';
 
@@ -113,11 +113,14 @@ function throughputTable(result: BenchResult, ran: readonly TargetResult[], hear
 }
 
 function coldTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {
+  // A peer has one cold start; Hearth two: its default (the pre-started pool on) and without it.
+  const versus = (h: LatencySummary | undefined, peer: LatencySummary): string =>
+    `${compare(h?.p50, peer.p50, 'lower')} / ${compare(h?.p99, peer.p99, 'lower')}`;
   const rows: Row[] = [];
   for (const t of targets) {
     const name = t.name === 'hearth' ? 'hearth, without pool' : t.name;
     if (!t.cold) {
-      rows.push([name, '—', '—', '—', t.error ? 'could not run' : (t.phaseErrors?.['cold'] ?? 'not measured')]);
+      rows.push([name, '—', '—', '—', '—', t.error ? 'could not run' : (t.phaseErrors?.['cold'] ?? 'not measured')]);
       continue;
     }
     const peer = t.name !== 'hearth';
@@ -125,9 +128,8 @@ function coldTable(targets: readonly TargetResult[], hearth: TargetResult | unde
       name,
       ms(t.cold.p50, 1),
       ms(t.cold.p99, 1),
-      peer
-        ? `${compare(hearth?.cold?.p50, t.cold.p50, 'lower')} / ${compare(hearth?.cold?.p99, t.cold.p99, 'lower')}`
-        : '—',
+      peer ? versus(hearth?.poolCold, t.cold) : '—',
+      peer ? versus(hearth?.cold, t.cold) : '—',
       `${t.cold.samples} new functions`,
     ]);
     if (t.name === 'hearth')
@@ -138,12 +140,23 @@ function coldTable(targets: readonly TargetResult[], hearth: TargetResult | unde
               ms(t.poolCold.p50, 1),
               ms(t.poolCold.p99, 1),
               '—',
-              `${t.poolCold.samples} new functions, HEARTH_POOL_SIZE=2`,
+              '—',
+              `${t.poolCold.samples} new functions, HEARTH_POOL_SIZE=2 (the default)`,
             ]
-          : ['hearth, with pre-started pool', '—', '—', '—', t.phaseErrors?.['poolCold'] ?? 'not measured'],
+          : ['hearth, with pre-started pool', '—', '—', '—', '—', t.phaseErrors?.['poolCold'] ?? 'not measured'],
       );
   }
-  return table(['target', 'p50', 'p99', 'Hearth vs this (p50 / p99)', 'note'], rows);
+  return table(
+    [
+      'target',
+      'p50',
+      'p99',
+      'Hearth as shipped (pool) vs this (p50 / p99)',
+      'Hearth without pool vs this (p50 / p99)',
+      'note',
+    ],
+    rows,
+  );
 }
 
 function memoryTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {
