@@ -30,6 +30,10 @@ describe('sandboxMemory', () => {
     assert.equal(sandboxMemory('in-process', before, after, 10).perSandboxPssBytes, 14 * MiB);
     assert.equal(sandboxMemory('process-per-function', before, after, 10).perSandboxPssBytes, 23 * MiB);
   });
+  it('counts how many fit in 4 GiB by PSS as well as by RSS', () => {
+    const memory = sandboxMemory('child-processes', before, after, 10);
+    assert.deepEqual([memory.fitIn4GiB, memory.fitIn4GiBPss], [102, 273]); // 4096 MiB / 40 MiB and / 15 MiB
+  });
   it('counts the server growth for handlers that live inside the server', () => {
     const memory = sandboxMemory('in-process', before, after, 10);
     assert.equal(memory.perSandboxBytes, 42 * MiB);
@@ -41,7 +45,7 @@ describe('sandboxMemory', () => {
   });
   it('has no idle sandbox when every invocation is a new process', () => {
     const memory = sandboxMemory('process-per-invocation', before, after, 10);
-    assert.deepEqual([memory.perSandboxBytes, memory.fitIn4GiB], [null, null]);
+    assert.deepEqual([memory.perSandboxBytes, memory.fitIn4GiB, memory.fitIn4GiBPss], [null, null, null]);
   });
   it('reports nothing rather than a negative or zero size', () => {
     assert.equal(sandboxMemory('child-processes', after, before, 10).perSandboxBytes, null);
