@@ -6,11 +6,13 @@
 //
 //   npx tsc -p tsconfig.json && node build/bench/probes/many-probe.js [--isolation auto|off]
 //     [--functions 60] [--room 20] [--rounds 2] [--env NAME=value,...] [--series FILE]
+//     [--pause MS --slice N]
 //
 // --series writes each measured invoke's latency (ms), one per line in order, to FILE.
 //
 // Not part of `npm run bench`; needs root and a cgroup v1 cpuacct hierarchy.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { InvokeClient } from '../invoke-client.js';
 import { BODY } from '../measure.js';
@@ -27,6 +29,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     env: { type: 'string', default: '' },
     series: { type: 'string' },
+    // A pause of this many ms after every --slice invokes, as the interleaved benchmark leaves
+    // each server idle while the others run their slices.
+    pause: { type: 'string', default: '0' },
+    slice: { type: 'string', default: '50' },
   },
 });
 
@@ -55,8 +61,11 @@ try {
   console.log(`server pid ${server}`);
   const before = usage();
   const serverBefore = cpuMicros(server!);
-  for (let round = 0; round < Number(values.rounds); round += 1)
-    for (const fn of functions) latencies.push((await client.send(running.invokeTarget(fn), BODY)).ms);
+  const sequence = Array.from({ length: Number(values.rounds) }, () => functions).flat();
+  for (const [i, fn] of sequence.entries()) {
+    if (Number(values.pause) > 0 && i > 0 && i % Number(values.slice) === 0) await delay(Number(values.pause));
+    latencies.push((await client.send(running.invokeTarget(fn), BODY)).ms);
+  }
   const cpu = (usage() - before) / latencies.length;
   const serverCpu = (cpuMicros(server!) - serverBefore) / latencies.length;
   const summary = summarize(latencies);
