@@ -3,12 +3,12 @@
 // link-local ranges (169.254.169.254) and other sandboxes stay unreachable. Needs Linux, root and
 // slirp4netns; skips with the reason otherwise.
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { detectIsolation } from '../isolation/detect-isolation.js';
 import { processStat } from '../isolation/owner-identity.js';
+import { descendsFromThisProcess, processesWhere } from '../../testing/processes.js';
 import {
   isolatedHarness,
   isolationSkipReason,
@@ -92,15 +92,7 @@ describe('isolated driver: outbound internet (hearth:network=internet)', { skip,
 
   it("its slirp4netns runs outside Hearth's process group (a Ctrl-C at the terminal leaves it to the shutdown)", async () => {
     const sandbox = await harness.start(prober);
-    const descendsFromUs = (pid: number): boolean => {
-      for (let at = processStat(pid)?.parent; at !== undefined && at > 1; at = processStat(at)?.parent)
-        if (at === process.pid) return true;
-      return false;
-    };
-    const ours = readdirSync('/proc')
-      .filter((name) => /^\d+$/.test(name))
-      .map(Number)
-      .filter((pid) => processStat(pid)?.command === 'slirp4netns' && descendsFromUs(pid));
+    const ours = processesWhere((stat, pid) => stat.command === 'slirp4netns' && descendsFromThisProcess(pid));
     assert.ok(ours.length > 0, 'this test started a slirp4netns');
     for (const pid of ours) assert.notEqual(processStat(pid)?.group, processStat('self')?.group);
     await sandbox.close();

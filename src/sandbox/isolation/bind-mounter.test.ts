@@ -2,23 +2,17 @@
 // Hearth's terminal signals that group, and the shutdown may still need the helper), and it ends
 // when it is closed. The binds themselves are tested with real sandboxes (isolated-pool.test.ts).
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { createBindMounter } from './bind-mounter.js';
 import { processStat } from './owner-identity.js';
 import { eventually } from '../../testing/eventually.js';
+import { processesWhere } from '../../testing/processes.js';
 
 const mounter = createBindMounter();
 
 /** Live (not zombie) children of this process whose command is `command`. */
 function childrenNamed(command: string): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .map(Number)
-    .filter((pid) => {
-      const stat = processStat(pid);
-      return stat?.parent === process.pid && stat.command === command && stat.state !== 'Z';
-    });
+  return processesWhere((stat) => stat.parent === process.pid && stat.command === command && stat.state !== 'Z');
 }
 
 describe(

@@ -1,14 +1,14 @@
 // cgroup v1 on the host's own hierarchies (root and a v1 freezer needed, else skipped): the
 // instance's freezer pin (cgroup-v1.ts) and the kill loop on a real process tree.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readCgroupMounts } from './cgroup-hierarchy.js';
 import { CgroupV1, FREEZER_PIN } from './cgroup-v1.js';
 import { cpuQuota, MB } from './resource-limits.js';
 import { eventually } from '../../testing/eventually.js';
+import { forkingTree } from '../../testing/processes.js';
 
 const PARENT = 'hearth-test';
 const mounts = await readCgroupMounts().catch(() => undefined);
@@ -61,15 +61,9 @@ describe('cgroup v1: the freezer pin and the kill loop', { skip }, () => {
     const instance = `kill-${process.pid}`;
     for (const frozenFirst of [false, true]) {
       const sandbox = await cgroups.create(instance, String(Number(frozenFirst)), limits);
-      // A shell that keeps forking sleeps: new pids appear while the loop kills. It starts forking
-      // only once it is in every hierarchy (a line on its stdin): a sleep forked between two of the
-      // writes would sit in the memory cgroup but not in pids, where the kill loop looks, and keep
-      // the memory cgroup busy for 30 s (the EBUSY on rmdir this test met twice in full runs).
-      const tree = spawn('/bin/sh', ['-c', 'read go; while :; do sleep 30 & sleep 0.001; done'], {
-        stdio: ['pipe', 'ignore', 'ignore'],
-      });
-      for (const procs of sandbox.procsFiles) writeFileSync(procs, String(tree.pid));
-      tree.stdin!.end('go\n');
+      // It forks only once it is in every hierarchy: a sleep in memory but not in pids, where the
+      // kill loop looks, kept the memory cgroup busy (the EBUSY on rmdir this test met twice).
+      forkingTree(sandbox.procsFiles);
       await eventually(async () => (await sandbox.pids()).length > 1, 5_000, 'the tree forked');
       if (frozenFirst) assert.equal(sandbox.setFrozen(true), true);
       await sandbox.kill();

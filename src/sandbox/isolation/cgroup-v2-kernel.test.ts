@@ -4,13 +4,13 @@
 // are core features of every v2 cgroup. Limits are pinned file by file in cgroup-v2.test.ts.
 // Needs root and a cgroup2 mount with cgroup.kill (Linux ≥ 5.14); skips with the reason otherwise.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readCgroupMounts } from './cgroup-hierarchy.js';
 import { CgroupV2, SandboxCgroupV2 } from './cgroup-v2.js';
 import { eventually } from '../../testing/eventually.js';
+import { forkingTree } from '../../testing/processes.js';
 
 const PARENT = `hearth-test-v2-${process.pid}`;
 const v2 = (await readCgroupMounts().catch(() => undefined))?.v2;
@@ -35,12 +35,6 @@ function makeCgroup(...names: string[]): string {
   const dir = path.join(v2!, PARENT, ...names);
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/** A shell that keeps forking sleeps, moved into `dir`: new pids appear while the kill runs. */
-function forkingTree(dir: string): void {
-  const tree = spawn('/bin/sh', ['-c', 'while :; do sleep 30 & sleep 0.001; done'], { stdio: 'ignore' });
-  writeFileSync(path.join(dir, 'cgroup.procs'), String(tree.pid));
 }
 
 /** Waits until cgroup.events says `frozen <0|1>`: the kernel's word that every task has stopped, or runs again. */
@@ -69,7 +63,7 @@ describe('cgroup v2 on the kernel: membership, freezing and killing', { skip }, 
     for (const frozenFirst of [false, true]) {
       const dir = makeCgroup('instance', `s${Number(frozenFirst)}`);
       const sandbox = new SandboxCgroupV2(dir);
-      forkingTree(dir);
+      forkingTree([path.join(dir, 'cgroup.procs')]);
       await eventually(async () => (await sandbox.pids()).length > 1, 5_000, 'the tree forked');
       assert.equal(sandbox.setFrozen(true), true);
       await frozenState(dir, true);
@@ -87,8 +81,8 @@ describe('cgroup v2 on the kernel: membership, freezing and killing', { skip }, 
 
   it("the stale sweep's removeInstance kills and removes every sandbox of a dead instance", async () => {
     const [first, second] = [makeCgroup('dead', 'a'), makeCgroup('dead', 'b')];
-    forkingTree(first);
-    forkingTree(second);
+    forkingTree([path.join(first, 'cgroup.procs')]);
+    forkingTree([path.join(second, 'cgroup.procs')]);
     new SandboxCgroupV2(second).setFrozen(true);
     const cgroups = new CgroupV2(v2!, PARENT);
     assert.deepEqual(await cgroups.instances(), ['dead']);
