@@ -1,8 +1,12 @@
 // How much each run measures: `--quick` (under 3 minutes with every peer) or the full run.
 
 export interface Plan {
-  /** Unmeasured invokes before the warm measurements. */
+  /**
+   * Unmeasured invokes before the warm measurements (c=1), and per concurrent loop before each
+   * throughput level: enough for the JIT of a new server and of each new runtime to settle.
+   */
   readonly warmup: number;
+  readonly warmupPerLoop: number;
   /** Sequential warm invokes at concurrency 1 (stopping early after warmMs for slow peers). */
   readonly warm: number;
   readonly warmMs: number;
@@ -35,7 +39,8 @@ export interface Options {
 export function planFor(quick: boolean): Plan {
   return quick
     ? {
-        warmup: 200,
+        warmup: 1_000,
+        warmupPerLoop: 250,
         warm: 1_000,
         warmMs: 4_000,
         concurrencies: [8, 32],
@@ -52,7 +57,8 @@ export function planFor(quick: boolean): Plan {
         manySlices: 8,
       }
     : {
-        warmup: 500,
+        warmup: 2_000,
+        warmupPerLoop: 250,
         warm: 5_000,
         warmMs: 30_000,
         concurrencies: [8, 32],

@@ -95,11 +95,12 @@ export async function measureWarmInterleaved(
   const countShares = evenShares(plan.throughputCount, rounds);
   for (const concurrency of plan.concurrencies) {
     // Unmeasured first, so every concurrent loop has a warm sandbox: otherwise the run would time
-    // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32).
+    // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32), and
+    // the JIT warm-up of their new runtimes (docs/benchmarks.md, "Warm-up").
     for (const entry of entries)
       await out.slice(entry.label, `warm-up c=${concurrency}`, () =>
         client
-          .concurrent(entry.target, BODY, concurrency, concurrency * 25, plan.throughputMs / 2)
+          .concurrent(entry.target, BODY, concurrency, concurrency * plan.warmupPerLoop, plan.throughputMs / 2)
           .then(() => undefined),
       );
     const runs = new Map(
