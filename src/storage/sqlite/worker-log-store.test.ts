@@ -6,7 +6,7 @@
 // That lost the first lines of a restarted server while its pollers claimed and finished events.)
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -34,7 +34,32 @@ const line = (message: string): LogEvent => ({
   source: 'function',
 });
 
+/** A thread's nice value (field 19 of /proc/self/task/<tid>/stat), or NaN once it is gone. */
+const niceOf = (tid: string): number => {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  } catch {
+    return Number.NaN;
+  }
+};
+
 void describe('WorkerLogStore', () => {
+  void it('runs its thread 10 nicer than the process: on busy cores its batches wait, invocations do not', async () => {
+    const file = path.join(root, 'nice.db');
+    await openSqliteStorage(file, { logRetentionEvents: 1000 }).close(); // the schema
+    const own = niceOf(String(process.pid));
+    const store = new WorkerLogStore(file, 1000);
+    try {
+      await store.append('fn', [line('stored by a nicer thread')]); // the thread has started and answered
+      const nices = readdirSync('/proc/self/task').map(niceOf);
+      assert.ok(nices.includes(Math.min(19, own + 10)), `a thread at nice ${own + 10} among ${nices.join(' ')}`);
+      assert.equal(niceOf(String(process.pid)), own, 'the main thread keeps its priority');
+    } finally {
+      await store.close();
+    }
+  });
+
   void it('stores every batch while another connection keeps writing to the same file', async () => {
     const file = path.join(root, 'busy.db');
     const storage = openSqliteStorage(file, { logRetentionEvents: 1000, logsInWorker: true });
