@@ -11,11 +11,13 @@ export interface ProcessStat {
   readonly state: string;
   readonly parent: number;
   readonly group: number;
+  /** Nice value (field 19); on Linux a thread's own, read through /proc/<tid>/stat. */
+  readonly nice: number;
   /** Clock ticks since boot (field 22). */
   readonly startTime: string;
 }
 
-/** /proc/<pid>/stat of `pid`, or undefined when the process does not exist. */
+/** /proc/<pid>/stat of `pid` (or of a thread, by its tid), or undefined when it does not exist. */
 export function processStat(pid: number | 'self'): ProcessStat | undefined {
   let stat: string;
   try {
@@ -31,6 +33,7 @@ export function processStat(pid: number | 'self'): ProcessStat | undefined {
     state: fields[0] ?? '',
     parent: Number(fields[1]),
     group: Number(fields[2]),
+    nice: Number(fields[16]),
     startTime: fields[19] ?? '',
   };
 }

@@ -6,12 +6,13 @@
 // That lost the first lines of a restarted server while its pollers claimed and finished events.)
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { LogSink } from '../../observability/log-sink.js';
+import { processStat } from '../../sandbox/isolation/owner-identity.js';
 import type { LogEvent, LogSource, LogStore } from '../ports.js';
 import type { BusyWriterData } from './busy-writer.fixture.js';
 import { openSqliteStorage } from './sqlite-storage.js';
@@ -34,15 +35,8 @@ const line = (message: string): LogEvent => ({
   source: 'function',
 });
 
-/** A thread's nice value (field 19 of /proc/self/task/<tid>/stat), or NaN once it is gone. */
-const niceOf = (tid: string): number => {
-  try {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  } catch {
-    return Number.NaN;
-  }
-};
+/** A thread's nice value, or NaN once it is gone. */
+const niceOf = (tid: string): number => processStat(Number(tid))?.nice ?? Number.NaN;
 
 void describe('WorkerLogStore', () => {
   void it('runs its thread 10 nicer than the process: on busy cores its batches wait, invocations do not', async () => {
