@@ -14,6 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { InvokeClient } from '../invoke-client.js';
 import { BODY, sumTrees } from '../measure.js';
+import { sandboxMemory } from '../sandbox-memory.js';
 import { mib } from '../stats.js';
 import { startHearthTarget } from '../targets/hearth-target.js';
 
@@ -46,12 +47,11 @@ try {
   await delay(1000);
   const hostAfter = hostInUse();
   const after = sumTrees(running.memoryRoots(functions));
-  const per = (bytes: number): string => `${mib(bytes / count)} MiB`;
+  const memory = sandboxMemory('child-processes', before, after, count);
   process.stdout.write(
     `${count} idle warm sandboxes (${values.isolation}), per sandbox: ` +
-      `RSS ${per(after.descendantBytes - before.descendantBytes)}, ` +
-      `PSS ${per(after.descendantPssBytes - before.descendantPssBytes)}, ` +
-      `host in use ${per(hostAfter - hostBefore)} (MemTotal − MemAvailable)\n`,
+      `RSS ${mib(memory.perSandboxBytes)} MiB, PSS ${mib(memory.perSandboxPssBytes)} MiB, ` +
+      `host in use ${mib((hostAfter - hostBefore) / count)} MiB (MemTotal − MemAvailable)\n`,
   );
 } finally {
   client.close();
