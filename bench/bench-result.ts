@@ -62,6 +62,12 @@ export interface BenchResult {
   readonly inProcess: WarmResult;
   /** The handler behind a bare node:http server in its own process, same client. */
   readonly floor: WarmResult;
+  /**
+   * The same server with the handler in another process per concurrent request, one unix-socket
+   * hop away (process-hop-floor.ts): the least running handlers outside the server adds. Absent
+   * in runs before 2026-11-27 11:00, and when it failed.
+   */
+  readonly processHopFloor?: WarmResult;
   /** Hearth first, then the peers. */
   readonly targets: readonly TargetResult[];
   /** Async invocation: events accepted per second and 202 → completion (bench/async.ts). */

@@ -38,11 +38,31 @@ describe('renderRun', () => {
     assert.equal(row(markdown, 'Warm', 'serverless-offline')[6], '3.00× better / 3.00× better');
   });
 
-  it('gives throughput as a share of the floor and against Hearth', () => {
+  it('gives throughput as a share of both floors and against Hearth', () => {
     const cells = row(markdown, 'Throughput', 'serverless-offline');
     assert.equal(cells[1], '1000');
     assert.equal(cells[5], '10 % / 10 %');
-    assert.equal(cells[6], '5.00× better / 5.00× better');
+    // 1,000 of the process-hop floor's 8,000.
+    assert.equal(cells[6], '13 % / 13 %');
+    assert.equal(cells[7], '5.00× better / 5.00× better');
+    assert.deepEqual(row(markdown, 'Throughput', 'hearth').slice(5, 7), ['50 % / 50 %', '63 % / 63 %']);
+  });
+
+  it('shows the process-hop floor beside the HTTP floor, and what its hop adds', () => {
+    assert.deepEqual(row(markdown, 'Warm', 'process-hop floor').slice(1, 5), [
+      '0.200',
+      '0.400',
+      '0.400',
+      '+0.100 / +0.200',
+    ]);
+    assert.equal(row(markdown, 'Throughput', 'process-hop floor')[1], '8000');
+  });
+
+  it('leaves the process-hop floor out of a run that has none (results before it existed)', () => {
+    const { processHopFloor: _omitted, ...older } = sampleResult();
+    const before = renderRun(older);
+    assert.doesNotMatch(before, /process-hop/);
+    assert.equal(row(before, 'Throughput', 'serverless-offline')[6], '5.00× better / 5.00× better');
   });
 
   it('shows the pre-started pool row beside the cold starts without it, and the goals they meet', () => {

@@ -83,6 +83,7 @@ function warmTable(result: BenchResult, ran: readonly TargetResult[], hearth: Ta
     [
       row('in-process handler (floor)', result.inProcess, false),
       row('HTTP floor', result.floor, false),
+      ...(result.processHopFloor !== undefined ? [row('process-hop floor', result.processHopFloor, false)] : []),
       ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
     ],
   );
@@ -91,22 +92,29 @@ function warmTable(result: BenchResult, ran: readonly TargetResult[], hearth: Ta
 function throughputTable(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string {
   const levels = result.plan.concurrencies;
   const at = (w: WarmResult | undefined, c: number) => w?.throughput.find((t) => t.concurrency === c);
+  const hop = result.processHopFloor;
+  const share = (w: WarmResult, floor: WarmResult): string =>
+    levels.map((c) => pct(at(w, c)?.perSecond, at(floor, c)?.perSecond)).join(' / ');
   const row = (name: string, w: WarmResult, peer: boolean): Row => [
     name,
     ...levels.flatMap((c) => [at(w, c)?.perSecond.toFixed(0) ?? '—', ms(at(w, c)?.latency.p99 ?? Number.NaN)]),
-    levels.map((c) => pct(at(w, c)?.perSecond, at(result.floor, c)?.perSecond)).join(' / '),
+    share(w, result.floor),
+    ...(hop !== undefined ? [share(w, hop)] : []),
     peer ? levels.map((c) => compare(at(hearth?.warm, c)?.perSecond, at(w, c)?.perSecond, 'higher')).join(' / ') : '—',
   ];
+  const levelNames = levels.map((c) => `c=${c}`).join(' / ');
   return table(
     [
       'target',
       ...levels.flatMap((c) => [`c=${c} invokes/s`, `c=${c} p99`]),
-      `of HTTP floor (${levels.map((c) => `c=${c}`).join(' / ')})`,
+      `of HTTP floor (${levelNames})`,
+      ...(hop !== undefined ? [`of process-hop floor (${levelNames})`] : []),
       'Hearth vs this',
     ],
     [
       row('in-process handler (floor)', result.inProcess, false),
       row('HTTP floor', result.floor, false),
+      ...(hop !== undefined ? [row('process-hop floor', hop, false)] : []),
       ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
     ],
   );

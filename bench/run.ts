@@ -1,24 +1,23 @@
 // `npm run bench [-- --quick] [-- --only hearth,lambda-local] [-- --no-write]`: Hearth next to the
-// floor (the handler in-process, and behind a bare node:http server) and next to the peers users
+// floors (the handler in-process; behind a bare node:http server; and behind that server in
+// another process, one unix-socket hop away) and next to the peers users
 // pick today (serverless-offline, lambda-local, Architect sandbox), all with the same handler and
 // the same client. See docs/benchmarks.md for what each number means.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hearthBin, repoRoot } from '../test/support/repo-root.js';
 import { ASYNC_PLAN, ASYNC_QUICK_PLAN, describeAsync, measureAsync, type AsyncBenchResult } from './async.js';
 import type { BenchResult, TargetResult } from './bench-result.js';
 import { measureInProcess } from './in-process-floor.js';
 import { InvokeClient } from './invoke-client.js';
 import { describeMachine } from './machine.js';
+import { startFloor } from './floors.js';
 import { BODY, firstLines, log, measurePoolCold } from './measure.js';
 import { parseOptions, planFor } from './plan.js';
 import { renderRun } from './report-tables.js';
 import { writeResults } from './results-file.js';
-import { startServer } from './server-process.js';
 import { measureManyInterleaved, measureSideBySide } from './side-by-side.js';
-import { SigV4Signer } from './sigv4-signer.js';
 import { measureVersionsAndConcurrency } from './versions-concurrency.js';
 import { architectTarget } from './targets/architect-target.js';
 import type { BenchTarget } from './targets/bench-target.js';
@@ -52,26 +51,18 @@ async function main(): Promise<void> {
   const client = new InvokeClient(Math.max(...plan.concurrencies));
   const inProcess = await measureInProcess(plan, BODY);
   log('in-process', `p50 ${inProcess.latency.p50.toFixed(4)} ms`);
-  const floorServer = await startServer(
-    process.execPath,
-    [path.join(path.dirname(fileURLToPath(import.meta.url)), 'floor-server.js')],
-    { ready: /floor listening on (\d+)/, timeoutMs: 10_000 },
-  );
-  const floorTarget = {
-    url: new URL(`http://127.0.0.1:${floorServer.match[1]}`),
-    path: '/2015-03-31/functions/echo/invocations',
-    signer: new SigV4Signer({ accessKeyId: 'FLOOR', secretAccessKey: 'floor' }, 'us-east-1'),
-  };
+  const floors = [await startFloor('HTTP floor'), await startFloor('process-hop floor')];
   const failed: TargetResult[] = [];
   const benches = await benchTargets(root, wanted, failed);
-  const sideBySide = await measureSideBySide(
-    client,
-    { label: 'HTTP floor', target: floorTarget },
-    benches,
-    plan,
-  ).finally(() => floorServer.stop());
-  if ('error' in sideBySide.floor) throw new Error(`the HTTP floor failed: ${sideBySide.floor.error}`);
-  const floor = sideBySide.floor.warm;
+  const sideBySide = await measureSideBySide(client, floors, benches, plan).finally(() =>
+    Promise.all(floors.map((floor) => floor.stop())),
+  );
+  const [floorOutcome, hopOutcome] = sideBySide.floors;
+  if (floorOutcome === undefined || 'error' in floorOutcome)
+    throw new Error(`the HTTP floor failed: ${floorOutcome?.error ?? 'not measured'}`);
+  const floor = floorOutcome.warm;
+  if (hopOutcome !== undefined && 'error' in hopOutcome) log('process-hop floor', `failed: ${hopOutcome.error}`);
+  const processHopFloor = hopOutcome !== undefined && 'warm' in hopOutcome ? hopOutcome.warm : undefined;
 
   const targets: TargetResult[] = [...failed];
   for (const measured of sideBySide.targets) {
@@ -128,6 +119,7 @@ async function main(): Promise<void> {
     notes,
     inProcess,
     floor,
+    ...(processHopFloor !== undefined ? { processHopFloor } : {}),
     targets,
     ...(asyncResult !== undefined ? { async: asyncResult } : {}),
   };

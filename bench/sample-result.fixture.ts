@@ -22,6 +22,7 @@ export function sampleResult(date = '2025-01-01T10:00:00.000Z'): BenchResult {
     notes: ['every process started without NODE_EXTRA_CA_CERTS'],
     inProcess: warm(0.001, 900_000),
     floor: warm(0.1, 10_000),
+    processHopFloor: warm(0.2, 8_000),
     targets: [
       {
         name: 'hearth',

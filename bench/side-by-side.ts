@@ -1,7 +1,7 @@
 // The phases every server runs at once, interleaved (interleave.ts): warm latency at c=1 and
 // throughput on one function, then the cold starts of new functions and the weight of their idle
 // sandboxes; and, on servers of their own with room for fewer sandboxes than functions, the
-// many-functions run. All servers (the HTTP floor, Hearth and each peer) are started first; each
+// many-functions run. All servers (the two floors, Hearth and each peer) are started first; each
 // phase is cut into rounds, each round gives every server one slice, the order rotated each round.
 // This host's speed moves by tens of percent within minutes: run one server after another and
 // that drift lands between them; interleaved, it lands on all of them alike.
@@ -221,15 +221,16 @@ async function startEach(
 }
 
 /**
- * Starts every target (with the warm function and plan.cold new ones), measures them and the HTTP
- * floor side by side, and stops them. Returns the floor's warm result and one result per target.
+ * Starts every target (with the warm function and plan.cold new ones), measures them and the
+ * floors side by side (the floors in the warm phases only), and stops them. Returns each floor's
+ * warm outcome, in the order given, and one result per target.
  */
 export async function measureSideBySide(
   client: InvokeClient,
-  floor: WarmEntry,
+  floors: readonly WarmEntry[],
   benches: readonly BenchTarget[],
   plan: Plan,
-): Promise<{ floor: WarmOutcome; targets: TargetResult[] }> {
+): Promise<{ floors: WarmOutcome[]; targets: TargetResult[] }> {
   const coldFunctions = Array.from({ length: plan.cold }, (_, i) => `cold${i}`);
   const base = (bench: BenchTarget): TargetResult => ({ name: bench.name, version: bench.version, how: bench.how });
   const { started, failed } = await startEach(benches, { functions: [WARM_FUNCTION, ...coldFunctions] }, 'server');
@@ -241,7 +242,7 @@ export async function measureSideBySide(
     const warm = await measureWarmInterleaved(
       client,
       [
-        floor,
+        ...floors,
         ...started.map(({ bench, running }) => ({ label: bench.name, target: running.invokeTarget(WARM_FUNCTION) })),
       ],
       plan,
@@ -260,7 +261,7 @@ export async function measureSideBySide(
         ...(Object.keys(phaseErrors).length > 0 ? { phaseErrors } : {}),
       };
     });
-    return { floor: warm.get(floor.label)!, targets: [...targets, ...failedToStart] };
+    return { floors: floors.map((floor) => warm.get(floor.label)!), targets: [...targets, ...failedToStart] };
   } finally {
     for (const { running } of started) await running.stop();
   }

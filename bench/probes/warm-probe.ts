@@ -13,19 +13,20 @@
 //     [--n 3000] [--seconds 5] [--concurrency 1,8] [--profile /tmp/prof] [--perf /tmp/perf] [--rounds 1] [--floor] [--series PREFIX]
 //     [--runtime-node-flags '--single-threaded-gc']
 //
+// With --floor the two floors (bench/floors.ts) run the same phases first; the process-hop
+// floor's "runtime" is its handler processes.
+//
 // HEARTH_E2E_ENTRY=/other/checkout/bin/hearth.js measures another build. Not part of `npm run bench`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdirSync, mkdtempSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InvokeClient, type InvokeTarget } from '../invoke-client.js';
+import { startFloor } from '../floors.js';
 import { BODY } from '../measure.js';
 import { cpuMicros as cpuOf, descendantPids as descendants } from '../process-tree.js';
-import { startServer } from '../server-process.js';
-import { SigV4Signer } from '../sigv4-signer.js';
 import { ms, summarize } from '../stats.js';
 import { hearthTarget } from '../targets/hearth-target.js';
 import { serverProfiler } from './server-profiler.js';
@@ -171,18 +172,11 @@ async function main(): Promise<void> {
   }
   for (let round = 0; round < Number(values.rounds); round++) {
     if (values.floor) {
-      const floor = await startServer(
-        process.execPath,
-        [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'floor-server.js')],
-        { ready: /floor listening on (\d+)/, timeoutMs: 10_000 },
-      );
-      const target = {
-        url: new URL(`http://127.0.0.1:${floor.match[1]}`),
-        path: '/',
-        signer: new SigV4Signer({ accessKeyId: 'FLOOR', secretAccessKey: 'floor' }, 'us-east-1'),
-      };
-      await phases('floor', client, target, floor.pid);
-      await floor.stop();
+      for (const label of ['HTTP floor', 'process-hop floor'] as const) {
+        const floor = await startFloor(label);
+        await phases(label, client, floor.target, floor.pid);
+        await floor.stop();
+      }
     }
     const variant = values.isolation === 'off' ? 'hearth-process' : 'hearth';
     const running = await hearthTarget('probe', variant).start({ functions: [FN], env });
