@@ -58,6 +58,14 @@ describe('renderRun', () => {
     assert.equal(row(markdown, 'Throughput', 'process-hop floor')[1], '8000');
   });
 
+  it('says what Hearth adds beyond the process-hop floor, under the goals', () => {
+    // Hearth 0.4 / 0.8 ms and 5,000/s against the floor's 0.2 / 0.4 ms and 8,000/s.
+    assert.match(
+      markdown,
+      /Against the process-hop floor \(no goal[^)]*\): warm \+0\.200 ms p50 and \+0\.400 ms p99 over it; throughput 63 % at c=8, 63 % at c=32 of its rate\./,
+    );
+  });
+
   it('leaves the process-hop floor out of a run that has none (results before it existed)', () => {
     const { processHopFloor: _omitted, ...older } = sampleResult();
     const before = renderRun(older);

@@ -55,7 +55,34 @@ export function renderRun(result: BenchResult): string {
     '### Hearth against its goals (issue 5)',
     '',
     goalsTable(result, hearth),
+    ...againstProcessHop(result, hearth),
   ].join('\n');
+}
+
+/**
+ * Hearth against the process-hop floor, which sets no goal: what Hearth adds beyond the one hop to
+ * another process that isolation needs. Nothing for runs without that floor.
+ */
+function againstProcessHop(result: BenchResult, hearth: TargetResult | undefined): string[] {
+  const hop = result.processHopFloor;
+  const w = hearth?.warm;
+  if (hop === undefined || w === undefined) return [];
+  const share = result.plan.concurrencies
+    .map((c) => {
+      const [mine, floor] = [w, hop].map((r) => r.throughput.find((t) => t.concurrency === c)?.perSecond);
+      return `${pct(mine, floor)} at c=${c}`;
+    })
+    .join(', ');
+  return [
+    '',
+    `Against the process-hop floor (no goal; what Hearth adds beyond the hop isolation needs): warm ` +
+      `+${ms(w.latency.p50 - hop.latency.p50)} ms p50 and ${signed(w.latency.p99 - hop.latency.p99)} ms p99 over it; ` +
+      `throughput ${share} of its rate.`,
+  ];
+}
+
+function signed(value: number): string {
+  return value < 0 ? `−${ms(-value)}` : `+${ms(value)}`;
 }
 
 function status(t: TargetResult): string {
