@@ -95,6 +95,58 @@ describe('held sandboxes: the pool', () => {
     assert.equal(made[2]!.destroyed, true, 'close destroys the held ones');
   });
 
+  it('makes one per start that answered while starts follow each other, and fills up only when none is starting', async () => {
+    // Each make waits until the test lets it finish.
+    const finishes: Array<() => void> = [];
+    const made: Array<ReturnType<typeof fakeHeld>> = [];
+    const pool = new HeldSandboxes(
+      () =>
+        new Promise<HeldSandbox>((resolve) => {
+          finishes.push(() => {
+            const held = fakeHeld();
+            made.push(held);
+            resolve(held);
+          });
+        }),
+      undefined,
+      2,
+    );
+    const turns = async (): Promise<void> => {
+      for (let turn = 0; turn < 10; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const start = (): { answer(): void } => {
+      let answer = (): void => undefined;
+      pool.take(node, new Promise<void>((resolve) => (answer = resolve)));
+      return { answer };
+    };
+    // Nothing of the kind starting: filled to its depth.
+    const first = start();
+    first.answer();
+    await turns();
+    finishes.shift()!();
+    await turns();
+    finishes.shift()!();
+    await turns();
+    assert.equal(made.length, 2, 'full while nothing is starting');
+
+    // Back-to-back starts: a takes one, answers (a make for it begins), b takes the other at once.
+    const a = start();
+    a.answer();
+    const b = start();
+    await turns();
+    assert.equal(finishes.length, 1, 'one make for a');
+    finishes.shift()!();
+    await turns();
+    assert.equal(finishes.length, 0, 'no second make while b is still starting (it would land on b alone)');
+    b.answer();
+    await turns();
+    assert.equal(finishes.length, 1, 'b answered: its make begins, beside the start that follows b');
+    finishes.shift()!();
+    await turns();
+    assert.equal(made.length, 4);
+    await pool.close();
+  });
+
   it('drops and destroys one that ended while held, and destroys the rest at close', async () => {
     const sandboxes: Array<ReturnType<typeof fakeHeld>> = [];
     const pool = new HeldSandboxes(async () => {

@@ -10,8 +10,8 @@
 // Unlike the pre-started pool no runtime is running, so any runtime can be held (custom ones too),
 // and a held sandbox uses ~1 MB (bwrap, the init and the forwarder), not counted against the host's
 // memory budget; a taken one counts as its function's sandbox from then on. Up to `depth` are held
-// per kind (the driver holds two), made one at a time, refilled after the start that took one
-// answered (first-answer.ts).
+// per kind (the driver holds two), made one at a time: one for each start of the kind once it has
+// answered (first-answer.ts), and up to the depth only while no start of the kind is under way.
 import { chownSync } from 'node:fs';
 import type { SandboxProcess, SandboxSpec } from '../sandbox-driver.js';
 import type { BindMounter, SandboxBind } from '../isolation/bind-mounter.js';
@@ -74,6 +74,10 @@ export class HeldSandboxes {
   private readonly ready = new Map<string, HeldSandbox[]>();
   /** The make under way per kind: true once its sandbox is held. */
   private readonly making = new Map<string, Promise<boolean>>();
+  /** Per kind: starts that took (or looked for) a held sandbox and have not answered yet. */
+  private readonly starting = new Map<string, number>();
+  /** Per kind: makes owed to starts that have answered. */
+  private readonly owed = new Map<string, number>();
   private readonly waiters = new Map<string, Array<() => void>>();
   private closed = false;
 
@@ -85,14 +89,32 @@ export class HeldSandboxes {
 
   /** A held sandbox of this kind, if one is ready; the kind is filled again once `refillAfter` settles. */
   take(kind: HeldKind, refillAfter: Promise<void>): HeldSandbox | undefined {
-    const held = this.ready.get(heldKey(kind))?.shift();
-    void refillAfter.then(() => this.fill(kind));
+    const key = heldKey(kind);
+    const held = this.ready.get(key)?.shift();
+    bump(this.starting, key, 1);
+    void refillAfter.then(() => {
+      bump(this.starting, key, -1);
+      bump(this.owed, key, 1);
+      this.fill(kind);
+    });
     return held;
   }
 
+  /**
+   * Makes one if the kind is short, one at a time: for each start that answered, or, with no start
+   * of the kind under way, until the kind is full. Never more while a start is under way: two makes
+   * in a row during one start and none during the next made back-to-back starts alternate between
+   * slow and fast (the many-functions run: a make is ~20 ms of CPU beside a start on two cores).
+   */
   private fill(kind: HeldKind): void {
     const key = heldKey(kind);
-    if (this.closed || (this.ready.get(key)?.length ?? 0) >= this.depth || this.making.has(key)) return;
+    if (this.closed || this.making.has(key)) return;
+    if ((this.ready.get(key)?.length ?? 0) >= this.depth) {
+      this.owed.delete(key);
+      return;
+    }
+    if ((this.owed.get(key) ?? 0) > 0) bump(this.owed, key, -1);
+    else if ((this.starting.get(key) ?? 0) > 0) return;
     const making = this.make(kind).then(
       async (held) => {
         if (this.closed) {
@@ -120,7 +142,8 @@ export class HeldSandboxes {
       },
     );
     this.making.set(key, making);
-    // After a success, on to the next one if the kind is still short; a failure waits for the next start.
+    // After a success, on to the next one if one is owed (or nothing of the kind is starting); a
+    // failure waits for the next start.
     void making.then((made) => {
       this.making.delete(key);
       if (made) this.fill(kind);
@@ -149,4 +172,11 @@ export class HeldSandboxes {
     this.ready.clear();
     await Promise.all(held.map((sandbox) => sandbox.destroy()));
   }
+}
+
+/** Adds `by` to a per-kind count, dropping it at zero. */
+function bump(counts: Map<string, number>, key: string, by: number): void {
+  const next = (counts.get(key) ?? 0) + by;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }
