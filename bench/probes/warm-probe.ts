@@ -19,7 +19,7 @@
 // HEARTH_E2E_ENTRY=/other/checkout/bin/hearth.js measures another build. Not part of `npm run bench`.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync, mkdirSync, mkdtempSync, chmodSync } from 'node:fs';
+import { writeFileSync, mkdirSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -154,10 +154,11 @@ async function main(): Promise<void> {
     env['NODE_OPTIONS'] = `--import ${serverProfiler(profile)}`;
   }
   const runtimeFlags = values['runtime-node-flags'];
+  let wrapperDir: string | undefined;
   if (runtimeFlags !== undefined) {
     // V8/Node flags for the runtimes only (an experiment: the catalog's argv stays as it is).
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'warm-probe-'));
-    const wrapper = path.join(dir, 'node-flagged.sh');
+    wrapperDir = mkdtempSync(path.join(os.tmpdir(), 'warm-probe-'));
+    const wrapper = path.join(wrapperDir, 'node-flagged.sh');
     writeFileSync(wrapper, `#!/bin/sh\nexec ${process.execPath} ${runtimeFlags} "$@"\n`);
     chmodSync(wrapper, 0o755);
     env['HEARTH_NODE'] = wrapper;
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
     }
   }
   client.close();
+  if (wrapperDir !== undefined) rmSync(wrapperDir, { recursive: true, force: true });
 }
 
 await main();
