@@ -1,9 +1,9 @@
 // Renders one run as the Markdown tables of docs/benchmarks.md: every row next to the floor and
 // every peer next to Hearth, as ratios from ratio.ts. Pure: a BenchResult in, Markdown out.
-import type { BenchResult, ManyFunctionsResult, TargetResult, WarmResult } from './bench-result.js';
+import type { BenchResult, ManyFunctionsResult, TargetResult, Throughput, WarmResult } from './bench-result.js';
 import { compare, ratio, times } from './ratio.js';
 import { table, type Row } from './markdown-table.js';
-import { mib, ms, type LatencySummary } from './stats.js';
+import { mib, ms, signedMs, type LatencySummary } from './stats.js';
 import { renderVersionsSection } from './versions-report.js';
 import { ASYNC_ACCEPT_GOAL, bestAcceptRate, renderAsyncSection } from './async-report.js';
 
@@ -69,20 +69,15 @@ function againstProcessHop(result: BenchResult, hearth: TargetResult | undefined
   if (hop === undefined || w === undefined) return [];
   const share = result.plan.concurrencies
     .map((c) => {
-      const [mine, floor] = [w, hop].map((r) => r.throughput.find((t) => t.concurrency === c)?.perSecond);
-      return `${pct(mine, floor)} at c=${c}`;
+      return `${pct(rateAt(w, c)?.perSecond, rateAt(hop, c)?.perSecond)} at c=${c}`;
     })
     .join(', ');
   return [
     '',
     `Against the process-hop floor (no goal; what Hearth adds beyond the hop isolation needs): warm ` +
-      `+${ms(w.latency.p50 - hop.latency.p50)} ms p50 and ${signed(w.latency.p99 - hop.latency.p99)} ms p99 over it; ` +
+      `+${ms(w.latency.p50 - hop.latency.p50)} ms p50 and ${signedMs(w.latency.p99 - hop.latency.p99)} ms p99 over it; ` +
       `throughput ${share} of its rate.`,
   ];
-}
-
-function signed(value: number): string {
-  return value < 0 ? `−${ms(-value)}` : `+${ms(value)}`;
 }
 
 function status(t: TargetResult): string {
@@ -118,16 +113,17 @@ function warmTable(result: BenchResult, ran: readonly TargetResult[], hearth: Ta
 
 function throughputTable(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string {
   const levels = result.plan.concurrencies;
-  const at = (w: WarmResult | undefined, c: number) => w?.throughput.find((t) => t.concurrency === c);
   const hop = result.processHopFloor;
   const share = (w: WarmResult, floor: WarmResult): string =>
-    levels.map((c) => pct(at(w, c)?.perSecond, at(floor, c)?.perSecond)).join(' / ');
+    levels.map((c) => pct(rateAt(w, c)?.perSecond, rateAt(floor, c)?.perSecond)).join(' / ');
   const row = (name: string, w: WarmResult, peer: boolean): Row => [
     name,
-    ...levels.flatMap((c) => [at(w, c)?.perSecond.toFixed(0) ?? '—', ms(at(w, c)?.latency.p99 ?? Number.NaN)]),
+    ...levels.flatMap((c) => [rateAt(w, c)?.perSecond.toFixed(0) ?? '—', ms(rateAt(w, c)?.latency.p99 ?? Number.NaN)]),
     share(w, result.floor),
     ...(hop !== undefined ? [share(w, hop)] : []),
-    peer ? levels.map((c) => compare(at(hearth?.warm, c)?.perSecond, at(w, c)?.perSecond, 'higher')).join(' / ') : '—',
+    peer
+      ? levels.map((c) => compare(rateAt(hearth?.warm, c)?.perSecond, rateAt(w, c)?.perSecond, 'higher')).join(' / ')
+      : '—',
   ];
   const levelNames = levels.map((c) => `c=${c}`).join(' / ');
   return table(
@@ -322,6 +318,11 @@ function isolationCost(
   const plain = result.targets.find((t) => t.name === 'hearth-process');
   const [a, b] = [hearth && value(hearth), plain && value(plain)];
   return a == null || b == null ? undefined : a - b;
+}
+
+/** The throughput level at concurrency `c` of a warm result, if it was measured. */
+function rateAt(w: WarmResult | undefined, c: number): Throughput | undefined {
+  return w?.throughput.find((t) => t.concurrency === c);
 }
 
 function pct(value: number | undefined, base: number | undefined): string {

@@ -38,6 +38,12 @@ export function ms(value: number, digits = 3): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '—';
 }
 
+/** A difference in ms with its sign (+ or −, the minus sign); '—' when there is no value. */
+export function signedMs(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return `${value >= 0 ? '+' : '−'}${ms(Math.abs(value))}`;
+}
+
 /** Bytes as MiB with one decimal; '—' when there is no value. */
 export function mib(bytes: number | null | undefined): string {
   return bytes == null ? '—' : (bytes / 1024 ** 2).toFixed(1);

@@ -3,7 +3,7 @@
 // on its own, and the first invoke served by provisioned concurrency. Pure: results in, Markdown out.
 import type { TargetResult } from './bench-result.js';
 import { table } from './markdown-table.js';
-import { ms } from './stats.js';
+import { ms, signedMs } from './stats.js';
 
 export function renderVersionsSection(hearth: TargetResult | undefined): string {
   return [
@@ -34,8 +34,8 @@ function admissionTable(hearth: TargetResult | undefined): string {
         row.name.replace(/\|/g, '\\|'),
         ms(row.latency.p50),
         ms(row.latency.p99),
-        signed(row.deltaP50),
-        signed(row.deltaP99),
+        signedMs(row.deltaP50),
+        signedMs(row.deltaP99),
         row.verdictP50,
         row.verdictP99,
       ]),
@@ -71,11 +71,6 @@ function provisionedStartTable(hearth: TargetResult | undefined): string {
     '',
     `REPORT of an on-demand cold start: \`${tabs(p.onDemandReport)}\``,
   ].join('\n');
-}
-
-function signed(value: number): string {
-  if (!Number.isFinite(value)) return '—';
-  return `${value >= 0 ? '+' : '−'}${ms(Math.abs(value))}`;
 }
 
 function tabs(line: string): string {
