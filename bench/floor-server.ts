@@ -3,17 +3,14 @@
 // Prints "floor listening on PORT" when ready.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-const handler = async (event: unknown): Promise<unknown> => event;
+import { echoJson } from './echo-handler.js';
 
 const server = http.createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
-    const text = Buffer.concat(chunks).toString('utf8');
-    handler(text === '' ? {} : JSON.parse(text)).then(
-      (result) => {
-        const body = JSON.stringify(result);
+    echoJson(Buffer.concat(chunks).toString('utf8')).then(
+      (body) => {
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
         response.end(body);
       },

@@ -2,9 +2,8 @@
 // Latency per call is measured the same way as an invoke (hrtime around one awaited call).
 import type { Plan } from './plan.js';
 import type { Throughput, WarmResult } from './bench-result.js';
+import { handler } from './echo-handler.js';
 import { summarize } from './stats.js';
-
-const handler = async (event: unknown): Promise<unknown> => event;
 
 export async function measureInProcess(plan: Plan, body: Buffer): Promise<WarmResult> {
   const call = async (): Promise<number> => {
