@@ -13,6 +13,15 @@ export interface Throughput {
   readonly seconds: number;
   readonly perSecond: number;
   readonly latency: LatencySummary;
+  /** The level's unmeasured warm-up just before (results since 2026-11-27 13:00). */
+  readonly warmup?: RateRun;
+}
+
+/** Invokes completed in a time. */
+export interface RateRun {
+  readonly completed: number;
+  readonly seconds: number;
+  readonly perSecond: number;
 }
 
 export interface WarmResult {

@@ -7,6 +7,8 @@ export interface Plan {
    */
   readonly warmup: number;
   readonly warmupPerLoop: number;
+  /** The most time each throughput level's warm-up may take per server. */
+  readonly warmupLoopMs: number;
   /** Sequential warm invokes at concurrency 1 (stopping early after warmMs for slow peers). */
   readonly warm: number;
   readonly warmMs: number;
@@ -41,6 +43,7 @@ export function planFor(quick: boolean): Plan {
     ? {
         warmup: 1_000,
         warmupPerLoop: 250,
+        warmupLoopMs: 1_000,
         warm: 1_000,
         warmMs: 4_000,
         concurrencies: [8, 32],
@@ -57,8 +60,11 @@ export function planFor(quick: boolean): Plan {
         manySlices: 8,
       }
     : {
-        warmup: 2_000,
-        warmupPerLoop: 250,
+        // Each new Node process (a sandbox's runtime, a process-hop floor handler) takes ~5,000
+        // invokes to reach its steady rate (docs/benchmarks.md, "Warm-up").
+        warmup: 5_000,
+        warmupPerLoop: 5_000,
+        warmupLoopMs: 15_000,
         warm: 5_000,
         warmMs: 30_000,
         concurrencies: [8, 32],

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { renderRun, table } from './report-tables.js';
 import { sampleResult } from './sample-result.fixture.js';
 import { summarize } from './stats.js';
+import type { Throughput } from './bench-result.js';
 
 const MiB = 1024 ** 2;
 
@@ -71,6 +72,33 @@ describe('renderRun', () => {
     const before = renderRun(older);
     assert.doesNotMatch(before, /process-hop/);
     assert.equal(row(before, 'Throughput', 'serverless-offline')[6], '5.00× better / 5.00× better');
+  });
+
+  it('shows each level’s warm-up rate beside its measured rate, and no such table for results without it', () => {
+    assert.doesNotMatch(markdown, /while warming/);
+    const result = sampleResult();
+    const warming = (perSecond: number) => (t: Throughput) => ({
+      ...t,
+      warmup: { completed: perSecond * 2, seconds: 2, perSecond },
+    });
+    const targets = result.targets.map((t) =>
+      t.name === 'hearth' && t.warm !== undefined
+        ? { ...t, warm: { ...t.warm, throughput: t.warm.throughput.map(warming(2_500)) } }
+        : t.name === 'serverless-offline' && t.warm !== undefined
+          ? { ...t, warm: { ...t.warm, throughput: t.warm.throughput.map(warming(500)) } }
+          : t,
+    );
+    const rendered = renderRun({ ...result, targets });
+    // Hearth's measured rate is 5,000/s and the peer's 1,000/s.
+    assert.deepEqual(row(rendered, 'Throughput while warming', 'hearth'), [
+      'hearth',
+      '2500 (5000 in 2.0 s)',
+      '2500 (5000 in 2.0 s)',
+      '50 % / 50 %',
+      '—',
+    ]);
+    assert.equal(row(rendered, 'Throughput while warming', 'serverless-offline')[4], '5.00× better / 5.00× better');
+    assert.deepEqual(row(rendered, 'Throughput while warming', 'HTTP floor').slice(1, 4), ['—', '—', '— / —']);
   });
 
   it('shows the pre-started pool row beside the cold starts without it, and the goals they meet', () => {

@@ -34,6 +34,7 @@ export function renderRun(result: BenchResult): string {
     '',
     throughputTable(result, ran, hearth),
     '',
+    ...warmingSection(result, ran, hearth),
     '### Cold start: first invoke of a new function (ms)',
     '',
     coldTable(result.targets, hearth),
@@ -141,6 +142,52 @@ function throughputTable(result: BenchResult, ran: readonly TargetResult[], hear
       ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
     ],
   );
+}
+
+/**
+ * The rate of each level's unmeasured warm-up, when the run kept it: the same loops on sandboxes
+ * (and handler processes) that are new, as a burst that needs new sandboxes gets.
+ */
+function warmingSection(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string[] {
+  const levels = result.plan.concurrencies;
+  const warmed = (w: WarmResult | undefined): boolean => w?.throughput.some((t) => t.warmup !== undefined) === true;
+  const entries: [string, WarmResult, boolean][] = [
+    ['HTTP floor', result.floor, false],
+    ...(result.processHopFloor !== undefined
+      ? [['process-hop floor', result.processHopFloor, false] as [string, WarmResult, boolean]]
+      : []),
+    ...ran.map((t): [string, WarmResult, boolean] => [t.name, t.warm!, t.name !== 'hearth']),
+  ];
+  if (!entries.some(([, w]) => warmed(w))) return [];
+  const warming = (w: WarmResult | undefined, c: number): number | undefined => rateAt(w, c)?.warmup?.perSecond;
+  const row = ([name, w, peer]: [string, WarmResult, boolean]): Row => [
+    name,
+    ...levels.map((c) => {
+      const run = rateAt(w, c)?.warmup;
+      return run === undefined ? '—' : `${run.perSecond.toFixed(0)} (${run.completed} in ${run.seconds.toFixed(1)} s)`;
+    }),
+    levels.map((c) => pct(warming(w, c), rateAt(w, c)?.perSecond)).join(' / '),
+    peer ? levels.map((c) => compare(warming(hearth?.warm, c), warming(w, c), 'higher')).join(' / ') : '—',
+  ];
+  const levelNames = levels.map((c) => `c=${c}`).join(' / ');
+  return [
+    '### Throughput while warming up (invokes/s)',
+    '',
+    "Each level above is measured after an unmeasured warm-up; this is the warm-up's own rate, the",
+    'first invokes on the sandboxes (or handler processes) the level added, as a burst that needs new',
+    'sandboxes runs.',
+    '',
+    table(
+      [
+        'target',
+        ...levels.map((c) => `c=${c} while warming`),
+        `of its measured rate (${levelNames})`,
+        'Hearth vs this',
+      ],
+      entries.map(row),
+    ),
+    '',
+  ];
 }
 
 function coldTable(targets: readonly TargetResult[], hearth: TargetResult | undefined): string {

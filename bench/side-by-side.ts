@@ -8,7 +8,7 @@
 //
 // A server that fails is taken out of the rest of its phase (its error is kept); the others go on.
 import { setTimeout as delay } from 'node:timers/promises';
-import type { ManyFunctionsResult, TargetResult, Throughput, WarmResult } from './bench-result.js';
+import type { ManyFunctionsResult, RateRun, TargetResult, Throughput, WarmResult } from './bench-result.js';
 import { countColdStarts, decodeLogResult, type ManyInvoke } from './cold-starts.js';
 import { evenShares, interleavedOrder } from './interleave.js';
 import type { InvokeClient, InvokeTarget } from './invoke-client.js';
@@ -97,12 +97,24 @@ export async function measureWarmInterleaved(
     // Unmeasured first, so every concurrent loop has a warm sandbox: otherwise the run would time
     // the cold starts of the sandboxes the higher concurrency needs (24 of them going 8 → 32), and
     // the JIT warm-up of their new runtimes (docs/benchmarks.md, "Warm-up").
+    // Its rate is kept: how fast a burst runs on sandboxes that are new.
+    const warmups = new Map<string, RateRun>();
     for (const entry of entries)
-      await out.slice(entry.label, `warm-up c=${concurrency}`, () =>
-        client
-          .concurrent(entry.target, BODY, concurrency, concurrency * plan.warmupPerLoop, plan.throughputMs / 2)
-          .then(() => undefined),
-      );
+      await out.slice(entry.label, `warm-up c=${concurrency}`, async () => {
+        const run = await client.concurrent(
+          entry.target,
+          BODY,
+          concurrency,
+          concurrency * plan.warmupPerLoop,
+          plan.warmupLoopMs,
+        );
+        const perSecond = run.completed / run.seconds;
+        warmups.set(entry.label, { completed: run.completed, seconds: run.seconds, perSecond });
+        log(
+          entry.label,
+          `warm-up at c=${concurrency}: ${perSecond.toFixed(0)} invokes/s (${run.completed} in ${run.seconds.toFixed(1)} s)`,
+        );
+      });
     const runs = new Map(
       entries.map((entry) => [entry.label, { completed: 0, seconds: 0, latencies: [] as number[] }]),
     );
@@ -129,6 +141,7 @@ export async function measureWarmInterleaved(
         seconds: sum.seconds,
         perSecond,
         latency: summarize(sum.latencies),
+        ...(warmups.has(entry.label) ? { warmup: warmups.get(entry.label)! } : {}),
       });
       log(
         entry.label,
