@@ -13,7 +13,7 @@ export interface Throughput {
   readonly seconds: number;
   readonly perSecond: number;
   readonly latency: LatencySummary;
-  /** The level's unmeasured warm-up just before (results since 2026-11-27 13:00). */
+  /** The level's unmeasured warm-up just before (results since 2026-11-27 12:00). */
   readonly warmup?: RateRun;
 }
 

@@ -149,18 +149,18 @@ function throughputTable(result: BenchResult, ran: readonly TargetResult[], hear
  * (and handler processes) that are new, as a burst that needs new sandboxes gets.
  */
 function warmingSection(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string[] {
+  type Entry = readonly [label: string, warm: WarmResult, peer: boolean];
   const levels = result.plan.concurrencies;
-  const warmed = (w: WarmResult | undefined): boolean => w?.throughput.some((t) => t.warmup !== undefined) === true;
-  const entries: [string, WarmResult, boolean][] = [
+  const warmed = (w: WarmResult): boolean => w.throughput.some((t) => t.warmup !== undefined);
+  const hop = result.processHopFloor;
+  const entries: Entry[] = [
     ['HTTP floor', result.floor, false],
-    ...(result.processHopFloor !== undefined
-      ? [['process-hop floor', result.processHopFloor, false] as [string, WarmResult, boolean]]
-      : []),
-    ...ran.map((t): [string, WarmResult, boolean] => [t.name, t.warm!, t.name !== 'hearth']),
+    ...(hop !== undefined ? [['process-hop floor', hop, false] as const] : []),
+    ...ran.map((t): Entry => [t.name, t.warm!, t.name !== 'hearth']),
   ];
   if (!entries.some(([, w]) => warmed(w))) return [];
   const warming = (w: WarmResult | undefined, c: number): number | undefined => rateAt(w, c)?.warmup?.perSecond;
-  const row = ([name, w, peer]: [string, WarmResult, boolean]): Row => [
+  const row = ([name, w, peer]: Entry): Row => [
     name,
     ...levels.map((c) => {
       const run = rateAt(w, c)?.warmup;
