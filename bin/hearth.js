@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-memory-reducer
 // The `hearth` command. The TypeScript sources are compiled into build/ by `npm ci` (the
 // `prepare` script); this file only hands over to the compiled CLI.
 import { existsSync } from 'node:fs';

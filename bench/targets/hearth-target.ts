@@ -33,6 +33,9 @@ export function hearthTarget(version: string, variant: 'hearth' | 'hearth-proces
   };
 }
 
+/** Node flags of the Hearth server, as `npm start` (package.json) and bin/hearth.js run it. */
+const SERVER_NODE_FLAGS = ['--no-memory-reducer'];
+
 /** MemorySize of the benchmark's functions: one vCPU. */
 const BENCH_MEMORY_MB = 1769;
 
@@ -58,7 +61,7 @@ export async function startHearthTarget(spec: StartSpec, isolation: 'auto' | 'of
   if (spec.maxSandboxes !== undefined) env['HEARTH_MAX_SANDBOXES'] = String(spec.maxSandboxes);
   const server = await startServer(
     process.execPath,
-    [hearthBin(), 'start', '--port', '0', '--data-dir', path.join(root, 'data')],
+    [...SERVER_NODE_FLAGS, hearthBin(), 'start', '--port', '0', '--data-dir', path.join(root, 'data')],
     { env, ready: /Hearth listening on (http:\/\/\S+)/, timeoutMs: 30_000 },
   );
   const endpoint = new URL(server.match[1]!);
