@@ -69,9 +69,7 @@ function againstProcessHop(result: BenchResult, hearth: TargetResult | undefined
   const w = hearth?.warm;
   if (hop === undefined || w === undefined) return [];
   const share = result.plan.concurrencies
-    .map((c) => {
-      return `${pct(rateAt(w, c)?.perSecond, rateAt(hop, c)?.perSecond)} at c=${c}`;
-    })
+    .map((c) => `${pct(rateAt(w, c)?.perSecond, rateAt(hop, c)?.perSecond)} at c=${c}`)
     .join(', ');
   return [
     '',
@@ -90,7 +88,7 @@ function status(t: TargetResult): string {
 function warmTable(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string {
   const floor = result.floor.latency;
   const h = hearth?.warm?.latency;
-  const row = (name: string, w: WarmResult, peer: boolean): Row => [
+  const row = ({ name, warm: w, peer }: WarmRow): Row => [
     name,
     ms(w.latency.p50),
     ms(w.latency.p99),
@@ -103,12 +101,7 @@ function warmTable(result: BenchResult, ran: readonly TargetResult[], hearth: Ta
   ];
   return table(
     ['target', 'p50', 'p99', 'p99.9', 'over HTTP floor p50 / p99', 'p50 ÷ HTTP floor', 'Hearth vs this (p50 / p99)'],
-    [
-      row('in-process handler (floor)', result.inProcess, false),
-      row('HTTP floor', result.floor, false),
-      ...(result.processHopFloor !== undefined ? [row('process-hop floor', result.processHopFloor, false)] : []),
-      ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
-    ],
+    [inProcessRow(result), ...warmRows(result, ran)].map(row),
   );
 }
 
@@ -117,7 +110,7 @@ function throughputTable(result: BenchResult, ran: readonly TargetResult[], hear
   const hop = result.processHopFloor;
   const share = (w: WarmResult, floor: WarmResult): string =>
     levels.map((c) => pct(rateAt(w, c)?.perSecond, rateAt(floor, c)?.perSecond)).join(' / ');
-  const row = (name: string, w: WarmResult, peer: boolean): Row => [
+  const row = ({ name, warm: w, peer }: WarmRow): Row => [
     name,
     ...levels.flatMap((c) => [rateAt(w, c)?.perSecond.toFixed(0) ?? '—', ms(rateAt(w, c)?.latency.p99 ?? Number.NaN)]),
     share(w, result.floor),
@@ -135,12 +128,7 @@ function throughputTable(result: BenchResult, ran: readonly TargetResult[], hear
       ...(hop !== undefined ? [`of process-hop floor (${levelNames})`] : []),
       'Hearth vs this',
     ],
-    [
-      row('in-process handler (floor)', result.inProcess, false),
-      row('HTTP floor', result.floor, false),
-      ...(hop !== undefined ? [row('process-hop floor', hop, false)] : []),
-      ...ran.map((t) => row(t.name, t.warm!, t.name !== 'hearth')),
-    ],
+    [inProcessRow(result), ...warmRows(result, ran)].map(row),
   );
 }
 
@@ -149,18 +137,11 @@ function throughputTable(result: BenchResult, ran: readonly TargetResult[], hear
  * (and handler processes) that are new, as a burst that needs new sandboxes gets.
  */
 function warmingSection(result: BenchResult, ran: readonly TargetResult[], hearth: TargetResult | undefined): string[] {
-  type Entry = readonly [label: string, warm: WarmResult, peer: boolean];
   const levels = result.plan.concurrencies;
-  const warmed = (w: WarmResult): boolean => w.throughput.some((t) => t.warmup !== undefined);
-  const hop = result.processHopFloor;
-  const entries: Entry[] = [
-    ['HTTP floor', result.floor, false],
-    ...(hop !== undefined ? [['process-hop floor', hop, false] as const] : []),
-    ...ran.map((t): Entry => [t.name, t.warm!, t.name !== 'hearth']),
-  ];
-  if (!entries.some(([, w]) => warmed(w))) return [];
+  const rows = warmRows(result, ran);
+  if (!rows.some(({ warm }) => warm.throughput.some((t) => t.warmup !== undefined))) return [];
   const warming = (w: WarmResult | undefined, c: number): number | undefined => rateAt(w, c)?.warmup?.perSecond;
-  const row = ([name, w, peer]: Entry): Row => [
+  const row = ({ name, warm: w, peer }: WarmRow): Row => [
     name,
     ...levels.map((c) => {
       const run = rateAt(w, c)?.warmup;
@@ -184,7 +165,7 @@ function warmingSection(result: BenchResult, ran: readonly TargetResult[], heart
         `of its measured rate (${levelNames})`,
         'Hearth vs this',
       ],
-      entries.map(row),
+      rows.map(row),
     ),
     '',
   ];
@@ -365,6 +346,27 @@ function isolationCost(
   const plain = result.targets.find((t) => t.name === 'hearth-process');
   const [a, b] = [hearth && value(hearth), plain && value(plain)];
   return a == null || b == null ? undefined : a - b;
+}
+
+/** A row of the warm-path tables: a floor or a target, and whether it is a peer of Hearth's. */
+interface WarmRow {
+  readonly name: string;
+  readonly warm: WarmResult;
+  readonly peer: boolean;
+}
+
+function inProcessRow(result: BenchResult): WarmRow {
+  return { name: 'in-process handler (floor)', warm: result.inProcess, peer: false };
+}
+
+/** The servers of the warm phases in table order: the HTTP floor, the process-hop floor (if the run has it), each target that ran. */
+function warmRows(result: BenchResult, ran: readonly TargetResult[]): WarmRow[] {
+  const hop = result.processHopFloor;
+  return [
+    { name: 'HTTP floor', warm: result.floor, peer: false },
+    ...(hop !== undefined ? [{ name: 'process-hop floor', warm: hop, peer: false }] : []),
+    ...ran.map((t) => ({ name: t.name, warm: t.warm!, peer: t.name !== 'hearth' })),
+  ];
 }
 
 /** The throughput level at concurrency `c` of a warm result, if it was measured. */

@@ -135,13 +135,14 @@ export async function measureWarmInterleaved(
       const sum = runs.get(entry.label)!;
       if (out.has(entry.label) || sum.seconds === 0) continue;
       const perSecond = sum.completed / sum.seconds;
+      const warmup = warmups.get(entry.label);
       throughput.get(entry.label)!.push({
         concurrency,
         completed: sum.completed,
         seconds: sum.seconds,
         perSecond,
         latency: summarize(sum.latencies),
-        ...(warmups.has(entry.label) ? { warmup: warmups.get(entry.label)! } : {}),
+        ...(warmup !== undefined ? { warmup } : {}),
       });
       log(
         entry.label,
