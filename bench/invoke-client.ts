@@ -1,6 +1,11 @@
-// The benchmark's client: node:http with a keep-alive agent, one SigV4-signed POST per invoke,
-// the same for the floor server, Hearth and every peer (peers ignore the signature headers).
-import http from 'node:http';
+// The benchmark's client: keep-alive HTTP/1.1 connections of its own (at most `maxSockets`), one
+// SigV4-signed POST per invoke, the same for the floor servers, Hearth and every peer (peers ignore
+// the signature headers). Each request goes out in one write and its answer is read by
+// http-response-reader.ts: a few tens of microseconds of the client's CPU per invoke, where
+// node:http's client machinery took ~100 on the same two cores as the servers under test
+// (docs/benchmarks.md, "What runs").
+import net from 'node:net';
+import { HttpResponseReader, type HttpResponse } from './http-response-reader.js';
 import type { SigV4Signer } from './sigv4-signer.js';
 
 export interface InvokeTarget {
@@ -14,7 +19,8 @@ export interface InvokeTarget {
 export interface InvokeAnswer {
   /** Milliseconds from sending the request to the last byte of the answer. */
   readonly ms: number;
-  readonly headers: http.IncomingHttpHeaders;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
 }
 
 export interface ConcurrentRun {
@@ -23,51 +29,146 @@ export interface ConcurrentRun {
   readonly latencies: number[];
 }
 
-export class InvokeClient {
-  private readonly agent: http.Agent;
+/** One keep-alive connection; at most one request on it at a time (no pipelining). */
+class Connection {
+  private readonly reader = new HttpResponseReader();
+  private waiting: { resolve(response: HttpResponse): void; reject(error: Error): void } | undefined;
+  /** Requests answered on it: a connection that has served one may have been closed by the server since. */
+  served = 0;
+  closed = false;
 
-  constructor(maxSockets: number) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly onClosed: (connection: Connection) => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      let response: HttpResponse | undefined;
+      try {
+        response = this.reader.push(chunk);
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+      if (response !== undefined) this.settle(response);
+    });
+    socket.on('end', () => {
+      if (this.waiting !== undefined && this.reader.started) {
+        try {
+          this.settle(this.reader.end());
+        } catch (error) {
+          this.fail(error as Error);
+        }
+      }
+      this.close();
+    });
+    socket.on('error', (error) => this.fail(error));
+    socket.on('close', () => this.fail(new Error('connection closed')));
   }
 
-  /** One invoke; rejects on a non-200 answer or a function error. */
-  send(target: InvokeTarget, body: Buffer): Promise<InvokeAnswer> {
-    const started = process.hrtime.bigint();
-    const headers = {
-      ...target.headers,
-      ...target.signer.sign('POST', target.url.host, target.path, body),
-      'content-type': 'application/json',
-      'content-length': String(body.length),
-    };
+  request(bytes: Buffer): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const request = http.request(
-        {
-          agent: this.agent,
-          host: target.url.hostname,
-          port: target.url.port,
-          method: 'POST',
-          path: target.path,
-          headers,
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const ms = Number(process.hrtime.bigint() - started) / 1e6;
-            const functionError = response.headers['x-amz-function-error'];
-            if (response.statusCode !== 200 || functionError !== undefined) {
-              const text = Buffer.concat(chunks).toString('utf8').slice(0, 500);
-              reject(new Error(`invoke answered ${response.statusCode} ${functionError ?? ''}: ${text}`));
-            } else {
-              resolve({ ms, headers: response.headers });
-            }
-          });
-          response.on('error', reject);
-        },
-      );
-      request.on('error', reject);
-      request.end(body);
+      this.waiting = { resolve, reject };
+      this.socket.write(bytes);
     });
+  }
+
+  /** Whether a failure of the current request happened before any byte of its answer. */
+  get unanswered(): boolean {
+    return !this.reader.started;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.onClosed(this);
+  }
+
+  private settle(response: HttpResponse): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    this.served += 1;
+    if (response.closes) this.close();
+    waiting?.resolve(response);
+  }
+
+  private fail(error: Error): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    this.close();
+    waiting?.reject(error);
+  }
+}
+
+/** The connections to one host:port: at most `maxSockets`, as node:http's agent counts them. */
+class HostPool {
+  readonly idle: Connection[] = [];
+  open = 0;
+  /** Requests waiting for a connection while `maxSockets` are busy. */
+  readonly queue: Array<() => void> = [];
+
+  constructor(
+    private readonly url: URL,
+    private readonly maxSockets: number,
+  ) {}
+
+  async acquire(fresh: boolean): Promise<Connection> {
+    for (;;) {
+      if (!fresh && this.idle.length > 0) return this.idle.pop()!;
+      if (this.open < this.maxSockets) {
+        this.open += 1;
+        const socket = net.connect({ host: this.url.hostname, port: Number(this.url.port || 80) });
+        return new Connection(socket, (gone) => this.forget(gone));
+      }
+      if (fresh && this.idle.length > 0) {
+        this.idle.shift()!.close(); // makes room for the new connection
+        continue;
+      }
+      await new Promise<void>((resolve) => this.queue.push(resolve));
+    }
+  }
+
+  release(connection: Connection): void {
+    if (!connection.closed) this.idle.push(connection);
+    this.queue.shift()?.();
+  }
+
+  close(): void {
+    for (const connection of [...this.idle]) connection.close();
+  }
+
+  private forget(connection: Connection): void {
+    this.open -= 1;
+    const at = this.idle.indexOf(connection);
+    if (at !== -1) this.idle.splice(at, 1);
+    this.queue.shift()?.();
+  }
+}
+
+export class InvokeClient {
+  /** By host:port. */
+  private readonly pools = new Map<string, HostPool>();
+
+  /** `maxSockets`: connections per host:port (each server under test gets as many). */
+  constructor(private readonly maxSockets: number) {}
+
+  /** One invoke; rejects on a non-200 answer or a function error. */
+  async send(target: InvokeTarget, body: Buffer): Promise<InvokeAnswer> {
+    const started = process.hrtime.bigint();
+    const signed = target.signer.sign('POST', target.url.host, target.path, body);
+    let head = `POST ${target.path} HTTP/1.1\r\nhost: ${target.url.host}\r\n`;
+    for (const [name, value] of Object.entries({ ...target.headers, ...signed })) head += `${name}: ${value}\r\n`;
+    head += `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+    const response = await this.exchange(target.url, bytes);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const functionError = response.headers['x-amz-function-error'];
+    if (response.status !== 200 || functionError !== undefined) {
+      const text = response.body.toString('utf8').slice(0, 500);
+      throw new Error(`invoke answered ${response.status} ${functionError ?? ''}: ${text}`);
+    }
+    return { ms, headers: response.headers };
   }
 
   /** One invoke; resolves to its latency in milliseconds. */
@@ -116,6 +217,30 @@ export class InvokeClient {
   }
 
   close(): void {
-    this.agent.destroy();
+    for (const pool of this.pools.values()) pool.close();
+    this.pools.clear();
+  }
+
+  /**
+   * Sends the request on an idle connection (or a new one) and reads its answer. A reused
+   * connection that ends before any byte of the answer was closed by the server while idle (its
+   * keep-alive timeout): the request is sent again once, on a new connection, as HTTP clients do.
+   */
+  private async exchange(url: URL, bytes: Buffer): Promise<HttpResponse> {
+    let pool = this.pools.get(url.host);
+    if (pool === undefined) {
+      pool = new HostPool(url, this.maxSockets);
+      this.pools.set(url.host, pool);
+    }
+    for (let attempt = 0; ; attempt += 1) {
+      const connection = await pool.acquire(attempt > 0);
+      try {
+        const response = await connection.request(bytes);
+        pool.release(connection);
+        return response;
+      } catch (error) {
+        if (attempt > 0 || connection.served === 0 || !connection.unanswered) throw error;
+      }
+    }
   }
 }

@@ -1,0 +1,185 @@
+// The benchmark client against real node:http servers: what it sends, keep-alive reuse, chunked
+// answers, a connection the server closed while idle, and the answers it must refuse.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { after, describe, it } from 'node:test';
+import { InvokeClient, type InvokeTarget } from './invoke-client.js';
+import { SigV4Signer } from './sigv4-signer.js';
+
+interface Seen {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+  readonly socket: object;
+}
+
+/** A server answering every request with `answer`; records the requests and the connections. */
+async function server(answer: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) {
+  const seen: Seen[] = [];
+  const s = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body, socket: req.socket });
+      answer(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const url = new URL(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+  const target: InvokeTarget = {
+    url,
+    path: '/2015-03-31/functions/f/invocations',
+    signer: new SigV4Signer({ accessKeyId: 'AKIDTEST', secretAccessKey: 'secret' }, 'us-east-1'),
+  };
+  return { server: s, seen, target, connections: () => new Set(seen.map((r) => r.socket)).size };
+}
+
+const closers: Array<() => void> = [];
+after(() => closers.forEach((close) => close()));
+
+describe('InvokeClient', () => {
+  it('sends a signed POST with the body and reuses one connection for sequential invokes', async () => {
+    const {
+      server: s,
+      seen,
+      target,
+      connections,
+    } = await server((_req, res, body) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' });
+      res.end(body);
+    });
+    const client = new InvokeClient(4);
+    closers.push(() => (client.close(), s.close()));
+    const body = Buffer.from('{"hello":"bench","n":1}');
+    const latencies = await client.sequential({ ...target, headers: { 'x-amz-log-type': 'Tail' } }, body, 5);
+    assert.equal(latencies.length, 5);
+    assert.ok(latencies.every((ms) => ms > 0));
+    assert.equal(connections(), 1, 'one keep-alive connection');
+    const first = seen[0]!;
+    assert.equal(first.method, 'POST');
+    assert.equal(first.url, target.path);
+    assert.equal(first.body, body.toString());
+    assert.equal(first.headers['host'], target.url.host);
+    assert.equal(first.headers['content-length'], String(body.length));
+    assert.equal(first.headers['x-amz-log-type'], 'Tail');
+    assert.match(first.headers['authorization'] ?? '', /^AWS4-HMAC-SHA256 Credential=AKIDTEST\//);
+    const answer = await client.send(target, body);
+    assert.equal(answer.headers['x-amz-executed-version'], '$LATEST');
+  });
+
+  it('runs concurrent invokes on at most maxSockets connections', async () => {
+    const {
+      server: s,
+      seen,
+      target,
+      connections,
+    } = await server((_req, res, body) => {
+      setTimeout(() => res.writeHead(200).end(body), 2);
+    });
+    const client = new InvokeClient(3);
+    closers.push(() => (client.close(), s.close()));
+    const run = await client.concurrent(target, Buffer.from('{}'), 8, 40, 10_000);
+    assert.equal(run.completed, 40);
+    assert.equal(seen.length, 40);
+    assert.equal(connections(), 3);
+  });
+
+  it('counts maxSockets per server: idle connections to one never hold up another', { timeout: 5_000 }, async () => {
+    const a = await server((_req, res, body) => res.writeHead(200).end(body));
+    a.server.keepAliveTimeout = 0; // its idle connections stay open
+    const b = await server((_req, res, body) => res.writeHead(200).end(body));
+    const client = new InvokeClient(2);
+    closers.push(() => (client.close(), a.server.close(), b.server.close()));
+    await client.concurrent(a.target, Buffer.from('{}'), 2, 10, 10_000);
+    const run = await client.concurrent(b.target, Buffer.from('{}'), 2, 10, 10_000);
+    assert.equal(run.completed, 10);
+    assert.equal(b.connections(), 2);
+  });
+
+  it('reads a chunked answer', async () => {
+    const { server: s, target } = await server((_req, res) => {
+      res.writeHead(200, { 'x-amz-log-result': 'dGFpbA==' });
+      res.write('{"a":');
+      setTimeout(() => res.end('1}'), 5);
+    });
+    const client = new InvokeClient(1);
+    closers.push(() => (client.close(), s.close()));
+    const answer = await client.send(target, Buffer.from('{}'));
+    assert.equal(answer.headers['x-amz-log-result'], 'dGFpbA==');
+  });
+
+  it('sends again on a new connection when the server closed the idle one', async () => {
+    const { server: s, seen, target, connections } = await server((_req, res, body) => res.writeHead(200).end(body));
+    const client = new InvokeClient(1);
+    closers.push(() => (client.close(), s.close()));
+    await client.send(target, Buffer.from('{}'));
+    const closed = new Promise((resolve) => (seen[0]!.socket as Socket).once('close', resolve));
+    s.closeIdleConnections(); // as its keep-alive timeout would
+    await closed;
+    await client.send(target, Buffer.from('{}'));
+    assert.equal(connections(), 2);
+  });
+
+  it('sends again once when a reused connection closes before any byte of the answer', async () => {
+    const served = new WeakSet<object>();
+    const {
+      server: s,
+      target,
+      connections,
+    } = await server((req, res, body) => {
+      if (served.has(req.socket)) {
+        req.socket.destroy(); // as a server whose keep-alive timeout fired just as the request came
+        return;
+      }
+      served.add(req.socket);
+      res.writeHead(200).end(body);
+    });
+    const client = new InvokeClient(1);
+    closers.push(() => (client.close(), s.close()));
+    await client.send(target, Buffer.from('{}'));
+    await client.send(target, Buffer.from('{}'));
+    assert.equal(connections(), 2);
+  });
+
+  it('opens a new connection after an answer with Connection: close', async () => {
+    const {
+      server: s,
+      target,
+      connections,
+    } = await server((_req, res, body) => {
+      res.shouldKeepAlive = false;
+      res.writeHead(200).end(body);
+    });
+    const client = new InvokeClient(1);
+    closers.push(() => (client.close(), s.close()));
+    await client.sequential(target, Buffer.from('{}'), 3);
+    assert.equal(connections(), 3);
+  });
+
+  it('rejects a non-200 answer and a function error, with what the server said', async () => {
+    let n = 0;
+    const { server: s, target } = await server((_req, res) => {
+      n += 1;
+      if (n === 1) res.writeHead(404).end('{"Type":"User","message":"Function not found"}');
+      else res.writeHead(200, { 'x-amz-function-error': 'Unhandled' }).end('{"errorType":"Error"}');
+    });
+    const client = new InvokeClient(1);
+    closers.push(() => (client.close(), s.close()));
+    await assert.rejects(client.send(target, Buffer.from('{}')), /invoke answered 404 : .*Function not found/);
+    await assert.rejects(client.send(target, Buffer.from('{}')), /invoke answered 200 Unhandled: .*errorType/);
+  });
+
+  it('rejects when the server closes the connection mid-answer', async () => {
+    const { server: s, target } = await server((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('short');
+      setTimeout(() => res.socket?.destroy(), 5);
+    });
+    const client = new InvokeClient(1);
+    closers.push(() => (client.close(), s.close()));
+    await assert.rejects(client.send(target, Buffer.from('{}')), /mid-body|closed/);
+  });
+});
