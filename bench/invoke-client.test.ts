@@ -40,96 +40,91 @@ async function server(answer: (req: http.IncomingMessage, res: http.ServerRespon
 const closers: Array<() => void> = [];
 after(() => closers.forEach((close) => close()));
 
+const echo = (_req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
+  res.writeHead(200).end(body);
+};
+
+/** A server as above and a client with `maxSockets`, both closed after the tests. */
+async function setup(
+  maxSockets: number,
+  answer: (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void,
+) {
+  const served = await server(answer);
+  const client = new InvokeClient(maxSockets);
+  closers.push(() => {
+    client.close();
+    served.server.close();
+  });
+  return { ...served, client };
+}
+
 describe('InvokeClient', () => {
   it('sends a signed POST with the body and reuses one connection for sequential invokes', async () => {
-    const {
-      server: s,
-      seen,
-      target,
-      connections,
-    } = await server((_req, res, body) => {
+    const t = await setup(4, (_req, res, body) => {
       res.writeHead(200, { 'content-type': 'application/json', 'x-amz-executed-version': '$LATEST' });
       res.end(body);
     });
-    const client = new InvokeClient(4);
-    closers.push(() => (client.close(), s.close()));
     const body = Buffer.from('{"hello":"bench","n":1}');
-    const latencies = await client.sequential({ ...target, headers: { 'x-amz-log-type': 'Tail' } }, body, 5);
+    const latencies = await t.client.sequential({ ...t.target, headers: { 'x-amz-log-type': 'Tail' } }, body, 5);
     assert.equal(latencies.length, 5);
     assert.ok(latencies.every((ms) => ms > 0));
-    assert.equal(connections(), 1, 'one keep-alive connection');
-    const first = seen[0]!;
+    assert.equal(t.connections(), 1, 'one keep-alive connection');
+    const first = t.seen[0]!;
     assert.equal(first.method, 'POST');
-    assert.equal(first.url, target.path);
+    assert.equal(first.url, t.target.path);
     assert.equal(first.body, body.toString());
-    assert.equal(first.headers['host'], target.url.host);
+    assert.equal(first.headers['host'], t.target.url.host);
     assert.equal(first.headers['content-length'], String(body.length));
     assert.equal(first.headers['x-amz-log-type'], 'Tail');
     assert.match(first.headers['authorization'] ?? '', /^AWS4-HMAC-SHA256 Credential=AKIDTEST\//);
-    const answer = await client.send(target, body);
+    const answer = await t.client.send(t.target, body);
     assert.equal(answer.headers['x-amz-executed-version'], '$LATEST');
   });
 
   it('runs concurrent invokes on at most maxSockets connections', async () => {
-    const {
-      server: s,
-      seen,
-      target,
-      connections,
-    } = await server((_req, res, body) => {
+    const t = await setup(3, (_req, res, body) => {
       setTimeout(() => res.writeHead(200).end(body), 2);
     });
-    const client = new InvokeClient(3);
-    closers.push(() => (client.close(), s.close()));
-    const run = await client.concurrent(target, Buffer.from('{}'), 8, 40, 10_000);
+    const run = await t.client.concurrent(t.target, Buffer.from('{}'), 8, 40, 10_000);
     assert.equal(run.completed, 40);
-    assert.equal(seen.length, 40);
-    assert.equal(connections(), 3);
+    assert.equal(t.seen.length, 40);
+    assert.equal(t.connections(), 3);
   });
 
   it('counts maxSockets per server: idle connections to one never hold up another', { timeout: 5_000 }, async () => {
-    const a = await server((_req, res, body) => res.writeHead(200).end(body));
+    const a = await setup(2, echo);
     a.server.keepAliveTimeout = 0; // its idle connections stay open
-    const b = await server((_req, res, body) => res.writeHead(200).end(body));
-    const client = new InvokeClient(2);
-    closers.push(() => (client.close(), a.server.close(), b.server.close()));
-    await client.concurrent(a.target, Buffer.from('{}'), 2, 10, 10_000);
-    const run = await client.concurrent(b.target, Buffer.from('{}'), 2, 10, 10_000);
+    const b = await server(echo);
+    closers.push(() => b.server.close());
+    await a.client.concurrent(a.target, Buffer.from('{}'), 2, 10, 10_000);
+    const run = await a.client.concurrent(b.target, Buffer.from('{}'), 2, 10, 10_000);
     assert.equal(run.completed, 10);
     assert.equal(b.connections(), 2);
   });
 
   it('reads a chunked answer', async () => {
-    const { server: s, target } = await server((_req, res) => {
+    const t = await setup(1, (_req, res) => {
       res.writeHead(200, { 'x-amz-log-result': 'dGFpbA==' });
       res.write('{"a":');
       setTimeout(() => res.end('1}'), 5);
     });
-    const client = new InvokeClient(1);
-    closers.push(() => (client.close(), s.close()));
-    const answer = await client.send(target, Buffer.from('{}'));
+    const answer = await t.client.send(t.target, Buffer.from('{}'));
     assert.equal(answer.headers['x-amz-log-result'], 'dGFpbA==');
   });
 
   it('sends again on a new connection when the server closed the idle one', async () => {
-    const { server: s, seen, target, connections } = await server((_req, res, body) => res.writeHead(200).end(body));
-    const client = new InvokeClient(1);
-    closers.push(() => (client.close(), s.close()));
-    await client.send(target, Buffer.from('{}'));
-    const closed = new Promise((resolve) => (seen[0]!.socket as Socket).once('close', resolve));
-    s.closeIdleConnections(); // as its keep-alive timeout would
+    const t = await setup(1, echo);
+    await t.client.send(t.target, Buffer.from('{}'));
+    const closed = new Promise((resolve) => (t.seen[0]!.socket as Socket).once('close', resolve));
+    t.server.closeIdleConnections(); // as its keep-alive timeout would
     await closed;
-    await client.send(target, Buffer.from('{}'));
-    assert.equal(connections(), 2);
+    await t.client.send(t.target, Buffer.from('{}'));
+    assert.equal(t.connections(), 2);
   });
 
   it('sends again once when a reused connection closes before any byte of the answer', async () => {
     const served = new WeakSet<object>();
-    const {
-      server: s,
-      target,
-      connections,
-    } = await server((req, res, body) => {
+    const t = await setup(1, (req, res, body) => {
       if (served.has(req.socket)) {
         req.socket.destroy(); // as a server whose keep-alive timeout fired just as the request came
         return;
@@ -137,49 +132,37 @@ describe('InvokeClient', () => {
       served.add(req.socket);
       res.writeHead(200).end(body);
     });
-    const client = new InvokeClient(1);
-    closers.push(() => (client.close(), s.close()));
-    await client.send(target, Buffer.from('{}'));
-    await client.send(target, Buffer.from('{}'));
-    assert.equal(connections(), 2);
+    await t.client.send(t.target, Buffer.from('{}'));
+    await t.client.send(t.target, Buffer.from('{}'));
+    assert.equal(t.connections(), 2);
   });
 
   it('opens a new connection after an answer with Connection: close', async () => {
-    const {
-      server: s,
-      target,
-      connections,
-    } = await server((_req, res, body) => {
+    const t = await setup(1, (_req, res, body) => {
       res.shouldKeepAlive = false;
       res.writeHead(200).end(body);
     });
-    const client = new InvokeClient(1);
-    closers.push(() => (client.close(), s.close()));
-    await client.sequential(target, Buffer.from('{}'), 3);
-    assert.equal(connections(), 3);
+    await t.client.sequential(t.target, Buffer.from('{}'), 3);
+    assert.equal(t.connections(), 3);
   });
 
   it('rejects a non-200 answer and a function error, with what the server said', async () => {
     let n = 0;
-    const { server: s, target } = await server((_req, res) => {
+    const t = await setup(1, (_req, res) => {
       n += 1;
       if (n === 1) res.writeHead(404).end('{"Type":"User","message":"Function not found"}');
       else res.writeHead(200, { 'x-amz-function-error': 'Unhandled' }).end('{"errorType":"Error"}');
     });
-    const client = new InvokeClient(1);
-    closers.push(() => (client.close(), s.close()));
-    await assert.rejects(client.send(target, Buffer.from('{}')), /invoke answered 404 : .*Function not found/);
-    await assert.rejects(client.send(target, Buffer.from('{}')), /invoke answered 200 Unhandled: .*errorType/);
+    await assert.rejects(t.client.send(t.target, Buffer.from('{}')), /invoke answered 404 : .*Function not found/);
+    await assert.rejects(t.client.send(t.target, Buffer.from('{}')), /invoke answered 200 Unhandled: .*errorType/);
   });
 
   it('rejects when the server closes the connection mid-answer', async () => {
-    const { server: s, target } = await server((_req, res) => {
+    const t = await setup(1, (_req, res) => {
       res.writeHead(200, { 'content-length': '100' });
       res.write('short');
       setTimeout(() => res.socket?.destroy(), 5);
     });
-    const client = new InvokeClient(1);
-    closers.push(() => (client.close(), s.close()));
-    await assert.rejects(client.send(target, Buffer.from('{}')), /mid-body|closed/);
+    await assert.rejects(t.client.send(t.target, Buffer.from('{}')), /mid-body|closed/);
   });
 });
