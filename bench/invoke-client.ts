@@ -1,6 +1,6 @@
-// The benchmark's client: keep-alive HTTP/1.1 connections of its own (at most `maxSockets`), one
-// SigV4-signed POST per invoke, the same for the floor servers, Hearth and every peer (peers ignore
-// the signature headers). Each request goes out in one write and its answer is read by
+// The benchmark's client: keep-alive HTTP/1.1 connections of its own (at most `maxSockets` per
+// server), one SigV4-signed POST per invoke, the same for the floor servers, Hearth and every peer
+// (peers ignore the signature headers). Each request goes out in one write and its answer is read by
 // http-response-reader.ts: a few tens of microseconds of the client's CPU per invoke, where
 // node:http's client machinery took ~100 on the same two cores as the servers under test
 // (docs/benchmarks.md, "What runs").
@@ -103,10 +103,10 @@ class Connection {
 
 /** The connections to one host:port: at most `maxSockets`, as node:http's agent counts them. */
 class HostPool {
-  readonly idle: Connection[] = [];
-  open = 0;
+  private readonly idle: Connection[] = [];
+  private open = 0;
   /** Requests waiting for a connection while `maxSockets` are busy. */
-  readonly queue: Array<() => void> = [];
+  private readonly queue: Array<() => void> = [];
 
   constructor(
     private readonly url: URL,
