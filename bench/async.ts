@@ -7,8 +7,7 @@
 // Completions are read from Hearth's own metrics (hearth_async_events_finished_total), polled
 // every 25 ms; the k-th completion is paired with the k-th 202 (events run roughly in order).
 // DESIGN.md's goal: ≥ 2,000 events/s accepted durably.
-import http from 'node:http';
-import type { InvokeTarget } from './invoke-client.js';
+import { InvokeClient, type InvokeTarget } from './invoke-client.js';
 import { summarize, type LatencySummary } from './stats.js';
 import type { RunningTarget } from './targets/bench-target.js';
 import { hearthTarget } from './targets/hearth-target.js';
@@ -59,22 +58,22 @@ export async function measureAsync(
   variant: 'hearth' | 'hearth-process' = 'hearth',
 ): Promise<AsyncBenchResult> {
   const running = await hearthTarget(version, variant).start({ functions: ['async-accept', 'async-backlog'] });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32 });
+  const client = new InvokeClient(32);
   try {
     const target = eventTarget(running.invokeTarget('async-accept'));
     const accept: AsyncAcceptRate[] = [];
     let total = 0;
     for (const concurrency of [1, 8, 32]) {
-      const rate = await acceptRate(agent, target, concurrency, plan);
+      const rate = await acceptRate(client, target, concurrency, plan);
       accept.push(rate);
       // Each phase starts with an empty queue: no backlog of the one before runs during it.
       total += rate.accepted;
-      await drained(agent, target, 'async-accept', total);
+      await drained(client, target, 'async-accept', total);
     }
-    const backlog = await measureBacklog(agent, running, plan.backlogEvents, 32);
+    const backlog = await measureBacklog(client, running, plan.backlogEvents, 32);
     return { accept, backlog };
   } finally {
-    agent.destroy();
+    client.close();
     await running.stop();
   }
 }
@@ -85,7 +84,7 @@ export function eventTarget(target: InvokeTarget): InvokeTarget {
 
 /** Events sent by `concurrency` loops, each waiting for its 202, until the plan's count or time runs out. */
 export async function acceptRate(
-  agent: http.Agent,
+  client: InvokeClient,
   target: InvokeTarget,
   concurrency: number,
   plan: AsyncPlan,
@@ -96,7 +95,7 @@ export async function acceptRate(
   const loop = async (): Promise<void> => {
     while (issued < plan.acceptCount && performance.now() - started < plan.acceptMs) {
       issued += 1;
-      latencies.push((await request(agent, target, 'POST', target.path, EVENT, 202)).ms);
+      latencies.push((await request(client, target, 'POST', target.path, EVENT, 202)).ms);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, loop));
@@ -111,7 +110,7 @@ export async function acceptRate(
 }
 
 async function measureBacklog(
-  agent: http.Agent,
+  client: InvokeClient,
   running: RunningTarget,
   events: number,
   concurrency: number,
@@ -124,7 +123,7 @@ async function measureBacklog(
   const watcher = (async () => {
     let seen = 0;
     while (!done) {
-      const count = await finishedCount(agent, target, 'async-backlog');
+      const count = await finishedCount(client, target, 'async-backlog');
       const now = performance.now();
       for (; seen < count; seen += 1) completed.push(now);
       if (count >= events) return;
@@ -136,7 +135,7 @@ async function measureBacklog(
   const loop = async (): Promise<void> => {
     while (issued < events) {
       issued += 1;
-      await request(agent, target, 'POST', target.path, EVENT, 202);
+      await request(client, target, 'POST', target.path, EVENT, 202);
       accepted.push(performance.now());
     }
   };
@@ -155,7 +154,7 @@ async function measureBacklog(
   } finally {
     done = true;
   }
-  const metrics = (await request(agent, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
+  const metrics = (await request(client, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
   const retried: Record<string, number> = {};
   for (const match of metrics.matchAll(
     /^hearth_async_events_retried_total\{function="async-backlog",cause="([^"]+)"\} (\d+)$/gm,
@@ -176,17 +175,17 @@ async function measureBacklog(
 }
 
 /** How many events of `fn` have run successfully, from Hearth's metrics. */
-export async function finishedCount(agent: http.Agent, target: InvokeTarget, fn: string): Promise<number> {
+export async function finishedCount(client: InvokeClient, target: InvokeTarget, fn: string): Promise<number> {
   const series = `hearth_async_events_finished_total{function="${fn}",condition="Success"}`;
-  const text = (await request(agent, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
+  const text = (await request(client, target, 'GET', '/hearth/metrics', Buffer.alloc(0), 200)).body;
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }
 
 /** Waits until `count` events of `fn` have run (polled every 20 ms, at most 2 minutes); the seconds it took. */
-export async function drained(agent: http.Agent, target: InvokeTarget, fn: string, count: number): Promise<number> {
+export async function drained(client: InvokeClient, target: InvokeTarget, fn: string, count: number): Promise<number> {
   const started = performance.now();
-  while ((await finishedCount(agent, target, fn)) < count) {
+  while ((await finishedCount(client, target, fn)) < count) {
     if (performance.now() - started > 120_000) throw new Error(`${fn}: ${count} events not run in 2 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -194,38 +193,19 @@ export async function drained(agent: http.Agent, target: InvokeTarget, fn: strin
 }
 
 /** One signed request; rejects unless it is answered with `expected`. */
-export function request(
-  agent: http.Agent,
+export async function request(
+  client: InvokeClient,
   target: InvokeTarget,
   method: 'GET' | 'POST',
   path: string,
   body: Buffer,
   expected: number,
 ): Promise<{ ms: number; body: string }> {
-  const started = performance.now();
-  const headers = {
-    ...(method === 'POST' ? target.headers : {}),
-    ...target.signer.sign(method, target.url.host, path, body),
-    'content-length': String(body.length),
-  };
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { agent, host: target.url.hostname, port: target.url.port, method, path, headers },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (response.statusCode !== expected)
-            reject(new Error(`${method} ${path} answered ${response.statusCode}: ${text.slice(0, 300)}`));
-          else resolve({ ms: performance.now() - started, body: text });
-        });
-        response.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  const { ms, response } = await client.request(target, method, path, body);
+  const text = response.body.toString('utf8');
+  if (response.status !== expected)
+    throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return { ms, body: text };
 }
 
 /** One line per measurement, for the run's log. */

@@ -157,6 +157,21 @@ describe('InvokeClient', () => {
     await assert.rejects(t.client.send(t.target, Buffer.from('{}')), /invoke answered 200 Unhandled: .*errorType/);
   });
 
+  it('request: a signed GET without the target extra headers, answered whatever its status', async () => {
+    const t = await setup(1, (_req, res) => res.writeHead(202).end('accepted'));
+    const target = { ...t.target, headers: { 'x-amz-invocation-type': 'Event' } };
+    const get = await t.client.request(target, 'GET', '/hearth/metrics', Buffer.alloc(0));
+    assert.equal(get.response.status, 202);
+    assert.equal(get.response.body.toString(), 'accepted');
+    const post = await t.client.request(target, 'POST', target.path, Buffer.from('{}'));
+    assert.equal(post.response.status, 202);
+    assert.equal(t.seen[0]!.method, 'GET');
+    assert.equal(t.seen[0]!.url, '/hearth/metrics');
+    assert.equal(t.seen[0]!.headers['x-amz-invocation-type'], undefined);
+    assert.match(t.seen[0]!.headers['authorization'] ?? '', /^AWS4-HMAC-SHA256 /);
+    assert.equal(t.seen[1]!.headers['x-amz-invocation-type'], 'Event');
+  });
+
   it('rejects when the server closes the connection mid-answer', async () => {
     const t = await setup(1, (_req, res) => {
       res.writeHead(200, { 'content-length': '100' });

@@ -155,20 +155,35 @@ export class InvokeClient {
 
   /** One invoke; rejects on a non-200 answer or a function error. */
   async send(target: InvokeTarget, body: Buffer): Promise<InvokeAnswer> {
-    const started = process.hrtime.bigint();
-    const signed = target.signer.sign('POST', target.url.host, target.path, body);
-    let head = `POST ${target.path} HTTP/1.1\r\nhost: ${target.url.host}\r\n`;
-    for (const [name, value] of Object.entries({ ...target.headers, ...signed })) head += `${name}: ${value}\r\n`;
-    head += `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
-    const bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
-    const response = await this.exchange(target.url, bytes);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const { ms, response } = await this.request(target, 'POST', target.path, body);
     const functionError = response.headers['x-amz-function-error'];
     if (response.status !== 200 || functionError !== undefined) {
       const text = response.body.toString('utf8').slice(0, 500);
       throw new Error(`invoke answered ${response.status} ${functionError ?? ''}: ${text}`);
     }
     return { ms, headers: response.headers };
+  }
+
+  /**
+   * One signed request to the target's server, with the target's extra headers on a POST;
+   * resolves with the answer whatever its status, and the milliseconds from sending it to its
+   * last byte.
+   */
+  async request(
+    target: InvokeTarget,
+    method: 'GET' | 'POST',
+    path: string,
+    body: Buffer,
+  ): Promise<{ ms: number; response: HttpResponse }> {
+    const started = process.hrtime.bigint();
+    const signed = target.signer.sign(method, target.url.host, path, body);
+    let head = `${method} ${path} HTTP/1.1\r\nhost: ${target.url.host}\r\n`;
+    const extra = method === 'POST' ? target.headers : undefined;
+    for (const [name, value] of Object.entries({ ...extra, ...signed })) head += `${name}: ${value}\r\n`;
+    if (method === 'POST') head += 'content-type: application/json\r\n';
+    head += `content-length: ${body.length}\r\n\r\n`;
+    const response = await this.exchange(target.url, Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    return { ms: Number(process.hrtime.bigint() - started) / 1e6, response };
   }
 
   /** One invoke; resolves to its latency in milliseconds. */

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const wanted = (name: string): boolean => options.only.length === 0 || options.only.includes(name);
   const notes = [
     'Every process the benchmark starts (floor server, Hearth, each peer, npm) gets the environment minus NODE_EXTRA_CA_CERTS (this machine sets it; it adds ~90 ms to each Node start), AWS_* and HEARTH_*.',
-    'One client for all: keep-alive HTTP/1.1 connections of its own (up to 32, bench/invoke-client.ts), in the benchmark process, SigV4-signing every request (peers ignore the signature); the async table alone uses a node:http agent.',
+    'One client for all: keep-alive HTTP/1.1 connections of its own (up to 32 per server, bench/invoke-client.ts), in the benchmark process, SigV4-signing every request (peers ignore the signature).',
     'One handler for all: `export const handler = async (event) => event` (the CommonJS form `exports.handler = …` for lambda-local and Architect, which need it); event `{"hello":"bench","n":1}`.',
     'Peers are installed by the benchmark from npm into bench/.peers/ (gitignored): ' +
       Object.entries(PEER_PACKAGES)

@@ -11,7 +11,7 @@
 //     [--env HEARTH_ASYNC_CONCURRENCY=4 ...]
 //
 // Not part of `npm run bench`.
-import http from 'node:http';
+import { InvokeClient } from '../invoke-client.js';
 import { parseArgs } from 'node:util';
 import { acceptRate, drained, eventTarget } from '../async.js';
 import { cpuMicros, cpuTimes, descendantPids } from '../process-tree.js';
@@ -61,19 +61,23 @@ async function measure(label: string): Promise<void> {
   const variant = values.isolation === 'off' ? 'hearth-process' : 'hearth';
   const running = await hearthTarget('probe', variant).start({ functions: [FN], env });
   const pid = running.memoryRoots([FN])[0]!;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 32, maxFreeSockets: 32 });
+  const client = new InvokeClient(32);
   const target = eventTarget(running.invokeTarget(FN));
   const seconds = Number(values.seconds);
   try {
     // Unmeasured: a warm sandbox and warm code paths.
-    let total = (await acceptRate(agent, target, 4, { acceptCount: 400, acceptMs: 5000, backlogEvents: 0 })).accepted;
-    await drained(agent, target, FN, total);
+    let total = (await acceptRate(client, target, 4, { acceptCount: 400, acceptMs: 5000, backlogEvents: 0 })).accepted;
+    await drained(client, target, FN, total);
     for (const c of values.concurrency.split(',').map(Number)) {
       const before = sampleCpu(pid);
-      const rate = await acceptRate(agent, target, c, { acceptCount: 1e9, acceptMs: seconds * 1000, backlogEvents: 0 });
+      const rate = await acceptRate(client, target, c, {
+        acceptCount: 1e9,
+        acceptMs: seconds * 1000,
+        backlogEvents: 0,
+      });
       const accepting = sampleCpu(pid);
       total += rate.accepted;
-      const drain = await drained(agent, target, FN, total);
+      const drain = await drained(client, target, FN, total);
       const after = sampleCpu(pid);
       console.log(
         `${label} c=${c}: ${rate.perSecond.toFixed(0)} events/s (${rate.accepted}), 202 p50 ${ms(rate.latency.p50)} p99 ${ms(rate.latency.p99)} ms; ` +
@@ -85,7 +89,7 @@ async function measure(label: string): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 3000));
     }
   } finally {
-    agent.destroy();
+    client.close();
     await running.stop();
   }
 }
