@@ -7,7 +7,7 @@
 // Completions are read from Hearth's own metrics (hearth_async_events_finished_total), polled
 // every 25 ms; the k-th completion is paired with the k-th 202 (events run roughly in order).
 // DESIGN.md's goal: ≥ 2,000 events/s accepted durably.
-import { InvokeClient, type InvokeTarget } from './invoke-client.js';
+import { inLoops, InvokeClient, type InvokeTarget } from './invoke-client.js';
 import { summarize, type LatencySummary } from './stats.js';
 import type { RunningTarget } from './targets/bench-target.js';
 import { hearthTarget } from './targets/hearth-target.js';
@@ -89,17 +89,12 @@ export async function acceptRate(
   concurrency: number,
   plan: AsyncPlan,
 ): Promise<AsyncAcceptRate> {
-  const latencies: number[] = [];
-  const started = performance.now();
-  let issued = 0;
-  const loop = async (): Promise<void> => {
-    while (issued < plan.acceptCount && performance.now() - started < plan.acceptMs) {
-      issued += 1;
-      latencies.push((await request(client, target, 'POST', target.path, EVENT, 202)).ms);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  const seconds = (performance.now() - started) / 1000;
+  const { latencies, seconds } = await inLoops(
+    concurrency,
+    plan.acceptCount,
+    plan.acceptMs,
+    async () => (await request(client, target, 'POST', target.path, EVENT, 202)).ms,
+  );
   return {
     concurrency,
     accepted: latencies.length,

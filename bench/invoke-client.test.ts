@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { InvokeClient, type InvokeTarget } from './invoke-client.js';
+import { inLoops, InvokeClient, type InvokeTarget } from './invoke-client.js';
 import { SigV4Signer } from './sigv4-signer.js';
 
 interface Seen {
@@ -179,5 +179,31 @@ describe('InvokeClient', () => {
       setTimeout(() => res.socket?.destroy(), 5);
     });
     await assert.rejects(t.client.send(t.target, Buffer.from('{}')), /mid-body|closed/);
+  });
+});
+
+describe('inLoops', () => {
+  it('makes exactly `count` calls, never more than `concurrency` at once', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const run = await inLoops(3, 10, 10_000, async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setImmediate(resolve));
+      inFlight -= 1;
+      return 1;
+    });
+    assert.equal(run.completed, 10);
+    assert.deepEqual(run.latencies, Array(10).fill(1));
+    assert.equal(most, 3);
+  });
+
+  it('stops starting calls once the time is up', async () => {
+    const run = await inLoops(2, 1_000_000, 30, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return 5;
+    });
+    assert.ok(run.completed > 0 && run.completed < 1_000, `${run.completed} calls`);
+    assert.ok(run.seconds >= 0.03, `${run.seconds} s`);
   });
 });

@@ -29,6 +29,29 @@ export interface ConcurrentRun {
   readonly latencies: number[];
 }
 
+/**
+ * `concurrency` loops, each calling `once` (which resolves to its latency in ms) and waiting for
+ * it, until `count` calls were made or `durationMs` passed.
+ */
+export async function inLoops(
+  concurrency: number,
+  count: number,
+  durationMs: number,
+  once: () => Promise<number>,
+): Promise<ConcurrentRun> {
+  const latencies: number[] = [];
+  const started = performance.now();
+  let issued = 0;
+  const loop = async (): Promise<void> => {
+    while (issued < count && performance.now() - started < durationMs) {
+      issued += 1;
+      latencies.push(await once());
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return { completed: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
+}
+
 /** One keep-alive connection; at most one request on it at a time (no pipelining). */
 class Connection {
   private readonly reader = new HttpResponseReader();
@@ -218,17 +241,7 @@ export class InvokeClient {
     count: number,
     durationMs: number,
   ): Promise<ConcurrentRun> {
-    const latencies: number[] = [];
-    const started = performance.now();
-    let issued = 0;
-    const loop = async (): Promise<void> => {
-      while (issued < count && performance.now() - started < durationMs) {
-        issued += 1;
-        latencies.push(await this.invoke(target, body));
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, loop));
-    return { completed: latencies.length, seconds: (performance.now() - started) / 1000, latencies };
+    return inLoops(concurrency, count, durationMs, () => this.invoke(target, body));
   }
 
   close(): void {
