@@ -152,6 +152,35 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
     }
   });
 
+  it("serves another Node runtime from the same pool, with that runtime's NODE_PATH for require()", async () => {
+    assert.ok(await harness.driver.poolReady(key, 1), 'a nodejs20.x sandbox is ready');
+    const askedAt = performance.timeOrigin + performance.now();
+    const sandbox = await harness.start({
+      name: 'pool-node22',
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      files: {
+        // A bare require of a file at the task root resolves through NODE_PATH's /var/task only.
+        'index.js': `exports.handler = async () => ({
+  processStartedAt: performance.timeOrigin,
+  nodePath: process.env.NODE_PATH,
+  searched: require.resolve.paths('anything'),
+  helper: require('helper'),
+});`,
+        'helper.js': "module.exports = 'from the task root';",
+      },
+    });
+    const seen = successPayload<{ processStartedAt: number; nodePath: string; searched: string[]; helper: string }>(
+      await sandbox.invoke({}),
+    );
+    assert.ok(seen.processStartedAt < askedAt, 'its runtime was pre-started');
+    assert.match(seen.nodePath, /^\/opt\/nodejs\/node22\/node_modules:/);
+    assert.ok(seen.searched.includes('/opt/nodejs/node22/node_modules'), seen.searched.join(' '));
+    assert.ok(!seen.searched.includes('/opt/nodejs/node20/node_modules'), seen.searched.join(' '));
+    assert.equal(seen.helper, 'from the task root');
+    await sandbox.close();
+  });
+
   it('specialises a pre-started Python runtime: its variables, code, and modules from its layers', async () => {
     const files = {
       'app.py': `import os, time

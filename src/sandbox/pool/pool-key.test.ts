@@ -22,6 +22,8 @@ const base: {
   env: { NODE_PATH: '/opt/nodejs/node_modules', TZ: ':UTC', SECRET: 'a', _HANDLER: 'index.handler' },
 };
 
+const python = { ...base, argv: ['/usr/bin/python3', '-s', '/var/runtime/bootstrap.py'] };
+
 describe('genericSpec', () => {
   it('keeps only the variables a process reads at start', () => {
     assert.deepEqual(genericSpec(base).env, { NODE_PATH: '/opt/nodejs/node_modules', TZ: ':UTC' });
@@ -38,9 +40,9 @@ describe('poolKey', () => {
     ],
     ['NODE_OPTIONS set: another kind', { env: { ...base.env, NODE_OPTIONS: '--enable-source-maps' } }, false],
     [
-      'another NODE_PATH (another nodejs version): another kind',
+      "another NODE_PATH (another nodejs version): same kind, Hearth's Node client applies it when it specialises",
       { env: { ...base.env, NODE_PATH: '/opt/nodejs/node22/node_modules' } },
-      false,
+      true,
     ],
     ['another interpreter: another kind', { argv: ['/usr/local/bin/node', '/var/runtime/bootstrap.cjs'] }, false],
     ['LD_PRELOAD: another kind', { env: { ...base.env, LD_PRELOAD: '/opt/lib/x.so' } }, false],
@@ -48,6 +50,19 @@ describe('poolKey', () => {
   for (const [name, change, same] of cases) {
     it(name, () => assert.equal(poolKey(genericSpec({ ...base, ...change })) === key, same));
   }
+
+  it('another NODE_PATH for a client that does not read it again: another kind', () => {
+    const withPath = (path: string) => ({ ...python, env: { ...python.env, NODE_PATH: path } });
+    assert.notEqual(poolKey(genericSpec(withPath('/opt/a'))), poolKey(genericSpec(withPath('/opt/b'))));
+  });
+
+  it('another PYTHONPATH (another python version): another kind', () => {
+    const withPath = (path: string) => ({ ...python, env: { ...python.env, PYTHONPATH: path } });
+    assert.notEqual(
+      poolKey(genericSpec(withPath('/opt/python/lib/python3.12/site-packages:/opt/python'))),
+      poolKey(genericSpec(withPath('/opt/python/lib/python3.13/site-packages:/opt/python'))),
+    );
+  });
 });
 
 describe('poolRefusal', () => {

@@ -3,8 +3,10 @@
 // runtime's argv, runtime client, interpreter paths, shared read-only binds — and with the
 // environment variables a process reads only when it starts (NODE_OPTIONS, NODE_PATH, PYTHONPATH,
 // LD_LIBRARY_PATH, …). Those are part of the key, so a function whose startup variables differ
-// simply gets pre-started sandboxes of its own kind. Everything else (code, layers, the rest of
-// the environment, handler, limits) is applied at specialisation.
+// simply gets pre-started sandboxes of its own kind, unless the runtime client reads the variable
+// again when it specialises (Hearth's Node client: NODE_PATH, which differs between nodejs20.x and
+// nodejs22.x only by the layer folder of the Node major). Everything else (code, layers, the rest
+// of the environment, handler, limits) is applied at specialisation.
 import type { ReadOnlyBind, SandboxSpec } from '../sandbox-driver.js';
 
 /** Variables read at process start (by the interpreter, the dynamic loader or libc), never later. */
@@ -13,6 +15,11 @@ const STARTUP_VARIABLE =
 
 /** argv entries of the runtime clients that can wait for their function (Hearth's own). */
 const SPECIALISABLE_CLIENTS = ['/var/runtime/bootstrap.cjs', '/var/runtime/bootstrap.py'];
+
+/** Startup variables a client applies again when it specialises (runtimes/node/specialise.cts). */
+const REREAD_AT_SPECIALISATION: Readonly<Record<string, readonly string[]>> = {
+  '/var/runtime/bootstrap.cjs': ['NODE_PATH'],
+};
 
 /** EphemeralStorage of the pre-made /tmp disks (Lambda's default). */
 export const POOLED_EPHEMERAL_STORAGE_MB = 512;
@@ -43,15 +50,15 @@ export function genericSpec(spec: Omit<SandboxSpec, 'runtimeApi'>): GenericSpec 
   };
 }
 
-/** Equal keys: one pre-started sandbox serves either spec. */
+/**
+ * Equal keys: one pre-started sandbox serves either spec. A variable its client reads again when it
+ * specialises is left out: the sandbox starts with the first spec's value (and that spec's ES module
+ * links), and a function with another gets its own at specialisation.
+ */
 export function poolKey(generic: GenericSpec): string {
-  return JSON.stringify([
-    generic.argv,
-    generic.runtimeDir,
-    generic.hostPaths,
-    generic.readOnlyBinds ?? [],
-    generic.env,
-  ]);
+  const reread = new Set(generic.argv.flatMap((arg) => REREAD_AT_SPECIALISATION[arg] ?? []));
+  const env = Object.fromEntries(Object.entries(generic.env).filter(([name]) => !reread.has(name)));
+  return JSON.stringify([generic.argv, generic.runtimeDir, generic.hostPaths, generic.readOnlyBinds ?? [], env]);
 }
 
 /** Why this spec cannot come from the pool, or undefined when it can. */
