@@ -220,6 +220,42 @@ def handler(event, context):
     );
   });
 
+  it("serves another Python runtime from the same pool, with that runtime's layer folder on sys.path", async () => {
+    // The Python test above left its kind primed (python3.12).
+    const files = {
+      'app.py': `import os, sys, time
+def age():
+    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
+    return float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')
+def handler(event, context):
+    import versioned
+    return {'path': sys.path, 'versioned': versioned.VALUE, 'ageMs': age() * 1000}
+`,
+    };
+    const seed = await harness.start({ runtime: 'python3.12', handler: 'app.handler', files: { 'app.py': 'x = 1' } });
+    const pyKey = harness.driver.prime(seed.environment.settings.spec);
+    assert.ok(pyKey !== undefined && (await harness.driver.poolReady(pyKey, 1)), 'a Python sandbox became ready');
+    const askedAt = performance.now();
+    const sandbox = await harness.start({
+      runtime: 'python3.13',
+      handler: 'app.handler',
+      files,
+      optFiles: {
+        'python/lib/python3.13/site-packages/versioned.py': 'VALUE = "3.13"',
+        'python/lib/python3.12/site-packages/versioned.py': 'VALUE = "3.12"',
+      },
+    });
+    const seen = successPayload<{ path: string[]; versioned: string; ageMs: number }>(await sandbox.invoke({}));
+    assert.ok(
+      seen.ageMs > performance.now() - askedAt,
+      `the runtime process is older than its start (${seen.ageMs} ms)`,
+    );
+    assert.equal(seen.versioned, '3.13');
+    assert.ok(seen.path.includes('/opt/python/lib/python3.13/site-packages'), seen.path.join(' '));
+    assert.ok(!seen.path.includes('/opt/python/lib/python3.12/site-packages'), seen.path.join(' '));
+    await Promise.all([seed.close(), sandbox.close()]);
+  });
+
   it('refills in the background, and a spec it cannot serve (larger /tmp) starts cold', async () => {
     assert.ok(await harness.driver.poolReady(key, 1), 'refilled');
     const [, seen, pooled] = await startTimed({

@@ -56,12 +56,16 @@ describe('poolKey', () => {
     assert.notEqual(poolKey(genericSpec(withPath('/opt/a'))), poolKey(genericSpec(withPath('/opt/b'))));
   });
 
-  it('another PYTHONPATH (another python version): another kind', () => {
+  it("another PYTHONPATH (another python version): same kind, Hearth's Python client applies it when it specialises", () => {
     const withPath = (path: string) => ({ ...python, env: { ...python.env, PYTHONPATH: path } });
-    assert.notEqual(
+    assert.equal(
       poolKey(genericSpec(withPath('/opt/python/lib/python3.12/site-packages:/opt/python'))),
       poolKey(genericSpec(withPath('/opt/python/lib/python3.13/site-packages:/opt/python'))),
     );
+  });
+
+  it('another PYTHONPATH for the Node client (which does not read it again): another kind', () => {
+    assert.notEqual(poolKey(genericSpec({ ...base, env: { ...base.env, PYTHONPATH: '/opt/x' } })), key);
   });
 });
 

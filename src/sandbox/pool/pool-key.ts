@@ -5,8 +5,9 @@
 // LD_LIBRARY_PATH, …). Those are part of the key, so a function whose startup variables differ
 // simply gets pre-started sandboxes of its own kind, unless the runtime client reads the variable
 // again when it specialises (Hearth's Node client: NODE_PATH, which differs between nodejs20.x and
-// nodejs22.x only by the layer folder of the Node major). Everything else (code, layers, the rest
-// of the environment, handler, limits) is applied at specialisation.
+// nodejs22.x only by the layer folder of the Node major; its Python client: PYTHONPATH, likewise
+// between python3.12 and python3.13). Everything else (code, layers, the rest of the environment,
+// handler, limits) is applied at specialisation.
 import type { ReadOnlyBind, SandboxSpec } from '../sandbox-driver.js';
 
 /** Variables read at process start (by the interpreter, the dynamic loader or libc), never later. */
@@ -19,6 +20,7 @@ const SPECIALISABLE_CLIENTS = ['/var/runtime/bootstrap.cjs', '/var/runtime/boots
 /** Startup variables a client applies again when it specialises (runtimes/node/specialise.cts). */
 const REREAD_AT_SPECIALISATION: Readonly<Record<string, readonly string[]>> = {
   '/var/runtime/bootstrap.cjs': ['NODE_PATH'],
+  '/var/runtime/bootstrap.py': ['PYTHONPATH'],
 };
 
 /** EphemeralStorage of the pre-made /tmp disks (Lambda's default). */

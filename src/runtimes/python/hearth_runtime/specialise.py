@@ -35,10 +35,29 @@ def specialise_if_prestarted():
     if status != b"200":
         raise ConnectionError("specialisation answered %r" % head[:200])
     env = json.loads(body.decode("utf-8"))["env"]
+    started_with = os.environ.get("PYTHONPATH")
     os.environ.clear()
     os.environ.update(env)
+    # PYTHONPATH is not part of the pool's kind (pool-key.ts): the function's replaces the pre-start's.
+    if env.get("PYTHONPATH") != started_with:
+        replace_pythonpath(started_with, env.get("PYTHONPATH"))
     # The working directory is the empty slot under the function's code, mounted since.
     os.chdir(env.get("LAMBDA_TASK_ROOT") or "/var/task")
     # /opt and /var/task were empty when Python started: forget what its importers saw there.
     sys.path_importer_cache.clear()
     importlib.invalidate_caches()
+
+
+def replace_pythonpath(old, new, path=None):
+    """Python put PYTHONPATH's folders on sys.path once, at start-up, after the script's folder:
+    the pre-start's folders give way to the function's, in the same place."""
+    path = sys.path if path is None else path
+    at = None
+    for folder in [entry for entry in (old or "").split(os.pathsep) if entry]:
+        if folder in path:
+            index = path.index(folder)
+            at = index if at is None else min(at, index)
+            path.remove(folder)
+    if at is None:
+        at = min(1, len(path))
+    path[at:at] = [entry for entry in (new or "").split(os.pathsep) if entry]
