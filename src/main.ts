@@ -49,6 +49,9 @@ import {
   SUPPORTED_RUNTIMES,
   type Interpreters,
 } from './runtimes/runtime-catalog.js';
+import { DEFAULT_PRIMED_NODE, primedRuntimes } from './runtimes/primed-runtimes.js';
+import type { LaunchTemplate } from './sandbox/pool/pool-template.js';
+import type { FunctionStore } from './storage/ports.js';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage.js';
 import { capacityGauges, capacityMetrics } from './worker-manager/capacity-metrics.js';
 import { Provisioner } from './worker-manager/provisioner.js';
@@ -98,7 +101,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     },
     freezeIdle: config.freezeIdle,
     poolSize: config.poolSize,
-    prime: [{ name: 'nodejs20.x', launch: launchFor('nodejs20.x', interpreters) }],
+    prime: await runtimesToPrime(storage.functions, interpreters),
     log,
   });
   const driver = sandboxes.driver;
@@ -250,4 +253,27 @@ function listen(server: http.Server, start: (done: () => void) => void): Promise
       resolve();
     });
   });
+}
+
+/**
+ * The pools to fill at start-up (runtimes/primed-runtimes.ts), from the runtimes of the functions
+ * in the store; a runtime whose interpreter this host lacks is left out (its functions cannot run).
+ */
+async function runtimesToPrime(
+  functions: FunctionStore,
+  interpreters: Interpreters,
+): Promise<Array<{ name: string; launch: LaunchTemplate }>> {
+  const stored: string[] = [];
+  for (let after: string | undefined; ;) {
+    const page = await functions.list(after, 1000);
+    stored.push(...page.map((fn) => fn.runtime));
+    if (page.length < 1000) break;
+    after = page[page.length - 1]!.name;
+  }
+  const primed: Array<{ name: string; launch: LaunchTemplate }> = [];
+  for (const name of primedRuntimes(stored)) {
+    if (name !== DEFAULT_PRIMED_NODE && (await checkRuntime(name, interpreters)) !== undefined) continue;
+    primed.push({ name, launch: launchFor(name, interpreters) });
+  }
+  return primed;
 }

@@ -4,9 +4,13 @@
 // own values — the per-function environment Fission's pool could not give.
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { isolationSkipReason } from '../../src/sandbox/drivers/isolated-test-environment.js';
+import { buildZip } from '../support/zip.js';
 import { nodeSource } from '../support/functions.js';
 import { startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, invoke, lambdaClient, uniqueName } from '../support/lambda.js';
@@ -47,12 +51,8 @@ describe('pre-started pool through the API (SDK v3)', { skip, timeout: 120_000 }
         }),
       ),
     );
-    // The server says when its pool is full; wait for that line (bounded).
-    const deadline = Date.now() + 30_000;
-    while (!server.output().includes(POOL_READY)) {
-      if (Date.now() > deadline) throw new Error(`the pool never became ready\n${server.output()}`);
-      await delay(20);
-    }
+    // The server says when its pool is full.
+    await printed(server, POOL_READY);
   });
   after(async () => server?.stop());
 
@@ -79,5 +79,55 @@ describe('pre-started pool through the API (SDK v3)', { skip, timeout: 120_000 }
       'blue: its own variables, none of red, from the pool',
     );
     assert.notEqual(first.processStartedAt, second.processStartedAt, 'two processes');
+  });
+});
+
+/** Resolves once the server printed `line` (bounded). */
+async function printed(server: HearthServer, line: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!server.output().includes(line)) {
+    if (Date.now() > deadline) throw new Error(`no "${line}"\n${server.output()}`);
+    await delay(20);
+  }
+}
+
+describe('pre-started pool after a restart (SDK v3)', { skip, timeout: 120_000 }, () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-restart-'));
+  const dataDir = path.join(root, 'data');
+  const env = { HEARTH_ISOLATION: 'required', HEARTH_POOL_SIZE: '2' };
+  let server: HearthServer | undefined;
+  after(async () => {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('fills the pool of the Python functions in its store, and their first invoke comes from it', async () => {
+    mkdirSync(dataDir);
+    const name = uniqueName('pool-py');
+    server = await startHearth({ dataDir, env });
+    // How long ago this process started, in ms (Python has no performance.timeOrigin).
+    const zip = await buildZip({
+      'app.py': `import os
+def handler(event, context):
+    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
+    return {'ageMs': (float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')) * 1000}
+`,
+    });
+    await createAndWait(lambdaClient(server), {
+      FunctionName: name,
+      Runtime: 'python3.12',
+      Handler: 'app.handler',
+      Code: { ZipFile: zip },
+    });
+    await server.stop();
+
+    server = await startHearth({ dataDir, env });
+    await printed(server, 'pre-started pool ready: 2 × python3.12');
+    const askedAt = performance.now();
+    const result = await invoke(lambdaClient(server), name, {}, { logType: 'Tail' });
+    assert.equal(result.functionError, undefined, result.text);
+    assert.match(result.logs, /Init Duration: /, 'a cold start');
+    const { ageMs } = JSON.parse(result.text) as { ageMs: number };
+    assert.ok(ageMs > performance.now() - askedAt, `its runtime started before the invoke (${ageMs} ms ago)`);
   });
 });
