@@ -17,7 +17,10 @@ const STARTUP_VARIABLE =
 /** argv entries of the runtime clients that can wait for their function (Hearth's own). */
 const SPECIALISABLE_CLIENTS = ['/var/runtime/bootstrap.cjs', '/var/runtime/bootstrap.py'];
 
-/** Startup variables a client applies again when it specialises (runtimes/node/specialise.cts). */
+/**
+ * Startup variables a client applies again when it specialises (runtimes/node/specialise.cts,
+ * runtimes/python/hearth_runtime/specialise.py).
+ */
 const REREAD_AT_SPECIALISATION: Readonly<Record<string, readonly string[]>> = {
   '/var/runtime/bootstrap.cjs': ['NODE_PATH'],
   '/var/runtime/bootstrap.py': ['PYTHONPATH'],
