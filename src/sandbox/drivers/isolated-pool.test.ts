@@ -40,6 +40,12 @@ export const handler = async (event) => {
 };`,
 };
 
+/** Python source of `age()`: seconds since this process started (Python has no timeOrigin). */
+const PYTHON_AGE = `def age():
+    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
+    return float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')
+`;
+
 interface Seen {
   processStartedAt: number;
   uid: number;
@@ -181,12 +187,26 @@ describe('isolated driver: pre-started pool', { skip, timeout: 120_000 }, () => 
     await sandbox.close();
   });
 
+  /** Starts a python3.12 function (a cold start), then waits for a pre-started sandbox of its kind. */
+  const primedPython = async (
+    files: Record<string, string>,
+    optFiles?: Record<string, string>,
+  ): Promise<TestEnvironment> => {
+    const seed = await harness.start({
+      runtime: 'python3.12',
+      handler: 'app.handler',
+      files,
+      ...(optFiles !== undefined ? { optFiles } : {}),
+    });
+    const pyKey = harness.driver.prime(seed.environment.settings.spec);
+    assert.ok(pyKey !== undefined && (await harness.driver.poolReady(pyKey, 1)), 'a Python sandbox became ready');
+    return seed;
+  };
+
   it('specialises a pre-started Python runtime: its variables, code, and modules from its layers', async () => {
     const files = {
       'app.py': `import os, time
-def age():
-    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
-    return float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')
+${PYTHON_AGE}
 def handler(event, context):
     import layered
     return {'who': os.environ.get('WHO'), 'code': open('data.txt').read(), 'layer': layered.VALUE,
@@ -194,14 +214,7 @@ def handler(event, context):
 `,
       'data.txt': 'python code',
     };
-    const seed = await harness.start({
-      runtime: 'python3.12',
-      handler: 'app.handler',
-      files,
-      optFiles: { 'python/layered.py': 'VALUE = 1' },
-    });
-    const pyKey = harness.driver.prime(seed.environment.settings.spec);
-    assert.ok(pyKey !== undefined && (await harness.driver.poolReady(pyKey, 1)), 'a Python sandbox became ready');
+    await primedPython(files, { 'python/layered.py': 'VALUE = 1' });
     const askedAt = performance.now();
     const sandbox = await harness.start({
       runtime: 'python3.12',
@@ -221,20 +234,15 @@ def handler(event, context):
   });
 
   it("serves another Python runtime from the same pool, with that runtime's layer folder on sys.path", async () => {
-    // The Python test above left its kind primed (python3.12).
     const files = {
       'app.py': `import os, sys, time
-def age():
-    ticks = int(open('/proc/self/stat').read().rsplit(')', 1)[1].split()[19])
-    return float(open('/proc/uptime').read().split()[0]) - ticks / os.sysconf('SC_CLK_TCK')
+${PYTHON_AGE}
 def handler(event, context):
     import versioned
     return {'path': sys.path, 'versioned': versioned.VALUE, 'ageMs': age() * 1000}
 `,
     };
-    const seed = await harness.start({ runtime: 'python3.12', handler: 'app.handler', files: { 'app.py': 'x = 1' } });
-    const pyKey = harness.driver.prime(seed.environment.settings.spec);
-    assert.ok(pyKey !== undefined && (await harness.driver.poolReady(pyKey, 1)), 'a Python sandbox became ready');
+    const seed = await primedPython({ 'app.py': 'x = 1' });
     const askedAt = performance.now();
     const sandbox = await harness.start({
       runtime: 'python3.13',
