@@ -117,6 +117,6 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
     fillPools,
     poolReclaim: isolated,
     driver: isolated,
-    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${hostSeccompArch() !== undefined ? ', seccomp filter' : ''}${input.freezeIdle ? ', frozen between invocations' : ''}${support.tools.network !== undefined ? ', internet by opt-in tag' : ''}, ${poolSize > 0 ? `pre-started pool of up to ${poolSize} per runtime` : 'no pre-started pool'})`,
+    description: `isolated driver (bubblewrap namespaces, cgroup v${support.cgroupVersion ?? '?'}, own uid per sandbox${hostSeccompArch() !== undefined ? ', seccomp filter' : ''}${input.freezeIdle ? ', frozen between invocations' : ''}${support.tools.network !== undefined ? ', internet by opt-in tag' : ''}, ${poolSize > 0 ? `pre-started pool of up to ${poolSize} per runtime kind` : 'no pre-started pool'})`,
   };
 }
