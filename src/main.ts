@@ -101,7 +101,7 @@ export async function startHearth(config: Config, options: StartOptions): Promis
     },
     freezeIdle: config.freezeIdle,
     poolSize: config.poolSize,
-    prime: await runtimesToPrime(storage.functions, interpreters),
+    prime: () => runtimesToPrime(storage.functions, interpreters),
     log,
   });
   const driver = sandboxes.driver;

@@ -23,8 +23,11 @@ export interface DriverChoiceInput {
   readonly freezeIdle: boolean;
   /** Most pre-started isolated sandboxes per runtime kind (0: no pool). */
   readonly poolSize?: number;
-  /** Runtimes whose pool is filled at start-up (pool/pool-template.ts), before their first start. */
-  readonly prime?: ReadonlyArray<{ readonly name: string; readonly launch: LaunchTemplate }>;
+  /**
+   * Runtimes whose pool is filled at start-up (pool/pool-template.ts), before their first start;
+   * asked for only when there is a pool to fill.
+   */
+  readonly prime?: () => Promise<ReadonlyArray<{ readonly name: string; readonly launch: LaunchTemplate }>>;
   readonly log: (line: string) => void;
 }
 
@@ -105,13 +108,19 @@ export async function chooseSandboxDriver(input: DriverChoiceInput): Promise<Dri
   const poolSize = input.poolSize ?? 0;
   const fillPools = (room: PoolRoom): void => {
     isolated.usePoolRoom(room);
-    for (const runtime of poolSize > 0 ? (input.prime ?? []) : []) {
-      const key = isolated.prime(poolTemplate(runtime.launch));
-      if (key === undefined) continue;
-      void isolated.poolReady(key, poolSize).then((ready) => {
-        if (ready) input.log(`pre-started pool ready: ${poolSize} × ${runtime.name}`);
-      });
-    }
+    if (poolSize === 0 || input.prime === undefined) return;
+    void input.prime().then(
+      (runtimes) => {
+        for (const runtime of runtimes) {
+          const key = isolated.prime(poolTemplate(runtime.launch));
+          if (key === undefined) continue;
+          void isolated.poolReady(key, poolSize).then((ready) => {
+            if (ready) input.log(`pre-started pool ready: ${poolSize} × ${runtime.name}`);
+          });
+        }
+      },
+      (error: unknown) => input.log(`WARNING: choosing the pools to fill at start failed: ${String(error)}`),
+    );
   };
   return {
     fillPools,
