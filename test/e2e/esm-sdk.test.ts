@@ -8,10 +8,9 @@ import {
   type PublishLayerVersionCommandOutput,
 } from '@aws-sdk/client-lambda';
 import assert from 'node:assert/strict';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { isolationSkipReason } from '../../src/sandbox/drivers/isolated-test-environment.js';
-import { startHearth, type HearthServer } from '../support/hearth-server.js';
+import { printed, startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, invoke, lambdaClient, uniqueName } from '../support/lambda.js';
 import { buildZip } from '../support/zip.js';
 
@@ -108,12 +107,7 @@ for (const mode of ['isolated', 'process'] as const) {
     if (mode === 'isolated')
       it('an .mjs handler lists the functions with the unbundled SDK, from the pre-started pool', async () => {
         // First: the pool is full once it says so, before anything else took from it.
-        const ready = 'pre-started pool ready: 2 × nodejs20.x';
-        const deadline = Date.now() + 30_000;
-        while (!server.output().includes(ready)) {
-          if (Date.now() > deadline) throw new Error(`the pool never became ready\n${server.output()}`);
-          await delay(20);
-        }
+        await printed(server, 'pre-started pool ready: 2 × nodejs20.x');
         const name = uniqueName('esm-lister-pooled');
         await create(name, LISTER);
         const askedAt = Date.now();

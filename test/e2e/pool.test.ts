@@ -7,12 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { isolationSkipReason } from '../../src/sandbox/drivers/isolated-test-environment.js';
 import { buildZip } from '../support/zip.js';
 import { nodeSource } from '../support/functions.js';
-import { startHearth, type HearthServer } from '../support/hearth-server.js';
+import { printed, startHearth, type HearthServer } from '../support/hearth-server.js';
 import { createAndWait, invoke, lambdaClient, uniqueName } from '../support/lambda.js';
 
 const skip = await isolationSkipReason();
@@ -81,15 +80,6 @@ describe('pre-started pool through the API (SDK v3)', { skip, timeout: 120_000 }
     assert.notEqual(first.processStartedAt, second.processStartedAt, 'two processes');
   });
 });
-
-/** Resolves once the server printed `line` (bounded). */
-async function printed(server: HearthServer, line: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!server.output().includes(line)) {
-    if (Date.now() > deadline) throw new Error(`no "${line}"\n${server.output()}`);
-    await delay(20);
-  }
-}
 
 describe('pre-started pool after a restart (SDK v3)', { skip, timeout: 120_000 }, () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-restart-'));

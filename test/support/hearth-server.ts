@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { childEnv, hearthBin } from './repo-root.js';
 
 export interface Credentials {
@@ -165,4 +166,13 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** Resolves once the server has printed `line` (polled every 20 ms); throws after `timeoutMs`. */
+export async function printed(server: HearthServer, line: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!server.output().includes(line)) {
+    if (Date.now() > deadline) throw new Error(`the server never printed "${line}"\n${server.output()}`);
+    await delay(20);
+  }
 }
